@@ -1,0 +1,192 @@
+"""Interactive blocks: validation of ::: containers and quiz/widget fences, and their HTML."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from html import escape
+from typing import Any, Callable
+
+from .yamlsource import YamlDoc, YamlProblem, parse_yaml
+
+CALLOUTS = {"note": "Note", "tip": "Tip", "warning": "Warning"}
+CONTAINERS = (*CALLOUTS, "reveal")
+
+
+@dataclass(frozen=True)
+class QuizOption:
+    text: str
+    correct: bool
+    feedback: str | None
+
+
+@dataclass(frozen=True)
+class Quiz:
+    question: str
+    options: tuple[QuizOption, ...]
+
+    @property
+    def multiple(self) -> bool:
+        return sum(o.correct for o in self.options) > 1
+
+
+@dataclass(frozen=True)
+class Widget:
+    name: str
+    options: dict[str, Any]
+    fallback: str | None
+
+
+Report = Callable[[int, str], None]  # (line within the block body, message)
+
+
+def container_kind(info: str) -> tuple[str, str]:
+    """Split a '::: kind title' opener into (kind, title)."""
+    kind, _, title = info.strip().partition(" ")
+    return kind.strip(), title.strip()
+
+
+def check_container(info: str, report: Report) -> None:
+    kind, title = container_kind(info)
+    if kind not in CONTAINERS:
+        report(0, f"unknown block '::: {kind}'; use one of: {', '.join(CONTAINERS)}")
+    elif kind == "reveal" and not title:
+        report(0, "a reveal needs its prompt on the same line: '::: reveal What do you predict...?'")
+
+
+def _mapping(body: str, what: str, report: Report) -> YamlDoc | None:
+    try:
+        doc = parse_yaml(body)
+    except YamlProblem as problem:
+        report(problem.line, f"in {what}: {problem.message}")
+        return None
+    if doc.value is None:
+        return YamlDoc({}, {(): 1})
+    if not isinstance(doc.value, dict):
+        report(1, f"the body of {what} must be 'key: value' lines")
+        return None
+    return doc
+
+
+def parse_quiz(body: str, report: Report) -> Quiz | None:
+    doc = _mapping(body, "a quiz", report)
+    if doc is None:
+        return None
+    data = doc.value
+    ok = True
+    for key in data:
+        if key not in ("question", "options"):
+            report(doc.line(key), f"unknown key '{key}' in a quiz (allowed: question, options)")
+            ok = False
+    question = data.get("question")
+    if not isinstance(question, str) or not question.strip():
+        report(1, "a quiz needs 'question:' with the question text")
+        ok = False
+    raw = data.get("options")
+    if not isinstance(raw, list) or len(raw) < 2:
+        report(doc.line("options"), "a quiz needs 'options:' with at least two '- text: ...' entries")
+        return None
+    options = []
+    for index, item in enumerate(raw, 1):
+        if not isinstance(item, dict) or not isinstance(item.get("text"), (str, int, float)):
+            report(doc.line("options", index - 1), f"option {index} of the quiz needs 'text:'")
+            ok = False
+            continue
+        unknown = set(item) - {"text", "correct", "feedback"}
+        if unknown:
+            report(doc.line("options", index - 1, sorted(unknown)[0]),
+                   f"unknown key '{sorted(unknown)[0]}' in option {index} of the quiz "
+                   "(allowed: text, correct, feedback)")
+            ok = False
+        correct = item.get("correct", False)
+        if not isinstance(correct, bool):
+            report(doc.line("options", index - 1, "correct"),
+                   f"'correct' of option {index} must be true or false")
+            ok = False
+        feedback = item.get("feedback")
+        options.append(QuizOption(str(item["text"]), correct is True,
+                                  str(feedback) if feedback is not None else None))
+    if options and not any(o.correct for o in options):
+        report(doc.line("options"), "the quiz has no correct option; mark at least one with 'correct: true'")
+        ok = False
+    return Quiz(question.strip(), tuple(options)) if ok else None
+
+
+def parse_widget(name: str, body: str, known: frozenset[str], report: Report) -> Widget | None:
+    if not name:
+        report(0, "a widget block needs a name: '```widget NAME'")
+        return None
+    if name not in known:
+        listed = ", ".join(sorted(known)) or "none found"
+        report(0, f"unknown widget '{name}'; add static/widgets/{name}.js (available: {listed})")
+        return None
+    doc = _mapping(body, f"widget '{name}'", report)
+    if doc is None:
+        return None
+    data = dict(doc.value)
+    fallback = data.pop("fallback", None)
+    if fallback is not None and not isinstance(fallback, str):
+        report(1, "'fallback' of a widget must be Markdown text")
+        return None
+    try:
+        json.dumps(data)
+    except (TypeError, ValueError):
+        report(1, f"the options of widget '{name}' must be plain text, numbers, lists and mappings")
+        return None
+    return Widget(name, data, fallback)
+
+
+# --- HTML ---
+
+Inline = Callable[[str], str]  # Markdown (inline) -> HTML
+Block = Callable[[str], str]  # Markdown (block) -> HTML
+
+
+def container_open_html(info: str) -> str:
+    kind, title = container_kind(info)
+    if kind == "reveal":
+        return (f'<details class="cg-reveal"><summary><span class="cg-reveal-label">Predict, then reveal'
+                f'</span> <span class="cg-reveal-prompt">{escape(title)}</span></summary>'
+                '<div class="cg-reveal-body">\n')
+    label = escape(title) if title else CALLOUTS.get(kind, kind.title())
+    return (f'<aside class="cg-callout cg-callout-{escape(kind)}" aria-label="{label}">'
+            f'<p class="cg-callout-title">{label}</p>\n')
+
+
+def container_close_html(info: str) -> str:
+    kind, _ = container_kind(info)
+    return "</div></details>\n" if kind == "reveal" else "</aside>\n"
+
+
+def quiz_html(quiz: Quiz, quiz_id: str, inline: Inline) -> str:
+    kind = "checkbox" if quiz.multiple else "radio"
+    hint = "Choose all that apply." if quiz.multiple else "Choose one."
+    rows, answers = [], []
+    for index, option in enumerate(quiz.options):
+        option_id = f"{quiz_id}-o{index}"
+        feedback = inline(option.feedback) if option.feedback else ""
+        rows.append(
+            f'<li class="cg-quiz-option"><input type="{kind}" id="{option_id}" name="{quiz_id}" '
+            f'value="{index}" data-correct="{str(option.correct).lower()}">'
+            f'<label for="{option_id}">{inline(option.text)}</label>'
+            f'<div class="cg-quiz-option-feedback" hidden>{feedback}</div></li>')
+        verdict = "Correct" if option.correct else "Not correct"
+        answers.append(f'<li class="cg-quiz-answer-{"right" if option.correct else "wrong"}">'
+                       f'<strong>{verdict}:</strong> {inline(option.text)}'
+                       f'{" — " + feedback if feedback else ""}</li>')
+    return (f'<form class="cg-quiz" id="{quiz_id}" data-multiple="{str(quiz.multiple).lower()}">'
+            f'<fieldset><legend class="cg-quiz-question">{inline(quiz.question)} '
+            f'<span class="cg-quiz-hint">{hint}</span></legend>'
+            f'<ul class="cg-quiz-options">{"".join(rows)}</ul>'
+            '<div class="cg-quiz-actions" hidden><button type="submit" class="cg-button">Check answer</button> '
+            '<button type="reset" class="cg-button cg-button-quiet">Try again</button></div>'
+            '<p class="cg-quiz-result" role="status" aria-live="polite"></p></fieldset>'
+            '<details class="cg-quiz-answers"><summary>Show the answers</summary>'
+            f'<ul>{"".join(answers)}</ul></details></form>\n')
+
+
+def widget_html(widget: Widget, block: Block) -> str:
+    options = escape(json.dumps(widget.options, sort_keys=True, ensure_ascii=False), quote=True)
+    fallback = block(widget.fallback) if widget.fallback else (
+        f"<p>This interactive widget ({escape(widget.name)}) needs JavaScript.</p>")
+    return (f'<div class="cg-widget" data-widget="{escape(widget.name)}" data-options="{options}">'
+            f'{fallback}</div>\n')

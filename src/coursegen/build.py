@@ -1,0 +1,99 @@
+"""build(project, options) -> BuildReport: the one orchestrator of load, parse, model, render, write."""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from jinja2 import TemplateError
+
+from .content import load_content
+from .diagnostics import Diagnostic, Diagnostics
+from .markdown import make_markdown
+from .model import Site
+from .outline import build_outline
+from .output import SiteFiles, check_output_folder, write_site
+from .render import render_site
+from .staticfiles import collect_static, widget_names
+from .templates import make_environment
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    out: Path | None = None  # default: PROJECT/build
+    base_url: str | None = None  # overrides site.yaml base_url
+    drafts: bool = False
+    write: bool = True  # False: validate and render in memory only (coursegen check)
+    progress: Progress | None = None
+
+
+@dataclass
+class BuildReport:
+    project: Path
+    out: Path
+    site: Site | None = None
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    files: SiteFiles = field(default_factory=SiteFiles)
+    pages: int = 0
+    seconds: float = 0.0
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity == "error"]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def _template_diagnostic(project: Path, exc: TemplateError) -> Diagnostic:
+    name = getattr(exc, "filename", None) or getattr(exc, "name", None) or "templates"
+    path = Path(name)
+    rel = path.relative_to(project).as_posix() if path.is_absolute() and path.is_relative_to(project) else str(name)
+    return Diagnostic(rel, getattr(exc, "lineno", None) or 1, f"template error: {exc.message or exc}")
+
+
+def build(project: Path | str, options: BuildOptions = BuildOptions()) -> BuildReport:
+    """Build the site of `project`. Content problems come back as diagnostics, never raised.
+
+    Raises UsageError when the output folder is unsafe to write.
+    """
+    started = time.perf_counter()
+    project = Path(project).resolve()
+    out = (options.out or project / "build").resolve()
+    report = BuildReport(project, out)
+    if options.write:
+        check_output_folder(project, out)
+    diags = Diagnostics()
+    static = collect_static(project)
+    md = make_markdown()
+    source = load_content(project, diags)
+    outline = build_outline(source, md, diags, base_url=options.base_url, drafts=options.drafts,
+                            widgets=widget_names(static))
+    report.diagnostics = diags.sorted()
+    if outline is None or diags.errors:
+        report.seconds = time.perf_counter() - started
+        return report
+    try:
+        texts = render_site(make_environment(project), outline.site, static, options.progress)
+    except TemplateError as exc:
+        report.diagnostics.append(_template_diagnostic(project, exc))
+        report.seconds = time.perf_counter() - started
+        return report
+    files = SiteFiles({path: text.encode() for path, text in texts.items()},
+                      {asset.target: asset.source for asset in outline.assets})
+    files.data.update({f.target: f.data for f in static})
+    report.site, report.files = outline.site, files
+    report.pages = sum(1 for path in texts if path.endswith(".html"))
+    if options.write:
+        write_site(project, out, files)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def check(project: Path | str, options: BuildOptions = BuildOptions()) -> BuildReport:
+    """Validate content, links and assets and render every page in memory; write nothing."""
+    return build(project, BuildOptions(options.out, options.base_url, options.drafts, False, None))

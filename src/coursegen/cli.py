@@ -1,0 +1,138 @@
+"""argv -> library calls -> exit codes. The only module that prints and exits."""
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from pathlib import Path
+from typing import Sequence
+
+from . import __version__
+from .build import BuildOptions, BuildReport, build, check
+from .diagnostics import Diagnostic, UsageError
+
+EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="coursegen", description="Build course websites from Markdown.")
+    parser.add_argument("--version", action="version", version=f"coursegen {__version__}")
+    verbosity = parser.add_mutually_exclusive_group()
+    verbosity.add_argument("-q", "--quiet", action="store_true", help="print only errors")
+    verbosity.add_argument("-v", "--verbose", action="store_true", help="print more detail")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p_build = sub.add_parser("build", help="build the site into build/")
+    p_build.add_argument("dir", nargs="?", default=".", type=Path, help="project folder (default: .)")
+    p_build.add_argument("--out", type=Path, help="output folder (default: DIR/build)")
+    p_build.add_argument("--base-url", help="URL or path the site is served under, e.g. /courses/")
+    p_build.add_argument("--drafts", action="store_true", help="include modules marked draft")
+
+    p_check = sub.add_parser("check", help="validate content, links and assets; write nothing")
+    p_check.add_argument("dir", nargs="?", default=".", type=Path)
+    p_check.add_argument("--base-url")
+    p_check.add_argument("--drafts", action="store_true")
+
+    p_new = sub.add_parser("new", help="create a new project that builds at once")
+    p_new.add_argument("dir", type=Path)
+
+    p_serve = sub.add_parser("serve", help="live preview with automatic reload")
+    p_serve.add_argument("dir", nargs="?", default=".", type=Path)
+    p_serve.add_argument("--host", default="127.0.0.1")
+    p_serve.add_argument("--port", type=int, default=8000)
+    p_serve.add_argument("--open", action="store_true", help="open the site in a browser")
+    return parser
+
+
+def _print_diagnostics(diagnostics: Sequence[Diagnostic], quiet: bool) -> None:
+    annotate = os.environ.get("GITHUB_ACTIONS") == "true"
+    for d in diagnostics:
+        if quiet and d.severity != "error":
+            continue
+        print(d.format(), file=sys.stderr)
+        if annotate:
+            print(f"::{d.severity} file={d.path},line={d.line}::{d.message}", file=sys.stderr)
+
+
+def _summary(report: BuildReport) -> str:
+    errors = len(report.errors)
+    warnings = len(report.diagnostics) - errors
+    parts = [f"{errors} error{'s' if errors != 1 else ''}"]
+    if warnings:
+        parts.append(f"{warnings} warning{'s' if warnings != 1 else ''}")
+    return ", ".join(parts)
+
+
+class _ProgressBar:
+    """A one-line progress bar on a terminal; silent when stdout is not a terminal."""
+
+    def __init__(self, enabled: bool):
+        self.enabled = enabled
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.enabled or total < 50:
+            return
+        width = 30
+        filled = width * done // total
+        end = "\n" if done == total else ""
+        print(f"\rRendering [{'#' * filled}{'.' * (width - filled)}] {done}/{total} pages", end=end, flush=True)
+
+
+def _cmd_build(args: argparse.Namespace) -> int:
+    progress = _ProgressBar(sys.stdout.isatty() and not args.quiet)
+    report = build(args.dir, BuildOptions(out=args.out, base_url=args.base_url, drafts=args.drafts,
+                                          progress=progress))
+    _print_diagnostics(report.diagnostics, args.quiet)
+    if not report.ok:
+        print(f"Build failed: {_summary(report)}; the previous site in {report.out} is unchanged.",
+              file=sys.stderr)
+        return EXIT_CONTENT
+    if not args.quiet:
+        where = os.path.relpath(report.out)
+        print(f"Built {report.pages} pages into {where}/ in {report.seconds:.2f} s ({_summary(report)}).")
+        print(f"View it: python -m http.server --directory {where} 8000, then open http://127.0.0.1:8000/"
+              " (or run 'coursegen serve' for a live preview)")
+    return EXIT_OK
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    report = check(args.dir, BuildOptions(base_url=args.base_url, drafts=args.drafts))
+    _print_diagnostics(report.diagnostics, args.quiet)
+    if not report.ok:
+        print(f"Check failed: {_summary(report)}.", file=sys.stderr)
+        return EXIT_CONTENT
+    if not args.quiet:
+        print(f"Checked {report.pages} pages: {_summary(report)}.")
+    return EXIT_OK
+
+
+def _cmd_new(args: argparse.Namespace) -> int:
+    from .scaffold import scaffold
+    created = scaffold(args.dir)
+    if not args.quiet:
+        print(f"Created a course project in {created} ({len(list(created.rglob('*')))} files and folders).")
+        print(f"Next: coursegen serve {args.dir}   (live preview)  or  coursegen build {args.dir}")
+    return EXIT_OK
+
+
+def _cmd_serve(args: argparse.Namespace) -> int:
+    from .serve import serve
+    return serve(args.dir, host=args.host, port=args.port, open_browser=args.open, quiet=args.quiet)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING, format="%(message)s")
+    if not args.command:
+        parser.print_help()
+        return EXIT_USAGE
+    handlers = {"build": _cmd_build, "check": _cmd_check, "new": _cmd_new, "serve": _cmd_serve}
+    try:
+        return handlers[args.command](args)
+    except UsageError as exc:
+        print(f"coursegen: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130

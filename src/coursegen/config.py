@@ -1,0 +1,271 @@
+"""Strict, typed schemas for site.yaml, course.yaml and module front matter."""
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from .diagnostics import Diagnostics
+from .yamlsource import YamlDoc
+
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    title: str
+    description: str
+    base_url: str = "/"
+    language: str = "en"
+    courses: tuple[str, ...] | None = None
+    preview_length: int = 140
+    organization: str | None = None
+
+
+@dataclass(frozen=True)
+class CourseConfig:
+    title: str
+    tagline: str
+    description: str
+    why: str | None = None
+    level: str | None = None
+    status: str = "published"
+    next: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class CardMeta:
+    title: str
+    line: int
+    preview: str | None = None
+    visual: str | None = None
+    alt: str | None = None
+
+
+@dataclass(frozen=True)
+class ModuleMeta:
+    title: str
+    summary: str
+    goals: tuple[str, ...]
+    minutes: int | None = None
+    draft: bool = False
+    sources: tuple[str, ...] = ()
+    cards: tuple[CardMeta, ...] | None = None
+
+
+# --- field checkers: each returns (ok, converted value, message when not ok) ---
+
+Checker = Callable[[Any], tuple[bool, Any, str]]
+
+
+def _text(value: Any) -> tuple[bool, Any, str]:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str):
+        return False, None, f"must be text, not {_kind(value)}"
+    if not value.strip():
+        return False, None, "must not be empty"
+    return True, value.strip(), ""
+
+
+def _bool(value: Any) -> tuple[bool, Any, str]:
+    if not isinstance(value, bool):
+        return False, None, f"must be true or false, not {_kind(value)}"
+    return True, value, ""
+
+
+def _positive_int(value: Any) -> tuple[bool, Any, str]:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        return False, None, f"must be a whole number of at least 1, not {_describe(value)}"
+    return True, value, ""
+
+
+def _status(value: Any) -> tuple[bool, Any, str]:
+    if value not in ("published", "planned"):
+        return False, None, f"must be 'published' or 'planned', not {_describe(value)}"
+    return True, value, ""
+
+
+def _base_url(value: Any) -> tuple[bool, Any, str]:
+    ok, text, message = _text(value)
+    if not ok:
+        return ok, text, message
+    if not re.match(r"^(https?://[^/\s]+)?/[^\s]*$", text):
+        return False, None, (
+            "must be a path starting with '/' or an http(s) URL, "
+            f"like '/courses/' or 'https://example.org/courses/', not {text!r}"
+        )
+    return True, text if text.endswith("/") else text + "/", ""
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    return {dict: "a mapping", list: "a list", bool: "true/false", int: "a number",
+            float: "a number", str: "text"}.get(type(value), type(value).__name__)
+
+
+def _describe(value: Any) -> str:
+    return repr(value) if isinstance(value, (str, int, float)) else _kind(value)
+
+
+class _Reader:
+    """Reads one YAML mapping against a schema, reporting problems at the right line."""
+
+    def __init__(self, doc: YamlDoc, path: str, offset: int, diags: Diagnostics,
+                 what: str, prefix: tuple[Any, ...] = ()):
+        self.doc, self.path, self.offset, self.diags = doc, path, offset, diags
+        self.what, self.prefix = what, prefix
+        value = doc.value
+        for key in prefix:
+            value = value[key]
+        self.data: dict[str, Any] = value
+
+    def line(self, *keys: Any) -> int:
+        return self.doc.line(*self.prefix, *keys) + self.offset
+
+    def error(self, line: int, message: str) -> None:
+        self.diags.error(self.path, line, message)
+
+    def check_keys(self, allowed: list[str]) -> None:
+        for key in self.data:
+            if key in allowed:
+                continue
+            close = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.6)
+            hint = f"; did you mean '{close[0]}'?" if close else f" (allowed: {', '.join(allowed)})"
+            self.error(self.line(key), f"unknown key '{key}' in {self.what}{hint}")
+
+    def get(self, key: str, check: Checker, required: bool = False, default: Any = None) -> Any:
+        if key not in self.data:
+            if required:
+                where = self.line() if self.prefix else max(1, self.offset)
+                self.error(where, f"missing required key '{key}' in {self.what}")
+            return default
+        if self.data[key] is None:
+            if required:
+                self.error(self.line(key), f"'{key}' is empty; it is required in {self.what}")
+            return default
+        ok, value, message = check(self.data[key])
+        if not ok:
+            self.error(self.line(key), f"'{key}' {message}")
+            return default
+        return value
+
+    def text_list(self, key: str, required: bool = False, check: Checker = _text) -> tuple[Any, ...]:
+        raw = self.data.get(key)
+        if raw is None:
+            if required:
+                self.get(key, _text, required=True)
+            return ()
+        if not isinstance(raw, list):
+            self.error(self.line(key), f"'{key}' must be a list ('- item' lines), not {_kind(raw)}")
+            return ()
+        if required and not raw:
+            self.error(self.line(key), f"'{key}' must list at least one item")
+        items = []
+        for index, item in enumerate(raw):
+            ok, value, message = check(item)
+            if ok:
+                items.append(value)
+            else:
+                self.error(self.line(key, index), f"item {index + 1} of '{key}' {message}")
+        return tuple(items)
+
+
+def _mapping_or_error(doc: YamlDoc, path: str, offset: int, diags: Diagnostics, what: str) -> bool:
+    if isinstance(doc.value, dict):
+        return True
+    diags.error(path, doc.line() + offset,
+                f"{what} must be a mapping of 'key: value' lines, not {_kind(doc.value)}")
+    return False
+
+
+def _slug(value: Any) -> tuple[bool, Any, str]:
+    if not isinstance(value, str) or not SLUG_RE.match(value):
+        return False, None, f"must be a course folder name (lowercase letters, digits, '-'), not {_describe(value)}"
+    return True, value, ""
+
+
+def read_site_config(doc: YamlDoc, path: str, diags: Diagnostics) -> SiteConfig | None:
+    """Validate site.yaml. Returns None when required keys are missing or wrong."""
+    if not _mapping_or_error(doc, path, 0, diags, "site.yaml"):
+        return None
+    reader = _Reader(doc, path, 0, diags, "site.yaml")
+    reader.check_keys(["title", "description", "base_url", "language", "courses",
+                       "preview_length", "organization"])
+    before = len(diags.errors)
+    title = reader.get("title", _text, required=True)
+    description = reader.get("description", _text, required=True)
+    base_url = reader.get("base_url", _base_url, default="/")
+    language = reader.get("language", _text, default="en")
+    courses = reader.text_list("courses", check=_slug) if "courses" in reader.data else None
+    preview_length = reader.get("preview_length", _positive_int, default=140)
+    if isinstance(preview_length, int) and preview_length < 20:
+        reader.error(reader.line("preview_length"), "'preview_length' must be at least 20 characters")
+    organization = reader.get("organization", _text)
+    if len(diags.errors) > before:
+        return None
+    return SiteConfig(title, description, base_url, language, courses, preview_length, organization)
+
+
+def read_course_config(doc: YamlDoc, path: str, diags: Diagnostics) -> CourseConfig | None:
+    """Validate course.yaml."""
+    if not _mapping_or_error(doc, path, 0, diags, "course.yaml"):
+        return None
+    reader = _Reader(doc, path, 0, diags, "course.yaml")
+    reader.check_keys(["title", "tagline", "description", "why", "level", "status", "next"])
+    before = len(diags.errors)
+    config = CourseConfig(
+        title=reader.get("title", _text, required=True),
+        tagline=reader.get("tagline", _text, required=True),
+        description=reader.get("description", _text, required=True),
+        why=reader.get("why", _text),
+        level=reader.get("level", _text),
+        status=reader.get("status", _status, default="published"),
+        next=reader.text_list("next", check=_slug),
+    )
+    return None if len(diags.errors) > before else config
+
+
+def read_module_meta(doc: YamlDoc, path: str, offset: int, diags: Diagnostics) -> ModuleMeta | None:
+    """Validate a module's front matter; `offset` is the line before the YAML's first line."""
+    if not _mapping_or_error(doc, path, offset, diags, "front matter"):
+        return None
+    reader = _Reader(doc, path, offset, diags, "front matter")
+    reader.check_keys(["title", "summary", "goals", "minutes", "draft", "sources", "cards"])
+    before = len(diags.errors)
+    title = reader.get("title", _text, required=True)
+    summary = reader.get("summary", _text, required=True)
+    goals = reader.text_list("goals", required=True)
+    minutes = reader.get("minutes", _positive_int)
+    draft = reader.get("draft", _bool, default=False)
+    sources = reader.text_list("sources")
+    cards = _read_cards(doc, path, offset, diags) if "cards" in reader.data else None
+    if len(diags.errors) > before:
+        return None
+    return ModuleMeta(title, summary, goals, minutes, draft, sources, cards)
+
+
+def _read_cards(doc: YamlDoc, path: str, offset: int, diags: Diagnostics) -> tuple[CardMeta, ...]:
+    raw = doc.value["cards"]
+    if not isinstance(raw, list):
+        diags.error(path, doc.line("cards") + offset,
+                    f"'cards' must be a list of card entries, not {_kind(raw)}")
+        return ()
+    cards = []
+    for index, item in enumerate(raw):
+        line = doc.line("cards", index) + offset
+        if not isinstance(item, dict):
+            diags.error(path, line, f"card {index + 1} in 'cards' must be a mapping with a 'title', not {_kind(item)}")
+            continue
+        reader = _Reader(doc, path, offset, diags, f"card {index + 1} of 'cards'", ("cards", index))
+        reader.check_keys(["title", "preview", "visual", "alt"])
+        title = reader.get("title", _text, required=True)
+        visual = reader.get("visual", _text)
+        alt = reader.get("alt", _text)
+        if visual and not alt:
+            reader.error(reader.line("visual"), f"card '{title}' has a 'visual' but no 'alt' text; "
+                         "add 'alt:' describing the picture for readers who cannot see it")
+        cards.append(CardMeta(title or "", line, reader.get("preview", _text), visual, alt))
+    return tuple(cards)

@@ -1,0 +1,142 @@
+"""Walk content/ and read its files into source records. The only reader of content/."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from .config import SLUG_RE
+from .diagnostics import Diagnostics
+
+MODULE_RE = re.compile(r"^(\d+)-([a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A text file of the project: its project-relative path and its text (LF line endings)."""
+
+    rel: str
+    text: str
+
+
+@dataclass(frozen=True)
+class ModuleFile:
+    number: int
+    slug: str
+    source: SourceFile
+
+
+@dataclass(frozen=True)
+class CourseSource:
+    slug: str
+    rel: str
+    config: SourceFile | None
+    modules: tuple[ModuleFile, ...]
+    assets: tuple[str, ...]  # paths relative to the course folder, posix
+
+
+@dataclass(frozen=True)
+class ContentSource:
+    root: Path
+    site: SourceFile | None
+    courses: tuple[CourseSource, ...]
+
+
+def rel_path(project: Path, path: Path) -> str:
+    return path.relative_to(project).as_posix()
+
+
+def read_text(project: Path, path: Path, diags: Diagnostics) -> SourceFile | None:
+    """Read a UTF-8 text file (BOM and CRLF accepted); report binary or undecodable files."""
+    rel = rel_path(project, path)
+    data = path.read_bytes()
+    if b"\x00" in data:
+        line = data[: data.index(b"\x00")].count(b"\n") + 1
+        diags.error(rel, line, "this is not a text file (it contains NUL bytes); "
+                    "save it as UTF-8 text or move it out of content/")
+        return None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        diags.error(rel, line, f"this file is not UTF-8 text (byte 0x{data[exc.start]:02x} "
+                    "cannot be decoded); save it with UTF-8 encoding")
+        return None
+    return SourceFile(rel, text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def _entries(folder: Path, project: Path, diags: Diagnostics) -> list[Path]:
+    """The visible entries of a folder, sorted; symlinks leaving the project are reported, not followed."""
+    result = []
+    for entry in sorted(folder.iterdir()):
+        if entry.name.startswith(".") or entry.name.endswith("~"):
+            continue
+        if entry.is_symlink():
+            target = entry.resolve()
+            if not target.is_relative_to(project.resolve()) or not target.exists():
+                diags.error(rel_path(project, entry), 1,
+                            "symbolic link points outside the project (or nowhere); it is not followed. "
+                            "Copy the file into the project instead")
+                continue
+        result.append(entry)
+    return result
+
+
+def _walk_assets(folder: Path, base: Path, project: Path, diags: Diagnostics) -> list[str]:
+    assets = []
+    for entry in _entries(folder, project, diags):
+        if entry.is_dir():
+            assets.extend(_walk_assets(entry, base, project, diags))
+        elif entry.suffix != ".md":
+            assets.append(entry.relative_to(base).as_posix())
+    return assets
+
+
+def load_course(project: Path, folder: Path, diags: Diagnostics) -> CourseSource:
+    rel = rel_path(project, folder)
+    if not SLUG_RE.match(folder.name):
+        diags.error(f"{rel}/course.yaml", 1, f"course folder name '{folder.name}' must be a URL slug: "
+                    "lowercase letters, digits and single hyphens, like 'how-llms-work'")
+    config_path = folder / "course.yaml"
+    config = None
+    if config_path.is_file():
+        config = read_text(project, config_path, diags)
+    else:
+        diags.error(f"{rel}/course.yaml", 1, "every course folder needs a course.yaml "
+                    "with at least title, tagline and description")
+    modules = []
+    for entry in _entries(folder, project, diags):
+        if entry.is_file() and entry.suffix == ".md":
+            match = MODULE_RE.match(entry.name)
+            if not match:
+                diags.error(rel_path(project, entry), 1, f"module file name '{entry.name}' must look like "
+                            "'01-some-slug.md': a number, a hyphen, then lowercase words joined by hyphens")
+                continue
+            source = read_text(project, entry, diags)
+            if source is not None:
+                modules.append(ModuleFile(int(match.group(1)), match.group(2), source))
+    modules.sort(key=lambda m: (m.number, m.slug))
+    assets = [a for a in _walk_assets(folder, folder, project, diags) if a != "course.yaml"]
+    return CourseSource(folder.name, rel, config, tuple(modules), tuple(assets))
+
+
+def load_content(project: Path, diags: Diagnostics) -> ContentSource:
+    """Read content/: site.yaml and every course folder with its modules and assets."""
+    content = project / "content"
+    if not content.is_dir():
+        diags.error("content", 1, "no content/ folder here; run 'coursegen new DIR' to start a project")
+        return ContentSource(content, None, ())
+    site_path = content / "site.yaml"
+    site = None
+    if site_path.is_file():
+        site = read_text(project, site_path, diags)
+    else:
+        diags.error("content/site.yaml", 1, "missing site.yaml: it needs at least 'title' and 'description'")
+    courses = []
+    for entry in _entries(content, project, diags):
+        if entry.is_dir():
+            courses.append(load_course(project, entry, diags))
+        elif entry.name != "site.yaml":
+            diags.warning(rel_path(project, entry), 1, "files at the top of content/ are not used; "
+                          "put them inside a course folder")
+    return ContentSource(content, site, tuple(courses))

@@ -1,0 +1,56 @@
+"""Diagnostics: content problems as values with a path and a line."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, order=True)
+class Diagnostic:
+    """One problem in the content, anchored to a project-relative path and a 1-based line."""
+
+    path: str
+    line: int
+    message: str
+    severity: str = "error"
+
+    def format(self) -> str:
+        return f"{self.path}:{self.line}: {self.severity}: {self.message}"
+
+
+@dataclass
+class Diagnostics:
+    """Collects every problem of a run so they can be reported together."""
+
+    items: list[Diagnostic] = field(default_factory=list)
+
+    def error(self, path: str, line: int, message: str) -> None:
+        self.items.append(Diagnostic(path, max(1, line), message))
+
+    def warning(self, path: str, line: int, message: str) -> None:
+        self.items.append(Diagnostic(path, max(1, line), message, "warning"))
+
+    def extend(self, other: "Diagnostics") -> None:
+        self.items.extend(other.items)
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.items if d.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [d for d in self.items if d.severity == "warning"]
+
+    def sorted(self) -> list[Diagnostic]:
+        return sorted(set(self.items), key=lambda d: (d.path, d.line, d.message))
+
+
+class ContentError(Exception):
+    """Raised by the build when the content has errors; carries every diagnostic."""
+
+    def __init__(self, diagnostics: list[Diagnostic]):
+        super().__init__(f"{len(diagnostics)} content problem(s)")
+        self.diagnostics = diagnostics
+
+
+class UsageError(Exception):
+    """A problem with how coursegen was called (bad output folder, bad option): exit code 2."""

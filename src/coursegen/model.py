@@ -1,0 +1,99 @@
+"""The course model: frozen dataclasses that templates read. Pure data: no I/O, no Markdown."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Link:
+    title: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Card:
+    id: str
+    title: str
+    title_html: str
+    html: str
+    preview: str
+    url: str  # the module page URL with '#id'
+    visual: str | None = None  # URL of the card's picture
+    alt: str | None = None
+
+
+@dataclass(frozen=True)
+class Module:
+    slug: str
+    number: int
+    title: str
+    summary: str
+    goals: tuple[str, ...]
+    goals_html: tuple[str, ...]
+    minutes: int
+    draft: bool
+    intro_html: str
+    cards: tuple[Card, ...]
+    sources_html: tuple[str, ...]
+    url: str
+    source: str  # project-relative path of the Markdown file
+    course_slug: str
+    position: int  # 1-based place in its course
+    previous: Link | None
+    next: Link | None
+    widgets: tuple[str, ...]  # names of the widgets the page uses
+    word_count: int
+
+
+@dataclass(frozen=True)
+class Course:
+    slug: str
+    title: str
+    tagline: str
+    description_html: str
+    description_text: str
+    why_html: str | None
+    level: str | None
+    status: str
+    next: tuple[Link, ...]
+    modules: tuple[Module, ...]
+    url: str
+    source: str
+
+    @property
+    def planned(self) -> bool:
+        return self.status == "planned"
+
+    @property
+    def minutes(self) -> int:
+        return sum(module.minutes for module in self.modules)
+
+
+@dataclass(frozen=True)
+class Site:
+    title: str
+    description: str
+    base_url: str  # as configured, always ending with '/'
+    base_path: str  # the path part of base_url: '/', '/courses/'
+    origin: str  # 'https://example.org' or '' for a bare path
+    language: str
+    organization: str | None
+    preview_length: int
+    courses: tuple[Course, ...]
+    drafts: bool  # drafts are included in this build
+
+    @property
+    def published_courses(self) -> tuple[Course, ...]:
+        return tuple(c for c in self.courses if not c.planned)
+
+    @property
+    def planned_courses(self) -> tuple[Course, ...]:
+        return tuple(c for c in self.courses if c.planned)
+
+    def url(self, path: str) -> str:
+        """Site-relative path ('how-llms-work/') -> URL under the base path."""
+        return self.base_path + path.lstrip("/")
+
+    def absolute(self, url: str) -> str:
+        """A base-path URL -> an absolute URL when the origin is known, else unchanged."""
+        return self.origin + url

@@ -1,0 +1,159 @@
+"""Parse module files: front matter into ModuleMeta, Markdown into tokens split into cards."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from . import blocks
+from .config import ModuleMeta, read_module_meta
+from .content import ModuleFile
+from .diagnostics import Diagnostics
+from .frontmatter import FrontMatterProblem, split_front_matter
+from .markdown import plain_text
+from .yamlsource import YamlProblem, parse_yaml
+
+
+def slugify(text: str) -> str:
+    """URL- and id-safe slug: ASCII lowercase words joined by single hyphens ('section' if empty)."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return slug or "section"
+
+
+@dataclass(frozen=True)
+class ParsedCard:
+    id: str
+    title: str  # plain text of the heading
+    title_tokens: tuple[Token, ...]
+    tokens: tuple[Token, ...]  # body tokens after the heading
+    line: int
+    text: str  # plain text of the body, for previews and search
+
+
+@dataclass(frozen=True)
+class ParsedModule:
+    file: ModuleFile
+    meta: ModuleMeta
+    intro: tuple[Token, ...]
+    cards: tuple[ParsedCard, ...]
+    anchors: frozenset[str]  # every id on the page an author may link to
+    word_count: int
+
+
+def _heading_text(inline: Token) -> str:
+    return plain_text([inline]) or inline.content.strip()
+
+
+def _check_blocks(tokens: list[Token], path: str, offset: int, source_lines: list[str],
+                  widgets: frozenset[str], diags: Diagnostics) -> None:
+    """Validate ::: containers and quiz/widget fences; stash parsed data in token.meta."""
+    openers: list[Token] = []
+    for token in tokens:
+        start = (token.map[0] if token.map else 0) + offset + 1
+
+        def report(line: int, message: str, start: int = start) -> None:
+            diags.error(path, start + line, message)
+
+        if token.type == "container_block_open":
+            blocks.check_container(token.info, report)
+            openers.append(token)
+            end = token.map[1] if token.map else 0
+            closing = source_lines[end].strip() if end < len(source_lines) else ""
+            if not closing.startswith(":::"):
+                kind, _ = blocks.container_kind(token.info)
+                report(0, f"the '::: {kind}' block opened here is never closed; add a line with ':::'")
+        elif token.type == "container_block_close" and openers:
+            token.meta["opener_info"] = openers.pop().info
+        elif token.type == "fence":
+            kind, _, name = token.info.strip().partition(" ")
+            if kind == "quiz":
+                quiz = blocks.parse_quiz(token.content, report)
+                if quiz:
+                    token.meta["quiz"] = quiz
+            elif kind == "widget":
+                widget = blocks.parse_widget(name.strip(), token.content, widgets, report)
+                if widget:
+                    token.meta["widget"] = widget
+        elif token.type == "inline":
+            for child in token.children or []:
+                if child.type in ("link_open", "image"):
+                    child.meta["line"] = start
+
+
+def _split_cards(tokens: list[Token], path: str, offset: int, diags: Diagnostics
+                 ) -> tuple[list[Token], list[ParsedCard], set[str]]:
+    starts = [i for i, t in enumerate(tokens) if t.type == "heading_open" and t.tag == "h2" and t.level == 0]
+    intro = tokens[: starts[0]] if starts else tokens
+    cards: list[ParsedCard] = []
+    anchors: set[str] = set()
+    for n, start in enumerate(starts):
+        end = starts[n + 1] if n + 1 < len(starts) else len(tokens)
+        inline = tokens[start + 1]
+        title = _heading_text(inline)
+        card_id = slugify(title)
+        line = (tokens[start].map[0] if tokens[start].map else 0) + offset + 1
+        if card_id in anchors:
+            first = next(c for c in cards if c.id == card_id)
+            diags.error(path, line, f"two cards have the id '{card_id}' (the first, '{first.title}', is on "
+                        f"line {first.line}); give this card a different title")
+        anchors.add(card_id)
+        body = tokens[start + 3:end]
+        cards.append(ParsedCard(card_id, title, (inline,), tuple(body), line, plain_text(body)))
+    # level-3+ headings get ids too, unique on the page
+    for index, token in enumerate(tokens):
+        if token.type == "heading_open" and token.tag in ("h3", "h4") and token.level == 0:
+            base = slugify(_heading_text(tokens[index + 1]))
+            unique, count = base, 2
+            while unique in anchors:
+                unique, count = f"{base}-{count}", count + 1
+            anchors.add(unique)
+            token.attrSet("id", unique)
+    return intro, cards, anchors
+
+
+def _check_card_meta(meta: ModuleMeta, cards: list[ParsedCard], path: str, diags: Diagnostics) -> None:
+    if meta.cards is None:
+        return
+    for index, card_meta in enumerate(meta.cards):
+        if index >= len(cards):
+            diags.error(path, card_meta.line, f"'cards' entry {index + 1} ('{card_meta.title}') has no "
+                        f"matching '## {card_meta.title}' heading; the module has {len(cards)} card(s)")
+        elif card_meta.title != cards[index].title:
+            diags.error(path, card_meta.line, f"'cards' entry {index + 1} is titled '{card_meta.title}' but "
+                        f"card {index + 1} is '## {cards[index].title}' (line {cards[index].line}); "
+                        "entries must match the headings in order")
+    for card in cards[len(meta.cards):]:
+        diags.error(path, card.line, f"card '## {card.title}' has no entry in the front matter 'cards' list; "
+                    "add one or remove 'cards' entirely")
+
+
+def parse_module(md: MarkdownIt, file: ModuleFile, widgets: frozenset[str],
+                 diags: Diagnostics) -> ParsedModule | None:
+    """Parse one module file; report every problem; None when it cannot become a page."""
+    path = file.source.rel
+    try:
+        split = split_front_matter(file.source.text)
+    except FrontMatterProblem as problem:
+        diags.error(path, problem.line, problem.message)
+        return None
+    try:
+        doc = parse_yaml(split.yaml_text)
+    except YamlProblem as problem:
+        diags.error(path, problem.line + split.yaml_offset, f"front matter: {problem.message}")
+        return None
+    meta = read_module_meta(doc, path, split.yaml_offset, diags)
+    tokens = md.parse(split.body)
+    before = len(diags.errors)
+    _check_blocks(tokens, path, split.body_offset, split.body.split("\n"), widgets, diags)
+    intro, cards, anchors = _split_cards(tokens, path, split.body_offset, diags)
+    if meta is None:
+        return None
+    _check_card_meta(meta, cards, path, diags)
+    if len(diags.errors) > before:
+        return None
+    words = len(plain_text(tokens).split())
+    return ParsedModule(file, meta, tuple(intro), tuple(cards), frozenset(anchors), words)

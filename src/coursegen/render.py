@@ -1,0 +1,76 @@
+"""Model -> page HTML (and sitemap, robots) as strings. Writes nothing."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable, Iterator
+
+from jinja2 import Environment
+
+from . import __version__
+from .model import Course, Module, Site
+from .staticfiles import StaticFile
+
+
+@dataclass(frozen=True)
+class Page:
+    path: str  # site-relative output path: 'how-llms-work/index.html'
+    template: str
+    url: str  # URL under the base path: '/how-llms-work/'
+    title: str
+    description: str
+    kind: str  # home, course, module, 404
+    course: Course | None = None
+    module: Module | None = None
+    in_sitemap: bool = True
+
+
+def pages(site: Site) -> Iterator[Page]:
+    """Every HTML page of the site, in a stable order."""
+    yield Page("index.html", "home.html", site.url(""), site.title, site.description, "home")
+    for course in site.published_courses:
+        yield Page(f"{course.slug}/index.html", "course.html", course.url, course.title,
+                   course.tagline, "course", course)
+        for module in course.modules:
+            yield Page(f"{course.slug}/{module.slug}/index.html", "module.html", module.url,
+                       module.title, module.summary, "module", course, module,
+                       in_sitemap=not module.draft)
+    yield Page("404.html", "404.html", site.url("404.html"), "Page not found",
+               "This page does not exist.", "404", in_sitemap=False)
+
+
+class Renderer:
+    """Renders pages with one Jinja environment and the site's static file names."""
+
+    def __init__(self, env: Environment, site: Site, static: tuple[StaticFile, ...]):
+        self.env, self.site = env, site
+        self.static_paths = {f.name: site.url(f.target) for f in static}
+
+    def static_url(self, name: str) -> str:
+        return self.static_paths[name]
+
+    def context(self, page: Page) -> dict[str, Any]:
+        return {"site": self.site, "page": page, "course": page.course, "module": page.module,
+                "static_url": self.static_url, "absolute": self.site.absolute,
+                "generator": f"coursegen {__version__}"}
+
+    def render_page(self, page: Page) -> str:
+        return self.env.get_template(page.template).render(self.context(page))
+
+    def render_text(self, template: str, **extra: Any) -> str:
+        return self.env.get_template(template).render(
+            site=self.site, static_url=self.static_url, absolute=self.site.absolute, **extra)
+
+
+def render_site(env: Environment, site: Site, static: tuple[StaticFile, ...],
+                progress: Callable[[int, int], None] | None = None) -> dict[str, str]:
+    """All text outputs of the site: every page, sitemap.xml and robots.txt."""
+    renderer = Renderer(env, site, static)
+    all_pages = list(pages(site))
+    out: dict[str, str] = {}
+    for done, page in enumerate(all_pages, 1):
+        out[page.path] = renderer.render_page(page)
+        if progress:
+            progress(done, len(all_pages))
+    out["sitemap.xml"] = renderer.render_text("sitemap.xml", pages=[p for p in all_pages if p.in_sitemap])
+    out["robots.txt"] = renderer.render_text("robots.txt")
+    return out

@@ -1,0 +1,60 @@
+"""Static files: the theme's and the project's static/ merged, with content-hashed names."""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from pygments.formatters import HtmlFormatter
+
+from .templates import THEME
+
+HASHED_SUFFIXES = (".css", ".js")
+LIGHT_STYLE, DARK_STYLE = "default", "github-dark"
+
+
+@dataclass(frozen=True)
+class StaticFile:
+    name: str  # logical name: 'coursegen.css', 'widgets/next-token.js'
+    target: str  # site-relative output path: 'static/coursegen.3f9a1c2e.css'
+    data: bytes
+
+
+def pygments_css() -> str:
+    """Highlight colours for light pages, dark pages, and the explicit dark toggle."""
+    light = HtmlFormatter(style=LIGHT_STYLE).get_style_defs(".highlight")
+    dark = HtmlFormatter(style=DARK_STYLE).get_style_defs(":root[data-theme=dark] .highlight")
+    dark_auto = HtmlFormatter(style=DARK_STYLE).get_style_defs(":root:not([data-theme=light]) .highlight")
+    return (f"/* Pygments: {LIGHT_STYLE} (light), {DARK_STYLE} (dark) */\n{light}\n{dark}\n"
+            f"@media (prefers-color-scheme: dark) {{\n{dark_auto}\n}}\n")
+
+
+def _collect(folder: Path, found: dict[str, Path]) -> None:
+    if not folder.is_dir():
+        return
+    for path in sorted(folder.rglob("*")):
+        if path.is_file() and not path.name.startswith("."):
+            found[path.relative_to(folder).as_posix()] = path
+
+
+def collect_static(project: Path) -> tuple[StaticFile, ...]:
+    """Theme static files, overridden or extended by the project's static/ folder, plus Pygments CSS."""
+    found: dict[str, Path] = {}
+    _collect(THEME / "static", found)
+    _collect(project / "static", found)
+    data = {name: path.read_bytes() for name, path in found.items()}
+    data.setdefault("pygments.css", pygments_css().encode())
+    files = []
+    for name in sorted(data):
+        target = f"static/{name}"
+        if name.endswith(HASHED_SUFFIXES):
+            digest = hashlib.sha256(data[name]).hexdigest()[:8]
+            stem, dot, suffix = name.rpartition(".")
+            target = f"static/{stem}.{digest}.{suffix}"
+        files.append(StaticFile(name, target, data[name]))
+    return tuple(files)
+
+
+def widget_names(files: tuple[StaticFile, ...]) -> frozenset[str]:
+    return frozenset(f.name[len("widgets/"):-3] for f in files
+                     if f.name.startswith("widgets/") and f.name.endswith(".js") and f.name.count("/") == 1)

@@ -1,0 +1,29 @@
+"""The Jinja environment: the project's templates/ first, then the built-in theme."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from jinja2 import (ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, StrictUndefined,
+                    select_autoescape)
+
+THEME = Path(__file__).parent / "theme"
+
+
+def make_environment(project: Path) -> Environment:
+    """A strict, autoescaping environment; a project template overrides the theme's by file name.
+
+    `{% extends "theme/base.html" %}` reaches the built-in file even when the project overrides it.
+    """
+    theme = FileSystemLoader(THEME / "templates")
+    loaders: list = []
+    if (project / "templates").is_dir():
+        loaders.append(FileSystemLoader(project / "templates"))
+    loaders += [theme, PrefixLoader({"theme": theme})]
+    return Environment(
+        loader=ChoiceLoader(loaders),
+        autoescape=select_autoescape(["html", "xml"]),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )

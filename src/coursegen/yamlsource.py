@@ -1,0 +1,91 @@
+"""Parse YAML text into plain values while remembering the line of every key and item."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+from yaml.composer import Composer
+from yaml.events import AliasEvent
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+KeyPath = tuple[Any, ...]
+
+
+class YamlProblem(Exception):
+    """A YAML text that cannot be read; `line` is 1-based within the text."""
+
+    def __init__(self, message: str, line: int):
+        super().__init__(message)
+        self.message = message
+        self.line = line
+
+
+class _NoAliasLoader(yaml.SafeLoader):
+    """SafeLoader that refuses aliases, so an alias bomb fails at once."""
+
+    def compose_node(self, parent: Node | None, index: Any) -> Node | None:  # type: ignore[override]
+        if self.check_event(AliasEvent):
+            event = self.peek_event()
+            raise YamlProblem(
+                "YAML aliases (*name) are not supported; write the value out in full",
+                event.start_mark.line + 1,
+            )
+        return Composer.compose_node(self, parent, index)
+
+
+@dataclass(frozen=True)
+class YamlDoc:
+    """A parsed YAML document: its value and the 1-based line of each key path."""
+
+    value: Any
+    lines: dict[KeyPath, int] = field(default_factory=dict)
+
+    def line(self, *path: Any) -> int:
+        """Line of the deepest known prefix of `path` (the document start when nothing matches)."""
+        for end in range(len(path), 0, -1):
+            if path[:end] in self.lines:
+                return self.lines[path[:end]]
+        return self.lines.get((), 1)
+
+
+def parse_yaml(text: str) -> YamlDoc:
+    """Parse one YAML document. Raises YamlProblem with a 1-based line on bad YAML."""
+    loader = _NoAliasLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return YamlDoc(None, {(): 1})
+        value = loader.construct_document(node)
+    except YamlProblem:
+        raise
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 1
+        problem = exc.problem or "invalid YAML"
+        hint = ""
+        if "\\t" in problem or "'\\t'" in str(exc):
+            hint = " (YAML does not allow tabs for indentation; use spaces)"
+        raise YamlProblem(f"invalid YAML: {problem}{hint}", line) from None
+    except yaml.YAMLError as exc:
+        raise YamlProblem(f"invalid YAML: {exc}", 1) from None
+    finally:
+        loader.dispose()
+    lines: dict[KeyPath, int] = {}
+    _record_lines(node, (), lines)
+    return YamlDoc(value, lines)
+
+
+def _record_lines(node: Node, path: KeyPath, lines: dict[KeyPath, int]) -> None:
+    lines.setdefault(path, node.start_mark.line + 1)
+    if isinstance(node, MappingNode):
+        for key_node, value_node in node.value:
+            if isinstance(key_node, ScalarNode):
+                child = (*path, key_node.value)
+                lines[child] = key_node.start_mark.line + 1
+                _record_lines(value_node, child, lines)
+    elif isinstance(node, SequenceNode):
+        for index, item in enumerate(node.value):
+            child = (*path, index)
+            lines[child] = item.start_mark.line + 1
+            _record_lines(item, child, lines)
