@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs everything the tests need on a fresh Debian machine (Chromium, Java for the
+# HTML checker, fonts, a venv with the package and its test extras), then runs every test.
+# Extra arguments go to pytest, e.g. scripts/test.sh -k preview
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need=()
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v java >/dev/null 2>&1 || need+=(default-jre-headless)
+[ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)
+if [ ${#need[@]} -gt 0 ]; then
+  sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
+  echo "Installing system packages: ${need[*]}"
+  for attempt in 1 2 3; do
+    if $sudo apt-get -o DPkg::Lock::Timeout=300 update -qq &&
+       DEBIAN_FRONTEND=noninteractive $sudo apt-get -o DPkg::Lock::Timeout=300 install -y -qq "${need[@]}"; then
+      break
+    fi
+    [ "$attempt" = 3 ] && { echo "could not install ${need[*]}" >&2; exit 1; }
+    sleep 10
+  done
+fi
+
+[ -x .venv/bin/python ] || python3 -m venv .venv
+.venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]'
+export PATH="$PWD/.venv/bin:$PATH"
+exec .venv/bin/python -m pytest "$@"
