@@ -1,0 +1,193 @@
+"""Social cards: 1200×630 PNG previews for links shared in chat apps and search, cached by content hash."""
+from __future__ import annotations
+
+import hashlib
+import io
+import logging
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from PIL import Image, ImageDraw, ImageFont
+
+from .model import Course, Module, Site
+from .preview import cut_preview
+
+log = logging.getLogger(__name__)
+
+WIDTH, HEIGHT = 1200, 630
+VERSION = "1"  # bump when the drawing changes: every cached card is then redrawn
+FONTS = Path(__file__).parent / "theme" / "fonts"
+REGULAR, BOLD = FONTS / "DejaVuSans.ttf", FONTS / "DejaVuSans-Bold.ttf"
+CACHE_FOLDER = Path(".coursegen-cache") / "social-cards"
+DEFAULT_COLOURS = {"bg": "#ffffff", "fg": "#1e293b", "muted": "#52606d", "accent": "#1d4ed8",
+                   "surface": "#f4f6fa"}
+_MARGIN, _BAR = 80, 24
+
+
+@dataclass(frozen=True)
+class Palette:
+    bg: str
+    fg: str
+    muted: str
+    accent: str
+    surface: str
+
+
+@dataclass(frozen=True)
+class SocialCard:
+    """What one card shows, where it is written, and the hash that names and caches it."""
+
+    eyebrow: str  # 'Module 2 of 5 · 20 min'
+    title: str
+    subtitle: str  # the course name, a tagline or the site description
+    site_name: str
+    palette: Palette
+    target: str  # site-relative output path: 'static/cards/how-llms-work/index.1a2b3c4d.png'
+    alt: str
+
+    @property
+    def key(self) -> str:
+        return card_key(self.eyebrow, self.title, self.subtitle, self.site_name, self.palette)
+
+
+def palette_from_css(css: str) -> Palette:
+    """The theme's light colours: the first `--cg-NAME: #hex` of each name in the stylesheet."""
+    colours = dict(DEFAULT_COLOURS)
+    for name in colours:
+        match = re.search(rf"--cg-{name}\s*:\s*(#[0-9a-fA-F]{{6}}|#[0-9a-fA-F]{{3}})\b", css)
+        if match:
+            colours[name] = match.group(1)
+    return Palette(**colours)
+
+
+@lru_cache(maxsize=1)
+def _font_digest() -> str:
+    digest = hashlib.sha256()
+    for path in (REGULAR, BOLD):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def card_key(*parts: object) -> str:
+    """A hash of the drawing version, the fonts and everything drawn: equal keys give equal PNGs."""
+    text = "\x1f".join([VERSION, _font_digest(), *map(str, parts)])
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _target(stem: str, *parts: object) -> str:
+    return f"static/cards/{stem}.{card_key(*parts)[:10]}.png"
+
+
+def _card(stem: str, eyebrow: str, title: str, subtitle: str, site: Site, palette: Palette,
+          alt: str) -> SocialCard:
+    subtitle = cut_preview(subtitle, 150)
+    target = _target(stem, eyebrow, title, subtitle, site.title, palette)
+    return SocialCard(eyebrow, title, subtitle, site.title, palette, target, alt)
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def _course_card(course: Course, site: Site, palette: Palette) -> SocialCard:
+    eyebrow = " · ".join(x for x in ("Course", course.level and course.level.capitalize(),
+                                      _plural(len(course.modules), "module"), f"{course.minutes} min") if x)
+    return _card(f"{course.slug}/index", eyebrow, course.title, course.tagline, site, palette,
+                 f"{course.title}: {course.tagline} A course on {site.title}.")
+
+
+def _module_card(module: Module, course: Course, site: Site, palette: Palette) -> SocialCard:
+    eyebrow = f"Module {module.position} of {len(course.modules)} · {module.minutes} min"
+    return _card(f"{course.slug}/{module.slug}", eyebrow, module.title, course.title, site, palette,
+                 f"{module.title}: module {module.position} of the course {course.title} on {site.title}.")
+
+
+def plan_cards(site: Site, palette: Palette) -> dict[str, SocialCard]:
+    """The card of every page that gets one, keyed by the page URL: home, courses, modules."""
+    published = site.published_courses
+    home_eyebrow = _plural(len(published), "course") if published else "Courses"
+    cards = {site.url(""): _card("index", home_eyebrow, site.title, site.description, site, palette,
+                                 f"{site.title}: {cut_preview(site.description, 150)}")}
+    for course in published:
+        cards[course.url] = _course_card(course, site, palette)
+        for module in course.modules:
+            cards[module.url] = _module_card(module, course, site, palette)
+    return cards
+
+
+def _font(bold: bool, size: int) -> ImageFont.FreeTypeFont:
+    return ImageFont.truetype(str(BOLD if bold else REGULAR), size)
+
+
+def _wrap(text: str, font: ImageFont.FreeTypeFont, width: int) -> list[str]:
+    lines: list[str] = []
+    for word in text.split():
+        if lines and font.getlength(f"{lines[-1]} {word}") <= width:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    return lines or [""]
+
+
+def _fit(text: str, bold: bool, sizes: tuple[int, ...], width: int, max_lines: int
+         ) -> tuple[ImageFont.FreeTypeFont, list[str]]:
+    """The largest size at which `text` fits in `max_lines`; at the smallest, cut with an ellipsis."""
+    for size in sizes:
+        font = _font(bold, size)
+        lines = _wrap(text, font, width)
+        if len(lines) <= max_lines:
+            return font, lines
+    kept = lines[:max_lines]
+    while kept[-1] and font.getlength(kept[-1] + "…") > width:
+        kept[-1] = kept[-1].rsplit(" ", 1)[0] if " " in kept[-1] else kept[-1][:-1]
+    kept[-1] = kept[-1].rstrip(" ,;:.") + "…"
+    return font, kept
+
+
+def draw_card(card: SocialCard) -> bytes:
+    """Draw the card as PNG bytes; the same card always gives the same bytes."""
+    p = card.palette
+    image = Image.new("RGB", (WIDTH, HEIGHT), p.bg)
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((0, 0, _BAR - 1, HEIGHT), fill=p.accent)
+    draw.rectangle((_BAR, HEIGHT - 110, WIDTH, HEIGHT), fill=p.surface)
+    text_width = WIDTH - _BAR - 2 * _MARGIN
+    left = _BAR + _MARGIN
+    eyebrow_font, eyebrow = _fit(card.eyebrow.upper(), True, (26,), text_width, 1)
+    draw.text((left, 70), eyebrow[0], font=eyebrow_font, fill=p.accent)
+    title_font, title = _fit(card.title, True, (76, 68, 60, 54, 48), text_width, 3)
+    y = 130
+    for line in title:
+        draw.text((left, y), line, font=title_font, fill=p.fg)
+        y += int(title_font.size * 1.18)
+    sub_font, subtitle = _fit(card.subtitle, False, (34, 30), text_width, 2 if len(title) < 3 else 1)
+    y += 18
+    for line in subtitle:
+        draw.text((left, y), line, font=sub_font, fill=p.muted)
+        y += int(sub_font.size * 1.3)
+    site_font, site_line = _fit(card.site_name, True, (32,), text_width - 60, 1)
+    draw.rectangle((left, HEIGHT - 66, left + 36, HEIGHT - 46), fill=p.accent)
+    draw.text((left + 56, HEIGHT - 74), site_line[0], font=site_font, fill=p.fg)
+    out = io.BytesIO()
+    image.save(out, format="PNG", optimize=False, compress_level=6)
+    return out.getvalue()
+
+
+def card_png(card: SocialCard, cache: Path | None) -> bytes:
+    """The card's PNG, from `cache` when an identical card was drawn before (then nothing is redrawn)."""
+    if cache is None:
+        return draw_card(card)
+    path = cache / f"{card.key}.png"
+    if path.is_file():
+        return path.read_bytes()
+    data = draw_card(card)
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_bytes(data)
+        tmp.replace(path)
+    except OSError as exc:  # a read-only project still builds; it just redraws next time
+        log.warning("could not cache social card %s: %s", path, exc)
+    return data
