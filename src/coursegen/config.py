@@ -21,6 +21,7 @@ class SiteConfig:
     courses: tuple[str, ...] | None = None
     preview_length: int = 140
     organization: str | None = None
+    offer_category: str = "Free"
 
 
 @dataclass(frozen=True)
@@ -97,6 +98,15 @@ def _base_url(value: Any) -> tuple[bool, Any, str]:
             f"like '/courses/' or 'https://example.org/courses/', not {text!r}"
         )
     return True, text if text.endswith("/") else text + "/", ""
+
+
+OFFER_CATEGORIES = ("Free", "Partially Free", "Subscription", "Paid")
+
+
+def _offer_category(value: Any) -> tuple[bool, Any, str]:
+    if value not in OFFER_CATEGORIES:
+        return False, None, f"must be one of {', '.join(OFFER_CATEGORIES)}, not {_describe(value)}"
+    return True, value, ""
 
 
 def _kind(value: Any) -> str:
@@ -193,7 +203,7 @@ def read_site_config(doc: YamlDoc, path: str, diags: Diagnostics) -> SiteConfig 
         return None
     reader = _Reader(doc, path, 0, diags, "site.yaml")
     reader.check_keys(["title", "description", "base_url", "language", "courses",
-                       "preview_length", "organization"])
+                       "preview_length", "organization", "offer_category"])
     before = len(diags.errors)
     title = reader.get("title", _text, required=True)
     description = reader.get("description", _text, required=True)
@@ -204,9 +214,11 @@ def read_site_config(doc: YamlDoc, path: str, diags: Diagnostics) -> SiteConfig 
     if isinstance(preview_length, int) and preview_length < 20:
         reader.error(reader.line("preview_length"), "'preview_length' must be at least 20 characters")
     organization = reader.get("organization", _text)
+    offer_category = reader.get("offer_category", _offer_category, default="Free")
     if len(diags.errors) > before:
         return None
-    return SiteConfig(title, description, base_url, language, courses, preview_length, organization)
+    return SiteConfig(title, description, base_url, language, courses, preview_length, organization,
+                      offer_category)
 
 
 def read_course_config(doc: YamlDoc, path: str, diags: Diagnostics) -> CourseConfig | None:

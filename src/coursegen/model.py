@@ -81,6 +81,7 @@ class Site:
     preview_length: int
     courses: tuple[Course, ...]
     drafts: bool  # drafts are included in this build
+    offer_category: str = "Free"  # schema.org Offer category of the courses
 
     @property
     def published_courses(self) -> tuple[Course, ...]:

@@ -205,7 +205,7 @@ def build_outline(source: ContentSource, md: MarkdownIt, diags: Diagnostics, *,
     if diags.errors:
         return None
     site = Site(config.title, config.description, base, base_path, origin, config.language,
-                config.organization, config.preview_length, courses, drafts)
+                config.organization, config.preview_length, courses, drafts, config.offer_category)
     return Outline(site, tuple(assets))
 
 

@@ -1,0 +1,148 @@
+"""Search and sharing metadata of each page: title, description, canonical, Open Graph, JSON-LD, dates."""
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Mapping, Protocol
+
+from .diagnostics import UsageError
+from .jsonld import breadcrumbs, course_ld, course_list, module_ld, plain
+from .model import Course, Module, Site
+from .preview import cut_preview
+from .socialcards import HEIGHT, WIDTH, SocialCard
+
+DESCRIPTION_LENGTH = 160
+
+
+class PageLike(Protocol):
+    url: str
+    title: str
+    kind: str
+    course: Course | None
+    module: Module | None
+
+
+@dataclass(frozen=True)
+class CardImage:
+    url: str  # absolute
+    width: int
+    height: int
+    alt: str
+
+
+@dataclass(frozen=True)
+class PageMeta:
+    """Everything the <head> says about a page to search engines and chat apps."""
+
+    title: str  # the <title>
+    og_title: str
+    description: str  # plain text
+    canonical: str | None
+    og_type: str
+    og_url: str | None  # only when the site's origin is known
+    locale: str
+    image: CardImage | None
+    robots: str | None  # 'noindex' for the 404 page and drafts
+    jsonld: tuple[str, ...]  # JSON texts, safe inside <script type="application/ld+json">
+
+
+def script_json(data: Any) -> str:
+    """JSON that cannot end its <script> element early or break an HTML parser."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    for raw, escaped in (("&", "\\u0026"), ("<", "\\u003c"), (">", "\\u003e"),
+                         ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+        text = text.replace(raw, escaped)
+    return text
+
+
+def _date(timestamp: float) -> str:
+    return datetime.fromtimestamp(int(timestamp), tz=timezone.utc).strftime("%Y-%m-%d")
+
+
+def source_date_epoch(environ: Mapping[str, str] = os.environ) -> int | None:
+    """SOURCE_DATE_EPOCH (reproducible-builds.org) as an int, None when unset."""
+    value = environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not value:
+        return None
+    if not value.isdigit():
+        raise UsageError(f"SOURCE_DATE_EPOCH must be a whole number of seconds since 1970, not {value!r}")
+    return int(value)
+
+
+def page_dates(project: Path, site: Site, epoch: int | None) -> dict[str, str]:
+    """Last-modified date (YYYY-MM-DD, UTC) of every page URL: SOURCE_DATE_EPOCH, else the files' dates."""
+    def mtime(rel: str) -> float:
+        path = project / rel
+        return path.stat().st_mtime if path.exists() else 0.0
+
+    dates: dict[str, float] = {}
+    newest = mtime("content/site.yaml")
+    for course in site.published_courses:
+        course_time = mtime(course.source)
+        for module in course.modules:
+            dates[module.url] = mtime(module.source)
+            course_time = max(course_time, dates[module.url])
+        dates[course.url] = course_time
+        newest = max(newest, course_time)
+    dates[site.url("")] = newest
+    return {url: _date(epoch if epoch is not None else value) for url, value in dates.items()}
+
+
+@dataclass(frozen=True)
+class Seo:
+    """Builds the PageMeta of every page from the site, its social cards and its dates."""
+
+    site: Site
+    cards: Mapping[str, SocialCard] = field(default_factory=dict)  # page URL -> card
+    dates: Mapping[str, str] = field(default_factory=dict)  # page URL -> 'YYYY-MM-DD'
+
+    def absolute(self, url: str) -> str:
+        return self.site.absolute(url)
+
+    def meta(self, page: PageLike) -> PageMeta:
+        site, course, module = self.site, page.course, page.module
+        title = " · ".join(t for t in (page.title if page.kind != "home" else None,
+                                       course.title if module and course else None, site.title) if t)
+        card = self.cards.get(page.url) if site.origin else None
+        image = CardImage(self.absolute(site.url(card.target)), WIDTH, HEIGHT, card.alt) if card else None
+        indexable = page.kind != "404" and not (module and module.draft)
+        return PageMeta(
+            title=title, og_title=page.title, description=self.description(page),
+            canonical=self.absolute(page.url) if page.kind != "404" else None,
+            og_type="website" if page.kind in ("home", "404") else "article",
+            og_url=self.absolute(page.url) if site.origin and page.kind != "404" else None,
+            locale=site.language.replace("-", "_"), image=image,
+            robots=None if indexable else "noindex",
+            jsonld=tuple(script_json(data) for data in self.structured_data(page)))
+
+    def description(self, page: PageLike) -> str:
+        if page.module:
+            text = page.module.summary
+        elif page.course and page.kind != "course":
+            text = page.course.tagline
+        elif page.course:
+            text = f"{page.course.tagline} {page.course.description_text}"
+        elif page.kind == "home":
+            text = self.site.description
+        else:
+            text = f"This page does not exist on {self.site.title}."
+        return cut_preview(plain(text), DESCRIPTION_LENGTH)
+
+    def structured_data(self, page: PageLike) -> list[dict[str, Any]]:
+        """schema.org objects: the page's main entity, then its BreadcrumbList."""
+        site, course, module = self.site, page.course, page.module
+        card = self.cards.get(page.url) if site.origin else None
+        image = self.absolute(site.url(card.target)) if card else None
+        date = self.dates.get(page.url)
+        found: list[dict[str, Any]] = []
+        if page.kind == "home":
+            found.append(course_list(site))
+        elif page.kind == "module" and module and course:
+            found.append(module_ld(site, course, module, image, date))
+        elif page.kind == "course" and course:
+            found.append(course_ld(site, course, image, date))
+        found.append(breadcrumbs(site, course, module))
+        return found
