@@ -13,7 +13,7 @@ from .diagnostics import Diagnostic, Diagnostics
 from .markdown import make_markdown
 from .model import Site
 from .outline import build_outline
-from .output import SiteFiles, check_output_folder, write_site
+from .output import SiteFiles, check_output_folder, recover, write_site
 from .render import render_site
 from .staticfiles import collect_static, widget_names
 from .templates import make_environment
@@ -67,6 +67,7 @@ def build(project: Path | str, options: BuildOptions = BuildOptions()) -> BuildR
     report = BuildReport(project, out)
     if options.write:
         check_output_folder(project, out)
+        recover(out)
     diags = Diagnostics()
     static = collect_static(project)
     md = make_markdown()

@@ -18,26 +18,30 @@ EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="coursegen", description="Build course websites from Markdown.")
     parser.add_argument("--version", action="version", version=f"coursegen {__version__}")
-    verbosity = parser.add_mutually_exclusive_group()
+    common = argparse.ArgumentParser(add_help=False)
+    verbosity = common.add_mutually_exclusive_group()
     verbosity.add_argument("-q", "--quiet", action="store_true", help="print only errors")
     verbosity.add_argument("-v", "--verbose", action="store_true", help="print more detail")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    p_build = sub.add_parser("build", help="build the site into build/")
+    def add(name: str, help: str) -> argparse.ArgumentParser:
+        return sub.add_parser(name, help=help, parents=[common])
+
+    p_build = add("build", "build the site into build/")
     p_build.add_argument("dir", nargs="?", default=".", type=Path, help="project folder (default: .)")
     p_build.add_argument("--out", type=Path, help="output folder (default: DIR/build)")
     p_build.add_argument("--base-url", help="URL or path the site is served under, e.g. /courses/")
     p_build.add_argument("--drafts", action="store_true", help="include modules marked draft")
 
-    p_check = sub.add_parser("check", help="validate content, links and assets; write nothing")
+    p_check = add("check", "validate content, links and assets; write nothing")
     p_check.add_argument("dir", nargs="?", default=".", type=Path)
     p_check.add_argument("--base-url")
     p_check.add_argument("--drafts", action="store_true")
 
-    p_new = sub.add_parser("new", help="create a new project that builds at once")
+    p_new = add("new", "create a new project that builds at once")
     p_new.add_argument("dir", type=Path)
 
-    p_serve = sub.add_parser("serve", help="live preview with automatic reload")
+    p_serve = add("serve", "live preview with automatic reload")
     p_serve.add_argument("dir", nargs="?", default=".", type=Path)
     p_serve.add_argument("--host", default="127.0.0.1")
     p_serve.add_argument("--port", type=int, default=8000)
@@ -124,10 +128,10 @@ def _cmd_serve(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING, format="%(message)s")
     if not args.command:
         parser.print_help()
         return EXIT_USAGE
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING, format="%(message)s")
     handlers = {"build": _cmd_build, "check": _cmd_check, "new": _cmd_new, "serve": _cmd_serve}
     try:
         return handlers[args.command](args)

@@ -1,0 +1,74 @@
+"""The command line: version, new, build, check, usage errors and exit codes."""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from coursegen import __version__
+
+
+def run(*args, cwd):
+    return subprocess.run([sys.executable, "-m", "coursegen", *args], cwd=cwd, capture_output=True,
+                          text=True, timeout=120)
+
+
+def test_version(tmp_path):
+    result = run("--version", cwd=tmp_path)
+    assert result.returncode == 0 and result.stdout.strip() == f"coursegen {__version__}"
+
+
+def test_new_scaffolds_a_project_that_builds_and_checks(tmp_path):
+    result = run("new", "course-site", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    site = tmp_path / "course-site"
+    assert (site / "content/site.yaml").exists() and (site / ".gitignore").exists()
+    assert run("check", "course-site", cwd=tmp_path).returncode == 0
+    built = run("build", "course-site", cwd=tmp_path)
+    assert built.returncode == 0, built.stderr
+    assert "Built " in built.stdout and "http.server" in built.stdout
+    assert (site / "build/git-basics/snapshots/index.html").exists()
+    assert (site / "build/git-basics/images/snapshots.svg").exists()
+
+
+def test_new_refuses_a_non_empty_folder(tmp_path):
+    (tmp_path / "taken").mkdir()
+    (tmp_path / "taken/file.txt").write_text("mine")
+    result = run("new", "taken", cwd=tmp_path)
+    assert result.returncode == 2 and "not empty" in result.stderr
+    assert (tmp_path / "taken/file.txt").read_text() == "mine"
+
+
+def test_usage_errors_exit_2(tmp_path):
+    assert run("build", "--no-such-flag", cwd=tmp_path).returncode == 2
+    assert run(cwd=tmp_path).returncode == 2
+    assert run("frobnicate", cwd=tmp_path).returncode == 2
+
+
+def test_build_in_a_folder_without_content_is_a_content_error(tmp_path):
+    result = run("build", cwd=tmp_path)
+    assert result.returncode == 1
+    assert "content:1: error: no content/ folder here" in result.stderr
+
+
+def test_build_options_base_url_out_and_quiet(demo, tmp_path):
+    out = tmp_path / "public"
+    result = demo.cli("build", "--out", str(out), "--base-url", "/sub/", "-q")
+    assert result.returncode == 0 and result.stdout == ""
+    assert 'href="/sub/demo/"' in (out / "index.html").read_text()
+
+
+def test_github_annotations_when_running_in_actions(demo):
+    demo.write("content/demo/03-x.md", "---\ntitle: T\n")
+    result = subprocess.run([sys.executable, "-m", "coursegen", "check"], cwd=demo.root, capture_output=True,
+                            text=True, env={**__import__("os").environ, "GITHUB_ACTIONS": "true"})
+    assert result.returncode == 1
+    assert "::error file=content/demo/03-x.md,line=1::" in result.stderr
+
+
+def test_flagship_repository_content_builds_and_checks(tmp_path):
+    from pathlib import Path
+    repo = Path(__file__).resolve().parents[1]
+    assert run("check", str(repo), cwd=tmp_path).returncode == 0
+    result = run("build", str(repo), "--out", str(tmp_path / "site"), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "site/how-llms-work/index.html").exists()
