@@ -83,6 +83,11 @@ class _ProgressBar:
         print(f"\rRendering [{'#' * filled}{'.' * (width - filled)}] {done}/{total} pages", end=end, flush=True)
 
 
+def _display(path: Path) -> str:
+    """A path relative to the working folder when it lies inside it, else absolute."""
+    return str(path.relative_to(Path.cwd())) if path.is_relative_to(Path.cwd()) else str(path)
+
+
 def _cmd_build(args: argparse.Namespace) -> int:
     progress = _ProgressBar(sys.stdout.isatty() and not args.quiet)
     report = build(args.dir, BuildOptions(out=args.out, base_url=args.base_url, drafts=args.drafts,
@@ -93,7 +98,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return EXIT_CONTENT
     if not args.quiet:
-        where = os.path.relpath(report.out)
+        where = _display(report.out)
         print(f"Built {report.pages} pages into {where}/ in {report.seconds:.2f} s ({_summary(report)}).")
         print(f"View it: python -m http.server --directory {where} 8000, then open http://127.0.0.1:8000/"
               " (or run 'coursegen serve' for a live preview)")
