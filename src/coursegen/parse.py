@@ -79,9 +79,19 @@ def _check_blocks(tokens: list[Token], path: str, offset: int, source_lines: lis
                 if widget:
                     token.meta["widget"] = widget
         elif token.type == "inline":
-            for child in token.children or []:
-                if child.type in ("link_open", "image"):
-                    child.meta["line"] = start
+            _mark_link_lines(token, start)
+
+
+def _mark_link_lines(inline: Token, start: int) -> None:
+    """Store in each link and image token the source line it is on (paragraphs span many lines)."""
+    line = start
+    for child in inline.children or []:
+        if child.type in ("link_open", "image"):
+            child.meta["line"] = line
+        if child.type in ("softbreak", "hardbreak"):
+            line += 1
+        elif child.type in ("html_inline", "code_inline", "text"):
+            line += child.content.count("\n")
 
 
 def _split_cards(tokens: list[Token], path: str, offset: int, diags: Diagnostics

@@ -64,6 +64,9 @@ def parse_yaml(text: str) -> YamlDoc:
         line = mark.line + 1 if mark else 1
         problem = exc.problem or "invalid YAML"
         hint = ""
+        if "end of stream" in problem or "<stream end>" in problem:
+            line = exc.context_mark.line + 1 if exc.context_mark else line
+            problem = "a bracket, brace or quote opened on this line is never closed"
         if "\\t" in problem or "'\\t'" in str(exc):
             hint = " (YAML does not allow tabs for indentation; use spaces)"
         raise YamlProblem(f"invalid YAML: {problem}{hint}", line) from None
