@@ -6,12 +6,13 @@ import posixpath
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable, Protocol
 from urllib.parse import urlsplit
 
 from markdown_it import MarkdownIt
 
 from .config import CourseConfig, SiteConfig, read_course_config, read_site_config
-from .content import ContentSource, CourseSource, SourceFile
+from .content import ContentSource, CourseSource, ModuleFile, SourceFile
 from .diagnostics import Diagnostics
 from .markdown import plain_text, render_tokens
 from .model import Card, Course, Link, Module, Site
@@ -42,6 +43,20 @@ def _load_yaml(source: SourceFile, diags: Diagnostics) -> YamlDoc | None:
     except YamlProblem as problem:
         diags.error(source.rel, problem.line, problem.message)
         return None
+
+
+class OutlineMemo(Protocol):
+    """Keeps the two costly, pure steps between builds (serve's incremental rebuilds).
+
+    `parse` stands in for parse_module; `module` returns `make(targets, diags)`'s Module, or
+    a kept one when `key` and every link resolution `make` did are unchanged.
+    """
+
+    def parse(self, md: MarkdownIt, file: ModuleFile, widgets: frozenset[str],
+              diags: Diagnostics) -> ParsedModule | None: ...
+
+    def module(self, parsed: ParsedModule, key: tuple, targets: "_Targets", diags: Diagnostics,
+               make: Callable[["_Targets", Diagnostics], Module]) -> Module: ...
 
 
 @dataclass
@@ -92,9 +107,10 @@ class _Targets:
 
 class _Builder:
     def __init__(self, source: ContentSource, md: MarkdownIt, diags: Diagnostics,
-                 base_url: str | None, drafts: bool, widgets: frozenset[str]):
+                 base_url: str | None, drafts: bool, widgets: frozenset[str], memo: OutlineMemo | None = None):
         self.source, self.md, self.diags = source, md, diags
         self.base_url_override, self.drafts, self.widgets = base_url, drafts, widgets
+        self.parse = memo.parse if memo else parse_module
 
     def site_config(self) -> SiteConfig | None:
         if self.source.site is None:
@@ -113,7 +129,7 @@ class _Builder:
             doc = _load_yaml(course.config, self.diags)
             config = read_course_config(doc, course.config.rel, self.diags) if doc else None
             self._check_module_files(course)
-            modules = [parse_module(self.md, m, self.widgets, self.diags) for m in course.modules]
+            modules = [self.parse(self.md, m, self.widgets, self.diags) for m in course.modules]
             parsed = [m for m in modules if m is not None]
             if config is not None and doc is not None:
                 if config.status == "planned" and course.modules:
@@ -172,9 +188,9 @@ def _base(config: SiteConfig, override: str | None) -> tuple[str, str, str]:
 
 def build_outline(source: ContentSource, md: MarkdownIt, diags: Diagnostics, *,
                   base_url: str | None = None, drafts: bool = False,
-                  widgets: frozenset[str] = frozenset()) -> Outline | None:
+                  widgets: frozenset[str] = frozenset(), memo: OutlineMemo | None = None) -> Outline | None:
     """Turn loaded sources into the site model; None when content errors prevent it."""
-    builder = _Builder(source, md, diags, base_url, drafts, widgets)
+    builder = _Builder(source, md, diags, base_url, drafts, widgets, memo)
     config = builder.site_config()
     course_drafts = builder.course_drafts()
     if config is None or diags.errors:
@@ -200,8 +216,8 @@ def build_outline(source: ContentSource, md: MarkdownIt, diags: Diagnostics, *,
         for asset in draft.source.assets:
             targets.files[f"{slug}/{asset}"] = course_url + asset
             assets.append(Asset(source.root / slug / asset, f"{slug}/{asset}"))
-    courses = tuple(_course(d, published.get(d.source.slug, []), ordered, targets, config, base_path, md, diags)
-                    for d in ordered)
+    courses = tuple(_course(d, published.get(d.source.slug, []), ordered, targets, config, base_path, md, diags,
+                            memo) for d in ordered)
     if diags.errors:
         return None
     site = Site(config.title, config.description, base, base_path, origin, config.language,
@@ -211,7 +227,7 @@ def build_outline(source: ContentSource, md: MarkdownIt, diags: Diagnostics, *,
 
 def _course(draft: _CourseDraft, modules: list[ParsedModule], ordered: list[_CourseDraft],
             targets: _Targets, config: SiteConfig, base_path: str, md: MarkdownIt,
-            diags: Diagnostics) -> Course:
+            diags: Diagnostics, memo: OutlineMemo | None = None) -> Course:
     slug, rel = draft.source.slug, draft.source.config.rel  # type: ignore[union-attr]
     planned = draft.config.status == "planned"
     url = f"{base_path}#course-{slug}" if planned else f"{base_path}{slug}/"
@@ -240,12 +256,26 @@ def _course(draft: _CourseDraft, modules: list[ParsedModule], ordered: list[_Cou
 
         return render_tokens(md, md.parse(text), {"resolve": resolve, "id_prefix": f"{slug}-{key}"})
 
-    built = tuple(_module(m, i, modules, slug, targets, config, url, md, diags)
+    built = tuple(_memo_module(memo, m, i, modules, slug, targets, config, url, md, diags)
                   for i, m in enumerate(modules))
     description_html = markdown("description", draft.config.description) or ""
     return Course(slug, draft.config.title, draft.config.tagline, description_html,
                   plain_text(md.parse(draft.config.description)), markdown("why", draft.config.why),
                   draft.config.level, draft.config.status, tuple(next_links), built, url, rel)
+
+
+def _memo_module(memo: OutlineMemo | None, parsed: ParsedModule, index: int, siblings: list[ParsedModule],
+                 course_slug: str, targets: _Targets, config: SiteConfig, course_url: str, md: MarkdownIt,
+                 diags: Diagnostics) -> Module:
+    """_module, through the memo when there is one. The key lists everything _module reads
+    besides `parsed` and link resolutions: keep it in step with _module."""
+    if memo is None:
+        return _module(parsed, index, siblings, course_slug, targets, config, course_url, md, diags)
+    near = [siblings[i] if 0 <= i < len(siblings) else None for i in (index - 1, index + 1)]
+    key = (index, course_slug, course_url, config.preview_length,
+           *((m.meta.title, m.file.slug) if m else None for m in near))
+    return memo.module(parsed, key, targets, diags, lambda t, d: _module(
+        parsed, index, siblings, course_slug, t, config, course_url, md, d))
 
 
 def _module(parsed: ParsedModule, index: int, siblings: list[ParsedModule], course_slug: str,
