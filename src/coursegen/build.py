@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
@@ -14,7 +14,10 @@ from .markdown import make_markdown
 from .model import Site
 from .outline import build_outline
 from .output import SiteFiles, check_output_folder, recover, write_site
+from .linkcheck import check_links
 from .render import render_site
+from .seo import Publishing, prepare_publishing
+from .search import SearchIndexError, index_site
 from .staticfiles import collect_static, widget_names
 from .templates import make_environment
 
@@ -28,6 +31,8 @@ class BuildOptions:
     drafts: bool = False
     write: bool = True  # False: validate and render in memory only (coursegen check)
     progress: Progress | None = None
+    strict: bool = False  # warnings count as errors (e.g. in CI)
+    search: bool = True  # index the written site with Pagefind (serve may turn it off for speed)
 
 
 @dataclass
@@ -78,8 +83,10 @@ def build(project: Path | str, options: BuildOptions = BuildOptions()) -> BuildR
     if outline is None or diags.errors:
         report.seconds = time.perf_counter() - started
         return report
+    publishing = prepare_publishing(project, outline.site, static, draw=options.write)
     try:
-        texts = render_site(make_environment(project), outline.site, static, options.progress)
+        texts = render_site(make_environment(project), outline.site, static, options.progress,
+                            seo=publishing.seo)
     except TemplateError as exc:
         report.diagnostics.append(_template_diagnostic(project, exc))
         report.seconds = time.perf_counter() - started
@@ -87,14 +94,41 @@ def build(project: Path | str, options: BuildOptions = BuildOptions()) -> BuildR
     files = SiteFiles({path: text.encode() for path, text in texts.items()},
                       {asset.target: asset.source for asset in outline.assets})
     files.data.update({f.target: f.data for f in static})
+    files.data.update(publishing.images)
     report.site, report.files = outline.site, files
+    report.diagnostics += _publishing_checks(project, outline.site, texts, files, publishing, options)
+    if options.strict:
+        report.diagnostics = [_strict(d) for d in report.diagnostics]
+    if not report.ok:
+        report.seconds = time.perf_counter() - started
+        return report
     report.pages = sum(1 for path in texts if path.endswith(".html"))
     if options.write:
-        write_site(project, out, files)
+        try:
+            write_site(project, out, files, finish=index_site if options.search else None)
+        except SearchIndexError as exc:
+            report.diagnostics.append(Diagnostic(out.name, 1, f"search index: {exc}"))
     report.seconds = time.perf_counter() - started
     return report
 
 
+def _publishing_checks(project: Path, site: Site, texts: dict[str, str], files: SiteFiles,
+                       publishing: Publishing, options: BuildOptions) -> list[Diagnostic]:
+    """Links, anchors and assets of the rendered pages; `check` also warns when the origin is unknown."""
+    found = check_links(project, site, texts, files.paths() | publishing.image_paths)
+    if not options.write and not site.origin:
+        found.append(Diagnostic("content/site.yaml", 1, "base_url is a path, so pages get no absolute canonical "
+                                "URL, og:url or social-card image; set base_url (or --base-url) to the full URL, "
+                                "like https://example.org/courses/", "warning"))
+    return found
+
+
+def _strict(d: Diagnostic) -> Diagnostic:
+    if d.severity != "warning":
+        return d
+    return replace(d, severity="error", message=f"{d.message} (a warning; --strict makes it an error)")
+
+
 def check(project: Path | str, options: BuildOptions = BuildOptions()) -> BuildReport:
     """Validate content, links and assets and render every page in memory; write nothing."""
-    return build(project, BuildOptions(options.out, options.base_url, options.drafts, False, None))
+    return build(project, replace(options, write=False, progress=None))

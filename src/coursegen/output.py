@@ -5,6 +5,7 @@ import os
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from .diagnostics import UsageError
 
@@ -72,8 +73,13 @@ def _write_tree(root: Path, files: SiteFiles) -> None:
     (root / MARKER).write_text("This folder is written by coursegen; it replaces it on every build.\n")
 
 
-def write_site(project: Path, out: Path, files: SiteFiles) -> None:
-    """Write the site into a temporary sibling, then swap it in; the old site survives any failure."""
+def write_site(project: Path, out: Path, files: SiteFiles,
+               finish: Callable[[Path], None] | None = None) -> None:
+    """Write the site into a temporary sibling, then swap it in; the old site survives any failure.
+
+    `finish(folder)` runs on the fully written temporary folder before the swap (the search
+    index); if it raises, the previous site stays in place.
+    """
     check_output_folder(project, out)
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -81,6 +87,8 @@ def write_site(project: Path, out: Path, files: SiteFiles) -> None:
     tmp = out.parent / f".{out.name}{TMP_TAG}{os.getpid()}"
     try:
         _write_tree(tmp, files)
+        if finish:
+            finish(tmp)
         if out.exists():
             old = out.parent / f".{out.name}{OLD_TAG}{os.getpid()}"
             out.rename(old)

@@ -8,6 +8,8 @@ from jinja2 import Environment
 
 from . import __version__
 from .model import Course, Module, Site
+from .printpage import scope_ids
+from .seo import Seo
 from .staticfiles import StaticFile
 
 
@@ -18,7 +20,7 @@ class Page:
     url: str  # URL under the base path: '/how-llms-work/'
     title: str
     description: str
-    kind: str  # home, course, module, 404
+    kind: str  # home, course, module, print, 404
     course: Course | None = None
     module: Module | None = None
     in_sitemap: bool = True
@@ -34,6 +36,10 @@ def pages(site: Site) -> Iterator[Page]:
             yield Page(f"{course.slug}/{module.slug}/index.html", "module.html", module.url,
                        module.title, module.summary, "module", course, module,
                        in_sitemap=not module.draft)
+        if course.modules:
+            yield Page(f"{course.slug}/print/index.html", "print.html", f"{course.url}print/",
+                       f"{course.title}: the whole course", course.tagline, "print", course,
+                       in_sitemap=False)
     yield Page("404.html", "404.html", site.url("404.html"), "Page not found",
                "This page does not exist.", "404", in_sitemap=False)
 
@@ -41,8 +47,8 @@ def pages(site: Site) -> Iterator[Page]:
 class Renderer:
     """Renders pages with one Jinja environment and the site's static file names."""
 
-    def __init__(self, env: Environment, site: Site, static: tuple[StaticFile, ...]):
-        self.env, self.site = env, site
+    def __init__(self, env: Environment, site: Site, static: tuple[StaticFile, ...], seo: Seo | None = None):
+        self.env, self.site, self.seo = env, site, seo or Seo(site)
         self.static_paths = {f.name: site.url(f.target) for f in static}
 
     def static_url(self, name: str) -> str:
@@ -51,7 +57,8 @@ class Renderer:
     def context(self, page: Page) -> dict[str, Any]:
         return {"site": self.site, "page": page, "course": page.course, "module": page.module,
                 "static_url": self.static_url, "absolute": self.site.absolute,
-                "generator": f"coursegen {__version__}"}
+                "generator": f"coursegen {__version__}", "scope_ids": scope_ids,
+                "meta": self.seo.meta(page)}
 
     def render_page(self, page: Page) -> str:
         return self.env.get_template(page.template).render(self.context(page))
@@ -62,15 +69,16 @@ class Renderer:
 
 
 def render_site(env: Environment, site: Site, static: tuple[StaticFile, ...],
-                progress: Callable[[int, int], None] | None = None) -> dict[str, str]:
+                progress: Callable[[int, int], None] | None = None, seo: Seo | None = None) -> dict[str, str]:
     """All text outputs of the site: every page, sitemap.xml and robots.txt."""
-    renderer = Renderer(env, site, static)
+    renderer = Renderer(env, site, static, seo)
     all_pages = list(pages(site))
     out: dict[str, str] = {}
     for done, page in enumerate(all_pages, 1):
         out[page.path] = renderer.render_page(page)
         if progress:
             progress(done, len(all_pages))
-    out["sitemap.xml"] = renderer.render_text("sitemap.xml", pages=[p for p in all_pages if p.in_sitemap])
+    out["sitemap.xml"] = renderer.render_text("sitemap.xml", pages=[p for p in all_pages if p.in_sitemap],
+                                              lastmod=renderer.seo.dates)
     out["robots.txt"] = renderer.render_text("robots.txt")
     return out

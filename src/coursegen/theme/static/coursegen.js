@@ -1,10 +1,25 @@
-// coursegen theme behaviour: theme toggle and quizzes. Content never depends on this file.
+// coursegen theme behaviour: theme toggle, quizzes, progress, search, keyboard navigation, the
+// module's table of cards. Content never depends on this file; every control it shows is hidden
+// in the HTML and only revealed here, so a page without JavaScript shows no dead buttons.
 (() => {
   "use strict";
   const root = document.documentElement;
+  const base = document.body.dataset.base || "/";
+  const $ = (selector, scope = document) => scope.querySelector(selector);
+  const $$ = (selector, scope = document) => [...scope.querySelectorAll(selector)];
 
+  function store(key, value) {
+    try {
+      if (value === undefined) return JSON.parse(localStorage.getItem(key) || "null");
+      if (value === null) localStorage.removeItem(key);
+      else localStorage.setItem(key, JSON.stringify(value));
+    } catch (e) { /* storage may be off or full: progress is a nicety */ }
+    return null;
+  }
+
+  // --- Light and dark ---------------------------------------------------------------
   function setupThemeToggle() {
-    const button = document.querySelector("[data-theme-toggle]");
+    const button = $("[data-theme-toggle]");
     if (!button) return;
     const systemDark = window.matchMedia("(prefers-color-scheme: dark)");
     const current = () => root.dataset.theme || (systemDark.matches ? "dark" : "light");
@@ -20,15 +35,16 @@
     systemDark.addEventListener("change", show);
   }
 
+  // --- Quizzes ----------------------------------------------------------------------
   function setupQuiz(form) {
-    const actions = form.querySelector(".cg-quiz-actions");
-    const result = form.querySelector(".cg-quiz-result");
-    const options = [...form.querySelectorAll(".cg-quiz-option")];
+    const actions = $(".cg-quiz-actions", form);
+    const result = $(".cg-quiz-result", form);
+    const options = $$(".cg-quiz-option", form);
     if (actions) actions.hidden = false;
     const clear = () => {
       for (const option of options) {
         option.classList.remove("is-right", "is-wrong");
-        option.querySelector(".cg-quiz-option-feedback").hidden = true;
+        $(".cg-quiz-option-feedback", option).hidden = true;
       }
       result.textContent = "";
       result.className = "cg-quiz-result";
@@ -36,29 +52,279 @@
     form.addEventListener("submit", (event) => {
       event.preventDefault();
       clear();
-      const chosen = options.filter((o) => o.querySelector("input").checked);
+      const chosen = options.filter((o) => $("input", o).checked);
       if (!chosen.length) { result.textContent = "Choose an answer first."; return; }
       let allRight = true;
       for (const option of options) {
-        const input = option.querySelector("input");
+        const input = $("input", option);
         const correct = input.dataset.correct === "true";
         if (input.checked !== correct) allRight = false;
         if (input.checked) {
           option.classList.add(correct ? "is-right" : "is-wrong");
-          option.querySelector(".cg-quiz-option-feedback").hidden = false;
+          $(".cg-quiz-option-feedback", option).hidden = false;
         }
       }
       result.classList.add(allRight ? "is-right" : "is-wrong");
-      const feedback = chosen.map((o) => o.querySelector(".cg-quiz-option-feedback").textContent.trim()).filter(Boolean).join(" ");
-      result.textContent = (allRight ? "Correct! " : "Not quite. ") + feedback;
+      const feedback = chosen.map((o) => $(".cg-quiz-option-feedback", o).textContent.trim()).filter(Boolean).join(" ");
+      const missed = !allRight && form.dataset.multiple === "true" && chosen.every((o) => $("input", o).dataset.correct === "true");
+      const verdict = allRight ? "Correct! " : missed ? "Right so far, but there is more: pick every correct answer. " : "Not quite. ";
+      result.textContent = verdict + feedback;
       form.dispatchEvent(new CustomEvent("cg:quiz", { bubbles: true, detail: { correct: allRight } }));
     });
-    form.addEventListener("reset", () => setTimeout(clear));
+    form.addEventListener("reset", () => {
+      setTimeout(() => { clear(); const first = $("input", form); if (first) first.focus(); });
+    });
+  }
+
+  // --- Progress (localStorage only) -----------------------------------------------------
+  const progressKey = (course) => `cg-progress:${base}${course}`;
+  const loadProgress = (course) => Object.assign({ cards: {}, done: {}, last: null }, store(progressKey(course)) || {});
+
+  function setupModuleProgress() {
+    const article = $("[data-progress-module]");
+    if (!article) return;
+    const course = article.dataset.progressCourse;
+    const module = article.dataset.progressModule;
+    const title = $("h1", article).textContent.trim();
+    const save = (change) => { const p = loadProgress(course); change(p); store(progressKey(course), p); };
+    const toggle = (button, isOn, set) => {
+      button.setAttribute("aria-pressed", String(isOn));
+      button.addEventListener("click", () => {
+        const on = button.getAttribute("aria-pressed") !== "true";
+        button.setAttribute("aria-pressed", String(on));
+        save((p) => set(p, on));
+        markToc();
+      });
+    };
+    const progress = loadProgress(course);
+    for (const button of $$("[data-understood]")) {
+      const key = `${module}#${button.dataset.understood}`;
+      button.parentElement.hidden = false;
+      toggle(button, Boolean(progress.cards[key]), (p, on) => { if (on) p.cards[key] = 1; else delete p.cards[key]; });
+    }
+    const done = $("[data-module-done]");
+    if (done) {
+      done.parentElement.hidden = false;
+      toggle(done, Boolean(progress.done[module]), (p, on) => { if (on) p.done[module] = 1; else delete p.done[module]; });
+    }
+    const markToc = () => {
+      const p = loadProgress(course);
+      for (const link of $$("[data-toc-card]")) link.classList.toggle("is-understood", Boolean(p.cards[`${module}#${link.dataset.tocCard}`]));
+    };
+    markToc();
+    const remember = (card) => save((p) => {
+      p.last = { module, title, url: location.pathname + (card ? `#${card.id}` : ""), card: card ? $("h2", card).textContent.trim() : "" };
+    });
+    remember(null);
+    return remember;
+  }
+
+  function setupCourseProgress() {
+    const panel = $("[data-course-progress]");
+    if (!panel) return;
+    const course = panel.dataset.courseProgress;
+    const modules = panel.dataset.modules.split(" ");
+    const status = $("[data-progress-status]", panel);
+    const render = () => {
+      const p = loadProgress(course);
+      const doneCount = modules.filter((m) => p.done[m]).length;
+      const started = doneCount || Object.keys(p.cards).length || p.last;
+      panel.hidden = !started;
+      $(".cg-course-progress-summary", panel).textContent = `${doneCount} of ${modules.length} modules done.`;
+      const cont = $(".cg-continue", panel);
+      cont.hidden = !p.last;
+      if (p.last) {
+        const link = $("a", cont);
+        link.href = p.last.url;
+        link.textContent = p.last.card ? `${p.last.title}: ${p.last.card}` : p.last.title;
+      }
+      for (const box of $$("[data-module-progress]")) renderModuleProgress(box, p);
+    };
+    $("[data-progress-reset]", panel).addEventListener("click", () => {
+      store(progressKey(course), null);
+      render();
+      status.textContent = "Progress reset.";
+      const start = $("[data-start-link]");
+      if (start) start.focus();
+    });
+    render();
+  }
+
+  function renderModuleProgress(box, progress) {
+    const module = box.dataset.moduleProgress;
+    const cards = box.dataset.cards ? box.dataset.cards.split(" ") : [];
+    const understood = cards.filter((c) => progress.cards[`${module}#${c}`]).length;
+    const done = Boolean(progress.done[module]);
+    box.hidden = !(done || understood);
+    box.replaceChildren();
+    if (box.hidden) return;
+    const text = document.createElement("span");
+    text.textContent = `${done ? "Done · " : ""}${understood} of ${cards.length} cards understood`;
+    if (cards.length) {
+      const bar = document.createElement("progress");
+      bar.max = cards.length;
+      bar.value = understood;
+      bar.setAttribute("aria-label", `Cards understood in module ${module}`);
+      box.append(bar);
+    }
+    box.classList.toggle("is-done", done);
+    box.append(text);
+  }
+
+  // --- The module's table of cards: highlight the card being read ---------------------------------
+  function setupToc(remember) {
+    const links = $$("[data-toc-card]");
+    if (!links.length) return;
+    const cards = links.map((link) => document.getElementById(link.dataset.tocCard)).filter(Boolean);
+    let current = null;
+    let queued = false;
+    const update = () => {
+      queued = false;
+      const line = Math.min(160, window.innerHeight / 3);
+      let found = null;
+      for (const card of cards) if (card.getBoundingClientRect().top <= line) found = card;
+      if (found === current) return;
+      current = found;
+      for (const link of links) {
+        if (found && link.dataset.tocCard === found.id) link.setAttribute("aria-current", "location");
+        else link.removeAttribute("aria-current");
+      }
+      if (remember && found) remember(found);
+    };
+    const queue = () => { if (!queued) { queued = true; requestAnimationFrame(update); } };
+    window.addEventListener("scroll", queue, { passive: true });
+    window.addEventListener("resize", queue);
+    update();
+  }
+
+  // --- Search (Pagefind, loaded on first use) --------------------------------------------
+  function setupSearch() {
+    const box = $("[data-search]");
+    if (!box) return;
+    const input = $("input", box);
+    const panel = $(".cg-search-panel", box);
+    const list = $(".cg-search-results", box);
+    const status = $(".cg-search-status", box);
+    const summary = $(".cg-search-summary", box);
+    let pagefind = null;
+    let generation = 0;
+    box.hidden = false;
+    const load = async () => {
+      if (!pagefind) {
+        pagefind = import(box.dataset.bundle).then(async (module) => {
+          await module.options({ baseUrl: base, excerptLength: 18 });
+          return module;
+        });
+      }
+      return pagefind;
+    };
+    const close = () => { panel.hidden = true; };
+    const say = (text) => { status.textContent = text; summary.textContent = text; };
+    const run = async () => {
+      const query = input.value.trim();
+      const mine = ++generation;
+      if (!query) { close(); list.replaceChildren(); status.textContent = ""; return; }
+      let found;
+      try {
+        const engine = await load();
+        const search = await engine.search(query);
+        found = await Promise.all(search.results.slice(0, 8).map((r) => r.data()));
+      } catch (error) {
+        if (mine === generation) { panel.hidden = false; say("Search is not available here (it needs the site to be built and served over HTTP)."); }
+        return;
+      }
+      if (mine !== generation) return;
+      list.replaceChildren(...found.flatMap(resultItems).slice(0, 10));
+      panel.hidden = false;
+      say(found.length ? `${list.children.length} result${list.children.length === 1 ? "" : "s"} for “${query}”. Press the down arrow to reach them.` : `No results for “${query}”.`);
+    };
+    let timer = 0;
+    input.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(run, 120); });
+    input.addEventListener("focus", () => { load().catch(() => {}); if (input.value.trim() && list.children.length) panel.hidden = false; });
+    box.addEventListener("keydown", (event) => {
+      const links = $$("a", list);
+      const index = links.indexOf(document.activeElement);
+      if (event.key === "Escape") { close(); input.focus(); }
+      else if (event.key === "ArrowDown" && links.length) { event.preventDefault(); links[Math.min(index + 1, links.length - 1)].focus(); panel.hidden = false; }
+      else if (event.key === "ArrowUp" && index >= 0) { event.preventDefault(); (index === 0 ? input : links[index - 1]).focus(); }
+    });
+    document.addEventListener("click", (event) => { if (!box.contains(event.target)) close(); });
+    box.addEventListener("focusout", (event) => { if (!box.contains(event.relatedTarget)) close(); });
+  }
+
+  // One entry for the page, plus one per matching card (a Pagefind sub-result on the card's heading).
+  function resultItems(data) {
+    const course = data.meta.course && data.meta.course !== data.meta.title ? data.meta.course : "";
+    const subs = (data.sub_results || []).filter((s) => s.anchor && s.anchor.element === "h2" && /-title$/.test(s.anchor.id));
+    const entries = subs.length ? subs.slice(0, 3).map((s) => ({
+      url: s.url.replace(/-title$/, ""), title: s.title, context: [course, data.meta.title].filter(Boolean).join(" › "), excerpt: s.excerpt,
+    })) : [{ url: data.url, title: data.meta.title, context: course, excerpt: data.excerpt }];
+    return entries.map((entry) => {
+      const item = document.createElement("li");
+      const link = document.createElement("a");
+      link.href = entry.url;
+      link.className = "cg-search-result";
+      const title = document.createElement("span");
+      title.className = "cg-search-result-title";
+      title.textContent = entry.title;
+      link.append(title);
+      if (entry.context) {
+        const context = document.createElement("span");
+        context.className = "cg-search-result-context";
+        context.textContent = entry.context;
+        link.append(context);
+      }
+      const excerpt = document.createElement("span");
+      excerpt.className = "cg-search-result-excerpt";
+      excerpt.innerHTML = entry.excerpt; // Pagefind escapes the page text and adds only <mark>
+      link.append(excerpt);
+      item.append(link);
+      return item;
+    });
+  }
+
+  // --- Keyboard: ← / → for the previous / next module, / for search -----------------------
+  function isTyping(target) {
+    if (!(target instanceof Element)) return false;
+    const scrolls = target !== document.body && target !== root && target.scrollWidth > target.clientWidth;
+    return scrolls || target.closest("input, textarea, select, [contenteditable], .cg-widget") !== null;
+  }
+
+  function setupKeys() {
+    const prev = $("[data-key-nav=prev]");
+    const next = $("[data-key-nav=next]");
+    const hint = $(".cg-key-hint");
+    if (hint) hint.hidden = false;
+    document.addEventListener("keydown", (event) => {
+      if (event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey || isTyping(event.target)) return;
+      if (event.key === "/") {
+        const search = $("[data-search] input");
+        if (search) { event.preventDefault(); search.focus(); search.select(); }
+      } else if (event.key === "ArrowLeft" && prev && !event.shiftKey) {
+        location.href = prev.href;
+      } else if (event.key === "ArrowRight" && next && !event.shiftKey) {
+        location.href = next.href;
+      }
+    });
+  }
+
+  // --- The print page: open every disclosure when printing ------------------------------------
+  function setupPrint() {
+    const button = $("[data-print]");
+    if (!button) return;
+    button.parentElement.hidden = false;
+    button.addEventListener("click", () => window.print());
+    window.addEventListener("beforeprint", () => { for (const d of $$("details")) d.open = true; });
   }
 
   function init() {
     setupThemeToggle();
-    document.querySelectorAll("form.cg-quiz").forEach(setupQuiz);
+    $$("form.cg-quiz").forEach(setupQuiz);
+    setupToc(setupModuleProgress());
+    setupCourseProgress();
+    setupSearch();
+    setupKeys();
+    setupPrint();
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
   else init();
