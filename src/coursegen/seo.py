@@ -12,7 +12,8 @@ from .diagnostics import UsageError
 from .jsonld import breadcrumbs, course_ld, course_list, module_ld, plain
 from .model import Course, Module, Site
 from .preview import cut_preview
-from .socialcards import HEIGHT, WIDTH, SocialCard
+from .socialcards import CACHE_FOLDER, HEIGHT, WIDTH, SocialCard, card_png, palette_from_css, plan_cards
+from .staticfiles import StaticFile
 
 DESCRIPTION_LENGTH = 160
 
@@ -47,6 +48,22 @@ class PageMeta:
     image: CardImage | None
     robots: str | None  # 'noindex' for the 404 page and drafts
     jsonld: tuple[str, ...]  # JSON texts, safe inside <script type="application/ld+json">
+
+
+# languages whose usual territory code is not the language code in capitals (en -> en_US, fr -> fr_FR)
+_TERRITORY = {"en": "US", "ja": "JP", "zh": "CN", "ko": "KR", "sv": "SE", "da": "DK", "cs": "CZ", "el": "GR",
+              "uk": "UA", "he": "IL", "hi": "IN", "ar": "AR", "vi": "VN", "nb": "NO", "nn": "NO", "fa": "IR",
+              "et": "EE", "sl": "SI", "ms": "MY", "ca": "ES", "eu": "ES", "gl": "ES", "ga": "IE", "sq": "AL",
+              "sr": "RS", "bn": "IN", "ta": "IN", "ur": "PK", "sw": "KE", "af": "ZA", "be": "BY", "ka": "GE",
+              "kk": "KZ", "hy": "AM"}
+
+
+def og_locale(language: str) -> str:
+    """A BCP 47 tag as an Open Graph locale: 'en' -> 'en_US', 'pt-BR' -> 'pt_BR'."""
+    lang, _, territory = language.replace("_", "-").partition("-")
+    lang = lang.lower()
+    territory = territory.split("-")[-1] if territory else _TERRITORY.get(lang, lang)
+    return f"{lang}_{territory.upper()}"
 
 
 def script_json(data: Any) -> str:
@@ -114,7 +131,7 @@ class Seo:
             canonical=self.absolute(page.url) if page.kind != "404" else None,
             og_type="website" if page.kind in ("home", "404") else "article",
             og_url=self.absolute(page.url) if site.origin and page.kind != "404" else None,
-            locale=site.language.replace("-", "_"), image=image,
+            locale=og_locale(site.language), image=image,
             robots=None if indexable else "noindex",
             jsonld=tuple(script_json(data) for data in self.structured_data(page)))
 
@@ -146,3 +163,25 @@ class Seo:
             found.append(course_ld(site, course, image, date))
         found.append(breadcrumbs(site, course, module))
         return found
+
+
+@dataclass(frozen=True)
+class Publishing:
+    """What publishing adds to a build: the page metadata and the social-card images."""
+
+    seo: Seo
+    images: dict[str, bytes]  # site-relative path -> PNG; empty when not drawn (coursegen check)
+    image_paths: frozenset[str]  # every card path the pages reference
+
+
+def prepare_publishing(project: Path, site: Site, static: tuple[StaticFile, ...], draw: bool) -> Publishing:
+    """Plan (and with `draw`, draw or take from the cache) the social cards; date every page.
+
+    Cards need the site's origin (a full base_url): chat apps and search engines ignore relative image URLs.
+    """
+    css = next((f.data for f in static if f.name == "coursegen.css"), b"").decode("utf-8", "replace")
+    cards = plan_cards(site, palette_from_css(css)) if site.origin else {}
+    cache = project / CACHE_FOLDER
+    images = {card.target: card_png(card, cache) for card in cards.values()} if draw else {}
+    seo = Seo(site, cards, page_dates(project, site, source_date_epoch()))
+    return Publishing(seo, images, frozenset(card.target for card in cards.values()))

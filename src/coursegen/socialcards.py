@@ -45,7 +45,7 @@ class SocialCard:
     site_name: str
     palette: Palette
     target: str  # site-relative output path: 'static/cards/how-llms-work/index.1a2b3c4d.png'
-    alt: str
+    alt: str  # the text drawn on the card, for og:image:alt
 
     @property
     def key(self) -> str:
@@ -80,10 +80,10 @@ def _target(stem: str, *parts: object) -> str:
     return f"static/cards/{stem}.{card_key(*parts)[:10]}.png"
 
 
-def _card(stem: str, eyebrow: str, title: str, subtitle: str, site: Site, palette: Palette,
-          alt: str) -> SocialCard:
+def _card(stem: str, eyebrow: str, title: str, subtitle: str, site: Site, palette: Palette) -> SocialCard:
     subtitle = cut_preview(subtitle, 150)
     target = _target(stem, eyebrow, title, subtitle, site.title, palette)
+    alt = f"{eyebrow}: {title} — {subtitle} — {site.title}"
     return SocialCard(eyebrow, title, subtitle, site.title, palette, target, alt)
 
 
@@ -94,22 +94,19 @@ def _plural(n: int, word: str) -> str:
 def _course_card(course: Course, site: Site, palette: Palette) -> SocialCard:
     eyebrow = " · ".join(x for x in ("Course", course.level and course.level.capitalize(),
                                       _plural(len(course.modules), "module"), f"{course.minutes} min") if x)
-    return _card(f"{course.slug}/index", eyebrow, course.title, course.tagline, site, palette,
-                 f"{course.title}: {course.tagline} A course on {site.title}.")
+    return _card(f"{course.slug}/index", eyebrow, course.title, course.tagline, site, palette)
 
 
 def _module_card(module: Module, course: Course, site: Site, palette: Palette) -> SocialCard:
     eyebrow = f"Module {module.position} of {len(course.modules)} · {module.minutes} min"
-    return _card(f"{course.slug}/{module.slug}", eyebrow, module.title, course.title, site, palette,
-                 f"{module.title}: module {module.position} of the course {course.title} on {site.title}.")
+    return _card(f"{course.slug}/{module.slug}", eyebrow, module.title, course.title, site, palette)
 
 
 def plan_cards(site: Site, palette: Palette) -> dict[str, SocialCard]:
     """The card of every page that gets one, keyed by the page URL: home, courses, modules."""
     published = site.published_courses
     home_eyebrow = _plural(len(published), "course") if published else "Courses"
-    cards = {site.url(""): _card("index", home_eyebrow, site.title, site.description, site, palette,
-                                 f"{site.title}: {cut_preview(site.description, 150)}")}
+    cards = {site.url(""): _card("index", home_eyebrow, site.title, site.description, site, palette)}
     for course in published:
         cards[course.url] = _course_card(course, site, palette)
         for module in course.modules:
