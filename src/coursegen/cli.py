@@ -32,11 +32,13 @@ def _parser() -> argparse.ArgumentParser:
     p_build.add_argument("--out", type=Path, help="output folder (default: DIR/build)")
     p_build.add_argument("--base-url", help="URL or path the site is served under, e.g. /courses/")
     p_build.add_argument("--drafts", action="store_true", help="include modules marked draft")
+    p_build.add_argument("--strict", action="store_true", help="treat warnings as errors (for CI)")
 
     p_check = add("check", "validate content, links and assets; write nothing")
     p_check.add_argument("dir", nargs="?", default=".", type=Path)
     p_check.add_argument("--base-url")
     p_check.add_argument("--drafts", action="store_true")
+    p_check.add_argument("--strict", action="store_true", help="treat warnings as errors (for CI)")
 
     p_new = add("new", "create a new project that builds at once")
     p_new.add_argument("dir", type=Path)
@@ -49,14 +51,26 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def github_annotation(d: Diagnostic) -> str:
+    """A GitHub Actions workflow command that shows `d` on the pull request's diff, escaped per the docs."""
+    def data(text: str) -> str:
+        return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+    def prop(text: str) -> str:
+        return data(text).replace(":", "%3A").replace(",", "%2C")
+
+    command = d.severity if d.severity in ("error", "warning") else "notice"
+    return f"::{command} file={prop(d.path)},line={d.line}::{data(d.message)}"
+
+
 def _print_diagnostics(diagnostics: Sequence[Diagnostic], quiet: bool) -> None:
     annotate = os.environ.get("GITHUB_ACTIONS") == "true"
     for d in diagnostics:
         if quiet and d.severity != "error":
             continue
         print(d.format(), file=sys.stderr)
-        if annotate:
-            print(f"::{d.severity} file={d.path},line={d.line}::{d.message}", file=sys.stderr)
+        if annotate:  # the Actions runner reads workflow commands from both output streams
+            print(github_annotation(d), file=sys.stderr)
 
 
 def _summary(report: BuildReport) -> str:
@@ -91,7 +105,7 @@ def _display(path: Path) -> str:
 def _cmd_build(args: argparse.Namespace) -> int:
     progress = _ProgressBar(sys.stdout.isatty() and not args.quiet)
     report = build(args.dir, BuildOptions(out=args.out, base_url=args.base_url, drafts=args.drafts,
-                                          progress=progress))
+                                          progress=progress, strict=args.strict))
     _print_diagnostics(report.diagnostics, args.quiet)
     if not report.ok:
         print(f"Build failed: {_summary(report)}; the previous site in {report.out} is unchanged.",
@@ -106,7 +120,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
-    report = check(args.dir, BuildOptions(base_url=args.base_url, drafts=args.drafts))
+    report = check(args.dir, BuildOptions(base_url=args.base_url, drafts=args.drafts, strict=args.strict))
     _print_diagnostics(report.diagnostics, args.quiet)
     if not report.ok:
         print(f"Check failed: {_summary(report)}.", file=sys.stderr)
