@@ -141,7 +141,11 @@ def _cmd_new(args: argparse.Namespace) -> int:
 
 def _cmd_serve(args: argparse.Namespace) -> int:
     from .serve import serve
-    return serve(args.dir, host=args.host, port=args.port, open_browser=args.open, quiet=args.quiet)
+
+    def echo(line: str, error: bool) -> None:
+        print(line, file=sys.stderr if error else sys.stdout, flush=True)
+
+    return serve(args.dir, host=args.host, port=args.port, open_browser=args.open, quiet=args.quiet, echo=echo)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

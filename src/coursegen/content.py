@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from .config import SLUG_RE
 from .diagnostics import Diagnostics
@@ -120,8 +121,14 @@ def load_course(project: Path, folder: Path, diags: Diagnostics) -> CourseSource
     return CourseSource(folder.name, rel, config, tuple(modules), tuple(assets))
 
 
-def load_content(project: Path, diags: Diagnostics) -> ContentSource:
-    """Read content/: site.yaml and every course folder with its modules and assets."""
+CourseLoader = Callable[[Path, Path, Diagnostics], CourseSource]  # (project, folder, diags)
+
+
+def load_content(project: Path, diags: Diagnostics, load: CourseLoader | None = None) -> ContentSource:
+    """Read content/: site.yaml and every course folder with its modules and assets.
+
+    `load` stands in for load_course (serve keeps unchanged course folders between rebuilds).
+    """
     content = project / "content"
     if not content.is_dir():
         diags.error("content", 1, "no content/ folder here; run 'coursegen new DIR' to start a project")
@@ -135,7 +142,7 @@ def load_content(project: Path, diags: Diagnostics) -> ContentSource:
     courses = []
     for entry in _entries(content, project, diags):
         if entry.is_dir():
-            courses.append(load_course(project, entry, diags))
+            courses.append((load or load_course)(project, entry, diags))
         elif entry.name != "site.yaml":
             diags.warning(rel_path(project, entry), 1, "files at the top of content/ are not used; "
                           "put them inside a course folder")

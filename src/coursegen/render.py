@@ -78,7 +78,12 @@ def render_site(env: Environment, site: Site, static: tuple[StaticFile, ...],
         out[page.path] = renderer.render_page(page)
         if progress:
             progress(done, len(all_pages))
-    out["sitemap.xml"] = renderer.render_text("sitemap.xml", pages=[p for p in all_pages if p.in_sitemap],
-                                              lastmod=renderer.seo.dates)
-    out["robots.txt"] = renderer.render_text("robots.txt")
+    out.update(render_extras(renderer, all_pages))
     return out
+
+
+def render_extras(renderer: Renderer, all_pages: list[Page]) -> dict[str, str]:
+    """The text outputs besides the pages: sitemap.xml and robots.txt (serve re-renders them each time)."""
+    return {"sitemap.xml": renderer.render_text("sitemap.xml", pages=[p for p in all_pages if p.in_sitemap],
+                                                lastmod=renderer.seo.dates),
+            "robots.txt": renderer.render_text("robots.txt")}

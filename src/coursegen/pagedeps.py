@@ -1,0 +1,192 @@
+"""Record what a page's templates read from the model, to tell whether a new model changes the page.
+
+A page is rendered with its context values wrapped in read-recording proxies. Every attribute,
+item, length and call a template makes is stored as a path from a context name, for example
+("course", ("a", "modules"), ("n",)) for `course.modules | length`. After a rebuild, the page
+needs rendering again only when one of its paths gives a different value in the new context.
+The model is frozen dataclasses and tuples, so an object that `is` the old one is unchanged.
+"""
+from __future__ import annotations
+
+import dataclasses
+from typing import Any, Iterator, Mapping
+
+Path = tuple  # (root name, step, step, ...)
+Reads = set  # set[Path]
+_MISSING = object()
+
+
+def _kind(value: Any) -> str:
+    """obj (a model dataclass), seq (a tuple/list holding one), call, or leaf (compared by ==)."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return "obj"
+    if isinstance(value, (tuple, list)) and any(_kind(v) != "leaf" for v in value):
+        return "seq"
+    if callable(value) and not isinstance(value, type):
+        return "call"
+    return "leaf"
+
+
+def track(context: Mapping[str, Any], reads: Reads) -> dict[str, Any]:
+    """The context with every value wrapped so that what the templates read lands in `reads`."""
+    return {name: _wrap(value, (name,), reads) for name, value in context.items()}
+
+
+def _wrap(value: Any, path: Path, reads: Reads) -> Any:
+    reads.add(path)
+    kind = _kind(value)
+    if kind == "obj":
+        return _Obj(value, path, reads)
+    if kind == "seq":
+        return _Seq(value, path, reads)
+    if kind == "call":
+        return _Call(value, path, reads)
+    return value
+
+
+def _arg(value: Any) -> Any:
+    """A call argument as recorded: a proxy becomes a reference to its path."""
+    return ("ref", value._cg_path) if isinstance(value, _Proxy) else value
+
+
+class _Proxy:
+    __slots__ = ("_cg_value", "_cg_path", "_cg_reads")
+
+    def __init__(self, value: Any, path: Path, reads: Reads):
+        object.__setattr__(self, "_cg_value", value)
+        object.__setattr__(self, "_cg_path", path)
+        object.__setattr__(self, "_cg_reads", reads)
+
+    def _cg_child(self, step: tuple, value: Any) -> Any:
+        return _wrap(value, self._cg_path + (step,), self._cg_reads)
+
+    def _cg_whole(self) -> Any:
+        self._cg_reads.add(self._cg_path + (("v",),))
+        return self._cg_value
+
+    def __eq__(self, other: Any) -> bool:
+        return self._cg_whole() == (other._cg_whole() if isinstance(other, _Proxy) else other)
+
+    def __hash__(self) -> int:
+        return hash(self._cg_whole())
+
+    def __str__(self) -> str:
+        return str(self._cg_whole())
+
+    def __repr__(self) -> str:
+        return repr(self._cg_whole())
+
+
+class _Obj(_Proxy):
+    __slots__ = ()
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return self._cg_child(("a", name), getattr(self._cg_value, name))
+
+
+class _Seq(_Proxy):
+    __slots__ = ()
+
+    def __len__(self) -> int:
+        self._cg_reads.add(self._cg_path + (("n",),))
+        return len(self._cg_value)
+
+    def __bool__(self) -> bool:
+        return len(self) > 0
+
+    def __iter__(self) -> Iterator[Any]:
+        for index in range(len(self)):
+            yield self._cg_child(("i", index), self._cg_value[index])
+
+    def __reversed__(self) -> Iterator[Any]:
+        for index in reversed(range(len(self))):
+            yield self._cg_child(("i", index), self._cg_value[index])
+
+    def __getitem__(self, index: Any) -> Any:
+        if isinstance(index, slice):
+            return self._cg_child(("s", index.start, index.stop, index.step), self._cg_value[index])
+        return self._cg_child(("i", index), self._cg_value[index])
+
+    def __contains__(self, item: Any) -> bool:
+        return (item._cg_whole() if isinstance(item, _Proxy) else item) in self._cg_whole()
+
+
+class _Call(_Proxy):
+    __slots__ = ()
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        real_args = [a._cg_value if isinstance(a, _Proxy) else a for a in args]
+        real_kwargs = {k: v._cg_value if isinstance(v, _Proxy) else v for k, v in kwargs.items()}
+        step = ("c", tuple(_arg(a) for a in args), tuple(sorted((k, _arg(v)) for k, v in kwargs.items())))
+        return self._cg_child(step, self._cg_value(*real_args, **real_kwargs))
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return getattr(self._cg_value, name)  # Jinja asks functions for markers like jinja_pass_arg
+
+
+def _step(value: Any, step: tuple, context: Mapping[str, Any]) -> Any:
+    kind = step[0]
+    if kind == "a":
+        return getattr(value, step[1])
+    if kind == "i":
+        return value[step[1]]
+    if kind == "s":
+        return value[slice(*step[1:])]
+    if kind == "n":
+        return len(value)
+    if kind == "c":
+        args = [_deref(a, context) for a in step[1]]
+        return value(*args, **{k: _deref(v, context) for k, v in step[2]})
+    return value  # "v": the whole value, compared by ==
+
+
+def _deref(arg: Any, context: Mapping[str, Any]) -> Any:
+    if isinstance(arg, tuple) and len(arg) == 2 and arg[0] == "ref":
+        return evaluate(arg[1], context)
+    return arg
+
+
+def evaluate(path: Path, context: Mapping[str, Any]) -> Any:
+    value = context[path[0]]
+    for step in path[1:]:
+        value = _step(value, step, context)
+    return value
+
+
+def _same_path(path: Path, old: Mapping[str, Any], new: Mapping[str, Any]) -> bool:
+    a, b = old.get(path[0], _MISSING), new.get(path[0], _MISSING)
+    try:
+        for index, step in enumerate(path[1:], 1):
+            if a is b and not _refers(path[index:]):
+                return True
+            if _kind(a) != _kind(b):
+                return False
+            a, b = _step(a, step, old), _step(b, step, new)
+    except Exception:  # the path no longer leads anywhere (or a call fails): the page must re-render
+        return False
+    if a is b:
+        return True
+    kind = _kind(a)
+    return kind == _kind(b) and (kind != "leaf" or step_equal(a, b))
+
+
+def _refers(steps: tuple) -> bool:
+    """Whether later steps call with arguments taken from the context (identity then proves nothing)."""
+    return any(step[0] == "c" and any(isinstance(a, tuple) and a[:1] == ("ref",)
+                                      for a in (*step[1], *(v for _, v in step[2]))) for step in steps)
+
+
+def step_equal(a: Any, b: Any) -> bool:
+    try:
+        return bool(a == b)
+    except Exception:
+        return False
+
+
+def unchanged(reads: Reads, old: Mapping[str, Any], new: Mapping[str, Any]) -> bool:
+    """True when every recorded read gives the same value in `new` as in `old`."""
+    return all(_same_path(path, old, new) for path in reads)

@@ -1,0 +1,116 @@
+"""The browser side of serve: the reload client and the error overlay, injected into served pages.
+
+The theme never knows about serve: `inject` is a str -> str transform applied to each HTML
+response at serve time only. The client listens to Server-Sent Events on EVENTS_URL and
+- reloads its page when the page changed (keeping the scroll position),
+- swaps stylesheet links in place when only CSS changed (no reload),
+- shows or removes the error overlay when a rebuild fails or recovers.
+"""
+from __future__ import annotations
+
+import json
+from html import escape
+from pathlib import Path
+
+from .diagnostics import Diagnostic
+
+EVENTS_URL = "/__coursegen/events"
+OVERLAY_ID = "cg-serve-overlay"
+
+_CLIENT = """\
+<script id="cg-serve-client">
+(() => {
+  let version = %(version)s;
+  const key = "cg-serve-scroll:" + location.pathname;
+  const saved = sessionStorage.getItem(key);
+  if (saved !== null) {
+    sessionStorage.removeItem(key);
+    const restore = () => window.scrollTo(0, Number(saved));
+    restore();
+    addEventListener("load", restore, { once: true });
+  }
+  const reload = () => { sessionStorage.setItem(key, String(window.scrollY)); location.reload(); };
+  const overlay = (html) => {
+    let box = document.getElementById("%(overlay_id)s");
+    if (!html) { if (box) box.remove(); return; }
+    if (!box) { box = document.createElement("div"); document.body.append(box); }
+    box.outerHTML = html;
+  };
+  const swapStylesheets = (moves) => {
+    for (const link of document.querySelectorAll('link[rel="stylesheet"]')) {
+      const next = moves[new URL(link.href).pathname];
+      if (!next) continue;
+      const fresh = link.cloneNode();
+      fresh.href = next;
+      fresh.addEventListener("load", () => link.remove(), { once: true });
+      link.after(fresh);
+    }
+  };
+  const events = new EventSource(%(events_url)s);
+  events.addEventListener("state", (event) => {
+    const state = JSON.parse(event.data);
+    if (state.version !== version) reload(); else overlay(state.overlay);
+  });
+  events.addEventListener("update", (event) => {
+    const update = JSON.parse(event.data);
+    overlay(update.overlay);
+    if (update.overlay) return;
+    version = update.version;
+    swapStylesheets(update.css);
+    if (update.pages.includes("*") || update.pages.includes(location.pathname)) reload();
+  });
+})();
+</script>
+"""
+
+_STYLE = ("position:fixed;inset:0;z-index:2147483647;overflow:auto;margin:0;padding:2rem;"
+          "background:rgba(20,20,24,.94);color:#f5f5f5;font:15px/1.5 ui-monospace,Menlo,Consolas,monospace")
+
+
+def client_script(version: str) -> str:
+    """The reload client for a page served at build `version`."""
+    return _CLIENT % {"version": json.dumps(version), "events_url": json.dumps(EVENTS_URL),
+                      "overlay_id": OVERLAY_ID}
+
+
+def _source_line(project: Path, diagnostic: Diagnostic) -> str | None:
+    path = project / diagnostic.path
+    try:
+        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return None
+    return lines[diagnostic.line - 1] if 0 < diagnostic.line <= len(lines) else None
+
+
+def overlay_html(project: Path, errors: list[Diagnostic], crash: str | None = None) -> str:
+    """The overlay listing every error (file, line, message, the offending source line) or a traceback."""
+    items = []
+    for d in errors:
+        source = _source_line(project, d)
+        code = (f'<pre style="margin:.4rem 0 0;padding:.5rem;background:#000;color:#ffd479;white-space:pre-wrap">'
+                f"{d.line:>4} | {escape(source)}</pre>") if source is not None else ""
+        items.append(f'<li style="margin:0 0 1rem"><strong style="color:#ff8a80">{escape(d.path)}:{d.line}'
+                     f"</strong>: {escape(d.severity)}: {escape(d.message)}{code}</li>")
+    if crash:
+        items.append('<li><strong style="color:#ff8a80">coursegen crashed (a bug in coursegen, not in your '
+                     'content); the server keeps running:</strong><pre style="white-space:pre-wrap">'
+                     f"{escape(crash)}</pre></li>")
+    count = len(errors) + (1 if crash else 0)
+    title = f"Build failed: {count} error{'s' if count != 1 else ''}"
+    return (f'<div id="{OVERLAY_ID}" role="alertdialog" aria-labelledby="{OVERLAY_ID}-title" style="{_STYLE}">'
+            f'<h2 id="{OVERLAY_ID}-title" style="margin:0 0 1rem;color:#ff8a80;font-size:1.3rem">{title}</h2>'
+            f'<p style="margin:0 0 1rem">The page below is the last good build. Fix the problem and save: '
+            f'this message goes away by itself.</p><ol style="padding-left:1.2rem">{"".join(items)}</ol></div>')
+
+
+def inject(html: str, version: str, overlay: str | None = None) -> str:
+    """The page with the reload client (and the overlay, when the last rebuild failed) before </body>."""
+    snippet = (overlay or "") + client_script(version)
+    index = html.rfind("</body>")
+    return html[:index] + snippet + html[index:] if index >= 0 else html + snippet
+
+
+def error_page(version: str, overlay: str) -> str:
+    """What every URL shows before the first good build."""
+    return inject("<!doctype html><html lang=en><head><meta charset=utf-8><title>Build failed</title></head>"
+                  "<body></body></html>", version, overlay)
