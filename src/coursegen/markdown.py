@@ -60,7 +60,7 @@ def _container_close(self: Any, tokens: Sequence[Token], idx: int, options: Any,
 
 def _resolved(tokens: Sequence[Token], idx: int, attr: str, kind: str, env: dict) -> list[Token]:
     """A copy of the token list whose token idx carries the resolved URL (tokens stay untouched)."""
-    token = tokens[idx].copy()
+    token = tokens[idx].copy(attrs=dict(tokens[idx].attrs))  # copy() alone shares the attrs dict
     resolve: LinkResolver | None = env.get("resolve")
     target = token.attrGet(attr)
     if resolve and isinstance(target, str):
