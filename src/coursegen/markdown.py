@@ -1,8 +1,9 @@
 """The one Markdown factory: plugins, Pygments highlighting, link rewriting, interactive blocks."""
 from __future__ import annotations
 
+from contextlib import contextmanager
 from html import escape
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Iterator, Sequence
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -41,11 +42,11 @@ def _fence(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict
         env.setdefault("quiz_count", 0)
         env["quiz_count"] += 1
         quiz_id = f"{env.get('id_prefix', 'q')}-quiz-{env['quiz_count']}"
-        return blocks.quiz_html(token.meta["quiz"], quiz_id, env["md"].renderInline)
+        return blocks.quiz_html(token.meta["quiz"], quiz_id, lambda text: yaml_inline(env["md"], text))
     if "widget" in token.meta:
         widget = token.meta["widget"]
         env.setdefault("widgets", set()).add(widget.name)
-        return blocks.widget_html(widget, lambda text: env["md"].render(text, env))
+        return blocks.widget_html(widget, lambda text: _yaml_block(env["md"], text, env))
     return highlight_code(token.content, token.info.strip())
 
 
@@ -93,6 +94,28 @@ def make_markdown() -> MarkdownIt:
     md.add_render_rule("link_open", _link_open)
     md.add_render_rule("image", _image)
     return md
+
+
+@contextmanager
+def yaml_text(md: MarkdownIt) -> Iterator[MarkdownIt]:
+    """Within the block, `md` treats raw HTML as text: for Markdown that comes from YAML values."""
+    saved = md.options["html"]
+    md.options["html"] = False
+    try:
+        yield md
+    finally:
+        md.options["html"] = saved
+
+
+def yaml_inline(md: MarkdownIt, text: str) -> str:
+    """Inline Markdown of a YAML value (a goal, a source, a quiz option) with any HTML escaped."""
+    with yaml_text(md):
+        return md.renderInline(text)
+
+
+def _yaml_block(md: MarkdownIt, text: str, env: dict) -> str:
+    with yaml_text(md):
+        return md.render(text, env)
 
 
 def render_tokens(md: MarkdownIt, tokens: Sequence[Token], env: dict) -> str:

@@ -14,7 +14,7 @@ from markdown_it import MarkdownIt
 from .config import CourseConfig, SiteConfig, read_course_config, read_site_config
 from .content import ContentSource, CourseSource, ModuleFile, SourceFile
 from .diagnostics import Diagnostics
-from .markdown import plain_text, render_tokens
+from .markdown import plain_text, render_tokens, yaml_inline, yaml_text
 from .model import Card, Course, Link, Module, Site
 from .parse import ParsedModule, parse_module
 from .preview import cut_preview
@@ -23,6 +23,7 @@ from .yamlsource import YamlDoc, YamlProblem, parse_yaml
 RESERVED_SLUGS = frozenset({"print", "static", "pagefind", "images", "assets", "widgets"})
 WORDS_PER_MINUTE = 200
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+_UNSAFE_URL = re.compile(r"^\s*(javascript|vbscript|file|data(?!:image/(png|gif|jpeg|webp);)):", re.I)
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,9 @@ class _Targets:
 
     def resolve(self, href: str, from_dir: str, own_anchors: frozenset[str], kind: str) -> tuple[str, str | None]:
         """(url, problem) for an author's href written in a file in `from_dir` (content-relative)."""
+        if _UNSAFE_URL.match(href):
+            return "", (f"'{href}' is not allowed here: links may not run scripts or open local files; "
+                        "use an http(s) link or a file of the course")
         if _SCHEME.match(href) or href.startswith("//"):
             return href, None
         path, _, fragment = href.partition("#")
@@ -254,7 +258,8 @@ def _course(draft: _CourseDraft, modules: list[ParsedModule], ordered: list[_Cou
                 diags.error(rel, line, problem)
             return url_
 
-        return render_tokens(md, md.parse(text), {"resolve": resolve, "id_prefix": f"{slug}-{key}"})
+        with yaml_text(md):
+            return render_tokens(md, md.parse(text), {"resolve": resolve, "id_prefix": f"{slug}-{key}"})
 
     built = tuple(_memo_module(memo, m, i, modules, slug, targets, config, url, md, diags)
                   for i, m in enumerate(modules))
@@ -312,9 +317,9 @@ def _module(parsed: ParsedModule, index: int, siblings: list[ParsedModule], cour
     following = siblings[index + 1] if index + 1 < len(siblings) else None
     return Module(
         slug=parsed.file.slug, number=parsed.file.number, title=meta.title, summary=meta.summary,
-        goals=meta.goals, goals_html=tuple(md.renderInline(g) for g in meta.goals), minutes=minutes,
+        goals=meta.goals, goals_html=tuple(yaml_inline(md, g) for g in meta.goals), minutes=minutes,
         draft=meta.draft, intro_html=intro_html, cards=tuple(cards),
-        sources_html=tuple(md.renderInline(s) for s in meta.sources), url=url, source=rel,
+        sources_html=tuple(yaml_inline(md, s) for s in meta.sources), url=url, source=rel,
         course_slug=course_slug, position=index + 1,
         previous=Link(previous.meta.title, f"{course_url}{previous.file.slug}/") if previous else None,
         next=Link(following.meta.title, f"{course_url}{following.file.slug}/") if following else None,
