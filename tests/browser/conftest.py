@@ -82,3 +82,19 @@ def console_errors(page):
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     return errors
+
+
+# --- The learner-site fixture (issue 4): one course site with every learner feature, built once ---
+
+@pytest.fixture(scope="session")
+def learner_build(tmp_path_factory) -> Path:
+    """The built learner site (tests/browser/learner_site.py), served at the root."""
+    from learner_site import build_learner_site
+    root = tmp_path_factory.mktemp("learner")
+    return build_learner_site(root / "project", root / "site")
+
+
+@pytest.fixture
+def learner(learner_build, serve_folder) -> str:
+    """Base URL (ending in '/') of the learner site served over HTTP."""
+    return serve_folder(learner_build) + "/"

@@ -1,0 +1,59 @@
+"""Search in real Chromium: the Pagefind index written by `coursegen build`, at the root and under a sub-path."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from learner_site import build_learner_site
+from playwright.sync_api import expect
+
+
+def search(page, query: str):
+    page.keyboard.press("/")
+    page.keyboard.type(query)
+    results = page.locator(".cg-search-results a")
+    expect(results.first).to_be_visible()
+    return results
+
+
+def test_search_finds_a_card_and_the_result_lands_on_it(learner, page, console_errors):
+    page.goto(learner)
+    results = search(page, "quasiperiodic")
+    expect(results.first).to_contain_text("Kinetic Energy")
+    expect(results.first).to_contain_text("Mechanics › Energy")
+    expect(page.locator(".cg-search-status")).to_contain_text("for “quasiperiodic”")
+    page.keyboard.press("ArrowDown")
+    expect(results.first).to_be_focused()
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/mechanics/energy/#kinetic-energy")
+    expect(page.locator("#kinetic-energy")).to_be_in_viewport()
+    assert console_errors == []
+
+
+def test_search_says_when_nothing_matches_and_escape_closes(learner, page):
+    page.goto(learner + "mechanics/")
+    page.keyboard.press("/")
+    page.keyboard.type("zzyzx")
+    expect(page.locator(".cg-search-status")).to_have_text("No results for “zzyzx”.")
+    page.keyboard.press("Escape")
+    expect(page.locator(".cg-search-panel")).to_be_hidden()
+    expect(page.get_by_role("searchbox", name="Search the courses")).to_be_focused()
+
+
+def test_search_finds_courses_and_modules_too(learner, page):
+    page.goto(learner)
+    results = search(page, "oscillations")
+    expect(results.first).to_contain_text("Waves")
+    page.get_by_role("searchbox").fill("apples")
+    expect(page.locator(".cg-search-results a").first).to_contain_text("Mechanics")
+
+
+def test_search_works_under_a_base_url_sub_path(tmp_path: Path, page, serve_folder, console_errors):
+    build_learner_site(tmp_path / "project", tmp_path / "www" / "courses", base_url="/courses/")
+    root = serve_folder(tmp_path / "www")
+    page.goto(root + "/courses/mechanics/")
+    results = search(page, "quasiperiodic")
+    assert results.first.get_attribute("href") == "/courses/mechanics/energy/#kinetic-energy"
+    results.first.click()
+    page.wait_for_url("**/courses/mechanics/energy/#kinetic-energy")
+    expect(page.locator("h1")).to_have_text("Energy")
+    assert console_errors == []
