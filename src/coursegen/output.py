@@ -1,6 +1,8 @@
 """The only writer: atomic swap of a fully written site into the output folder."""
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import os
 import shutil
 from dataclasses import dataclass, field
@@ -8,6 +10,11 @@ from pathlib import Path
 from typing import Callable
 
 from .diagnostics import UsageError
+
+try:
+    _LIBC: ctypes.CDLL | None = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+except OSError:
+    _LIBC = None
 
 MARKER = ".coursegen-build"
 TMP_TAG = ".coursegen-tmp-"
@@ -73,6 +80,26 @@ def _write_tree(root: Path, files: SiteFiles) -> None:
     (root / MARKER).write_text("This folder is written by coursegen; it replaces it on every build.\n")
 
 
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two folders in one atomic step (Linux renameat2 RENAME_EXCHANGE); False when unsupported."""
+    renameat2 = getattr(_LIBC, "renameat2", None) if _LIBC else None
+    if renameat2 is None:
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
+
+
+def _swap(new: Path, out: Path) -> None:
+    """Put `new` in place of `out` and the previous `out` at `new`; `out` never goes missing where
+    the OS can exchange folders atomically, and recover() restores it elsewhere."""
+    if _exchange(new, out):
+        return
+    old = out.parent / f".{out.name}{OLD_TAG}{os.getpid()}"
+    out.rename(old)
+    new.rename(out)
+    old.rename(new)
+
+
 def write_site(project: Path, out: Path, files: SiteFiles,
                finish: Callable[[Path], None] | None = None) -> None:
     """Write the site into a temporary sibling, then swap it in; the old site survives any failure.
@@ -90,10 +117,7 @@ def write_site(project: Path, out: Path, files: SiteFiles,
         if finish:
             finish(tmp)
         if out.exists():
-            old = out.parent / f".{out.name}{OLD_TAG}{os.getpid()}"
-            out.rename(old)
-            tmp.rename(out)
-            shutil.rmtree(old, ignore_errors=True)
+            _swap(tmp, out)  # tmp now holds the previous site; removed below
         else:
             tmp.rename(out)
     finally:
