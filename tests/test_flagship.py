@@ -160,6 +160,17 @@ def test_course_page_reads_like_the_brief_tagline_why_then_modules_with_previews
             assert norm(card.preview) in norm(link.get_text(" "))
 
 
+def assert_dark_palette(name: str, svg: Tag) -> None:
+    """Every colour the diagram paints with has a dark-mode replacement in its own <style>."""
+    style = " ".join(s.get_text() for s in svg.find_all("style"))
+    assert "prefers-color-scheme: dark" in style, f"{name}: no dark-mode palette"
+    for node in svg.find_all(True):
+        for attr in ("fill", "stroke"):
+            colour = node.get(attr, "")
+            if colour.startswith("#"):
+                assert f'[{attr}="{colour}"]' in style, f"{name}: {attr} {colour} has no dark-mode colour"
+
+
 def test_diagrams_are_original_svgs_with_title_and_desc_and_one_per_module(site):
     out, _ = site
     total = 0
@@ -173,6 +184,7 @@ def test_diagrams_are_original_svgs_with_title_and_desc_and_one_per_module(site)
             title, desc = svg.find("title"), svg.find("desc")
             assert title and title.get_text(strip=True) and desc and len(desc.get_text(strip=True)) > 60
             assert set(svg["aria-labelledby"].split()) == {title["id"], desc["id"]}
+            assert_dark_palette(img["src"], svg)
         total += len(imgs)
     assert total >= 5
 

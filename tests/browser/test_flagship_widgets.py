@@ -1,10 +1,12 @@
 """The flagship course in real Chromium: its three widgets, a quiz and the reveals of every module."""
 from __future__ import annotations
 
+import io
 import re
 from pathlib import Path
 
 import pytest
+from PIL import Image, ImageStat
 from playwright.sync_api import Page, expect
 
 from coursegen import BuildOptions, build
@@ -149,5 +151,25 @@ def test_without_javascript_fallbacks_and_answers_are_readable(browser, site_url
             reveal = page.locator("details.cg-reveal").first
             reveal.locator("summary").click()
             expect(reveal.locator(".cg-reveal-body")).to_be_visible()
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_diagrams_follow_the_colour_scheme(browser, site_url, scheme):
+    context = browser.new_context(color_scheme=scheme, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    try:
+        for slug in MODULES:
+            open_module(page, site_url, slug)
+            figure = page.locator("figure img[src$='.svg']").first
+            figure.scroll_into_view_if_needed()
+            expect(figure).to_have_js_property("complete", True)
+            shot = Image.open(io.BytesIO(figure.screenshot())).convert("L")
+            brightness = ImageStat.Stat(shot).mean[0]
+            if scheme == "dark":
+                assert brightness < 90, f"{slug}: diagram stays bright ({brightness:.0f}) in dark mode"
+            else:
+                assert brightness > 180, f"{slug}: diagram is dark ({brightness:.0f}) in light mode"
     finally:
         context.close()
