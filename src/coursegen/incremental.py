@@ -207,9 +207,9 @@ class IncrementalBuilder:
             self.env = recording_environment(self.project)
             names = {p.relative_to(self.project / "templates").as_posix() for p in changed
                      if p.is_relative_to(self.project / "templates")}
-            if self.stale_templates is not None and self.states:
+            if self.stale_templates is not None and self.states and all(Path(n).suffix for n in names):
                 self.stale_templates |= names
-            else:
+            else:  # a folder of templates came or went: its files may not have had events of their own
                 self.stale_templates = None
 
     def _rebuild(self, changed: set[Path]) -> Rebuild:

@@ -1,0 +1,62 @@
+"""coursegen serve in real Chromium: the page reloads by itself, keeps its scroll, swaps CSS, shows errors."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from servehelp import Server, edit, sandbox
+
+import coursegen
+
+
+@pytest.fixture
+def preview(demo, tmp_path: Path):
+    demo.write("content/demo/01-first.md", demo.root.joinpath("content/demo/01-first.md").read_text()
+               + "".join(f"\nFiller paragraph {n} so that the page scrolls.\n" for n in range(80)))
+    server = Server(demo.root, sandbox(tmp_path))
+    yield server
+    server.stop()
+
+
+def test_the_page_reloads_itself_after_an_edit_and_keeps_its_scroll(demo, page, preview, console_errors):
+    page.goto(preview.url + "demo/first/")
+    page.evaluate("window.scrollTo(0, 1500); window.beforeEdit = true")
+    page.wait_for_function("window.scrollY >= 1400")
+    edit(demo.root, "content/demo/01-first.md", "Plain text here.", "Plain text, reloaded by itself.")
+    page.wait_for_function("document.body.innerText.includes('reloaded by itself')", timeout=10_000)
+    assert page.evaluate("window.beforeEdit") is None  # a real reload, not a patch
+    page.wait_for_function("window.scrollY >= 1400", timeout=5_000)
+    assert console_errors == []
+
+
+def test_a_css_edit_restyles_the_open_page_without_a_reload(demo, page, tmp_path, console_errors):
+    theme_css = (Path(coursegen.__file__).parent / "theme/static/coursegen.css").read_text()
+    demo.write("static/coursegen.css", theme_css)
+    preview = Server(demo.root, sandbox(tmp_path))
+    try:
+        page.goto(preview.url + "demo/first/")
+        page.evaluate("window.beforeEdit = true")
+        demo.write("static/coursegen.css", theme_css + "body { background-color: rgb(1, 2, 3); }\n")
+        page.wait_for_function("getComputedStyle(document.body).backgroundColor === 'rgb(1, 2, 3)'", timeout=10_000)
+        assert page.evaluate("window.beforeEdit") is True
+        assert page.locator('link[rel="stylesheet"][href*="coursegen."]').count() == 1
+        assert console_errors == []
+    finally:
+        preview.stop()
+
+
+def test_an_error_overlay_appears_on_every_open_page_and_goes_when_fixed(demo, page, context, preview):
+    other = context.new_page()
+    other.goto(preview.url)
+    page.goto(preview.url + "demo/second/")
+    edit(demo.root, "content/demo/02-second.md", "goals:", "titel: typo\ngoals:")
+    for tab in (page, other):
+        overlay = tab.locator("#cg-serve-overlay")
+        overlay.wait_for(timeout=10_000)
+        assert "content/demo/02-second.md:4: error: " in overlay.inner_text()
+        assert "4 | titel: typo" in overlay.inner_text()  # the offending line
+    page.screenshot(path=str(Path(__file__).parents[1] / "screenshots" / "serve-error-overlay.png"))
+    edit(demo.root, "content/demo/02-second.md", "titel: typo\ngoals:", "goals:")
+    for tab in (page, other):
+        tab.locator("#cg-serve-overlay").wait_for(state="detached", timeout=10_000)
+    assert "Second Card" in page.inner_text("main")

@@ -1,0 +1,210 @@
+"""coursegen serve: incremental rebuilds equal full builds; the real server previews, recovers and stops."""
+from __future__ import annotations
+
+import re
+import signal
+import socket
+import urllib.request
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+from servehelp import Server, edit, get, sandbox, until
+
+from coursegen import BuildOptions, check
+from coursegen.incremental import IncrementalBuilder
+
+if TYPE_CHECKING:
+    from conftest import CourseProject
+
+MODULE_THREE = """\
+---
+title: Third Module
+summary: A module added while serving.
+goals:
+  - Appear in the course.
+---
+## Third Card
+
+Added later.
+"""
+
+
+# --- incremental rebuilds give exactly what a full build gives -------------------------------------------
+
+def _full(project: CourseProject) -> dict[str, object]:
+    report = check(project.root, BuildOptions(base_url="/", drafts=True))
+    assert report.ok, [d.format() for d in report.errors]
+    return {**report.files.data, **{k: str(v) for k, v in report.files.copies.items()}}
+
+
+def _served(builder: IncrementalBuilder) -> dict[str, object]:
+    return {**builder.files.data, **{k: str(v) for k, v in builder.files.copies.items()}}
+
+
+def _assert_same(builder: IncrementalBuilder, project: CourseProject) -> None:
+    served, full = _served(builder), _full(project)
+    differing = sorted(k for k in served.keys() | full.keys() if served.get(k) != full.get(k))
+    assert not differing, f"incremental output differs from a full build in {differing}"
+
+
+EDITS = {
+    "module text": lambda p: [edit(p.root, "content/demo/02-second.md", "Back to", "Go back to")],
+    "module title": lambda p: [edit(p.root, "content/demo/02-second.md", "title: Second Module", "title: Renamed Two")],
+    "card title": lambda p: [edit(p.root, "content/demo/02-second.md", "## Second Card", "## Second Card Renamed"),
+                             edit(p.root, "content/demo/01-first.md", "#second-card", "#second-card-renamed")],
+    "course title": lambda p: [edit(p.root, "content/demo/course.yaml", "title: Demo Course", "title: Demo Renamed")],
+    "site title": lambda p: [edit(p.root, "content/site.yaml", "title: Test Academy", "title: Renamed Academy")],
+    "draft": lambda p: [edit(p.root, "content/demo/02-second.md", "goals:", "draft: true\ngoals:")],
+    "template": lambda p: [p.write("templates/partials/footer.html", "<footer>Custom footer</footer>\n")
+                           .root / "templates/partials/footer.html"],
+    "static css": lambda p: [p.write("static/coursegen.css", "body { color: rebeccapurple; }\n")
+                             .root / "static/coursegen.css"],
+    "add module": lambda p: [p.write("content/demo/03-third.md", MODULE_THREE).root / "content/demo/03-third.md"],
+    "delete module": lambda p: [p.remove("content/demo/02-second.md").root / "content/demo/02-second.md",
+                                edit(p.root, "content/demo/01-first.md", "(02-second.md#second-card)", "(#opening-card)")],
+    "add image": lambda p: [p.write("content/demo/images/a.svg", "<svg xmlns='http://www.w3.org/2000/svg'/>")
+                            .root / "content/demo/images/a.svg"],
+}
+
+
+@pytest.mark.parametrize("kind", sorted(EDITS))
+def test_incremental_rebuild_equals_full_build(demo: CourseProject, kind: str) -> None:
+    builder = IncrementalBuilder(demo.root)
+    assert builder.rebuild().ok
+    _assert_same(builder, demo)
+    changed = EDITS[kind](demo)
+    result = builder.rebuild(changed)
+    assert result.ok, [d.format() for d in result.errors] or result.crash
+    _assert_same(builder, demo)
+
+
+def test_a_module_text_edit_re_renders_only_the_pages_that_show_it(demo: CourseProject) -> None:
+    builder = IncrementalBuilder(demo.root)
+    first = builder.rebuild()
+    result = builder.rebuild([edit(demo.root, "content/demo/02-second.md", "Back to", "Go back to")])
+    assert result.rendered < first.rendered
+    assert "/demo/second/" in result.reload and "/" not in result.reload
+    assert builder.memo.parses == 3  # two modules at the start, then only the edited one
+
+
+def test_a_course_title_edit_reaches_the_home_page(demo: CourseProject) -> None:
+    builder = IncrementalBuilder(demo.root)
+    builder.rebuild()
+    result = builder.rebuild([edit(demo.root, "content/demo/course.yaml", "title: Demo Course", "title: Demo Renamed")])
+    assert {"/", "/demo/", "/demo/first/"} <= result.reload
+    assert "Demo Renamed" in builder.files.data["index.html"].decode()
+
+
+def test_a_series_of_edits_with_a_failure_in_between_stays_equal_to_a_full_build(demo: CourseProject) -> None:
+    builder = IncrementalBuilder(demo.root)
+    builder.rebuild()
+    broken = builder.rebuild([edit(demo.root, "content/demo/01-first.md", "title: First Steps", "title: [oops")])
+    assert not broken.ok and broken.errors[0].path == "content/demo/01-first.md"
+    builder.rebuild([demo.write("templates/partials/footer.html", "<footer>New</footer>\n").root / "templates"])
+    fixed = builder.rebuild([edit(demo.root, "content/demo/01-first.md", "title: [oops", "title: Fixed Steps")])
+    assert fixed.ok
+    _assert_same(builder, demo)
+    assert "<footer>New</footer>" in builder.files.data["demo/first/index.html"].decode()
+
+
+# --- the real server ---------------------------------------------------------------------------------------
+
+@pytest.fixture
+def server(demo: CourseProject, tmp_path: Path):
+    running = Server(demo.root, sandbox(tmp_path))
+    yield running
+    if running.process.poll() is None:
+        running.process.kill()
+        running.process.wait()
+
+
+def _tree(root: Path) -> dict[str, tuple[int, bytes]]:
+    return {p.relative_to(root).as_posix(): (p.stat().st_mtime_ns, p.read_bytes())
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_serve_previews_edits_errors_templates_and_css_then_stops(demo: CourseProject, tmp_path: Path) -> None:
+    demo.build()
+    published = _tree(demo.out)
+    box = sandbox(tmp_path)
+    server = Server(demo.root, box)
+    try:
+        status, page = get(server.url + "demo/second/")
+        assert status == 200 and "Second Card" in page
+        assert 'id="cg-serve-client"' in page and "/__coursegen/events" in page
+
+        edit(demo.root, "content/demo/02-second.md", "Back to", "Freshly edited, back to")
+        until("the edit is served", lambda: "Freshly edited" in get(server.url + "demo/second/")[1])
+
+        edit(demo.root, "content/demo/02-second.md", "title: Second Module", "title: Second Module\ntitel: typo")
+        broken = until("the error is shown", lambda: (lambda p: 'id="cg-serve-overlay"' in p and p)(
+            get(server.url + "demo/second/")[1]))
+        assert "content/demo/02-second.md:3</strong>: error: " in broken and "titel" in broken
+        assert "   3 | titel: typo</pre>" in broken  # the offending line of source
+        assert "Freshly edited" in broken  # the last good page stays under the overlay
+
+        edit(demo.root, "content/demo/02-second.md", "title: Second Module\ntitel: typo", "title: Second Module Fixed")
+        fixed = until("the page recovers", lambda: (lambda p: "Second Module Fixed" in p and p)(
+            get(server.url + "demo/second/")[1]))
+        assert 'id="cg-serve-overlay"' not in fixed
+
+        demo.write("templates/partials/footer.html", "<footer>Footer from the project</footer>\n")
+        until("the template is used", lambda: "Footer from the project" in get(server.url + "demo/first/")[1])
+
+        demo.write("static/coursegen.css", "body { color: rebeccapurple; }\n")
+
+        def new_css() -> str | None:
+            href = re.search(r'href="(/static/coursegen\.[0-9a-f]+\.css)"', get(server.url)[1])
+            return href and "rebeccapurple" in get(server.url + href.group(1).lstrip("/"))[1]
+
+        until("the new stylesheet is served", new_css)
+        assert get(server.url + "no/such/page/")[0] == 404
+    finally:
+        code, out, err = server.stop()
+    assert code == 0, err
+    assert "Stopped." in out
+    assert re.search(r"content/demo/02-second\.md: \d+ of \d+ pages re-rendered in \d+ ms", out), out
+    assert "content/demo/02-second.md:3: error:" in err
+    assert _tree(demo.out) == published  # build/ untouched
+    assert not any((box / "home").iterdir()) and not any((box / "tmp").iterdir())
+    written = {p.relative_to(demo.root).as_posix() for p in demo.root.rglob("*")
+               if p.is_file() and not p.is_relative_to(demo.out)}
+    assert written == {"content/site.yaml", "content/demo/course.yaml", "content/later/course.yaml",
+                       "content/demo/01-first.md", "content/demo/02-second.md",
+                       "templates/partials/footer.html", "static/coursegen.css"}
+
+
+def test_the_event_stream_greets_with_the_current_state(server: Server) -> None:
+    with urllib.request.urlopen(server.url + "__coursegen/events", timeout=5) as stream:
+        assert stream.headers["Content-Type"] == "text/event-stream"
+        assert stream.readline() == b"event: state\n"
+        assert b'"overlay": null' in stream.readline()
+
+
+def test_a_crash_inside_coursegen_shows_its_traceback_and_the_server_stays_up(demo: CourseProject,
+                                                                               server: Server) -> None:
+    demo.write("templates/partials/footer.html", "<footer>{{ site.url(1) }}</footer>\n")
+    page = until("the crash is shown", lambda: (lambda p: "Traceback" in p and p)(get(server.url)[1]))
+    assert "coursegen crashed" in page
+    demo.write("templates/partials/footer.html", "<footer>Back to normal</footer>\n")
+    until("the site recovers", lambda: "Back to normal" in get(server.url)[1])
+    code, _, err = server.stop()
+    assert code == 0 and "Traceback" in err
+
+
+def test_a_port_in_use_is_a_one_line_usage_error(demo: CourseProject) -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = demo.cli("serve", ".", "--port", str(port))
+    assert result.returncode == 2
+    assert result.stderr.strip() == (f"coursegen: error: port {port} on 127.0.0.1 is already in use; "
+                                     "choose another with --port (--port 0 picks a free one)")
+
+
+def test_serve_stops_cleanly_on_sigterm(server: Server) -> None:
+    server.process.send_signal(signal.SIGTERM)
+    code, out, _ = server.stop()
+    assert code == 0 and "Stopped." in out
