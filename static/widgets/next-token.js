@@ -152,7 +152,7 @@ export default function mount(element, options = {}) {
   live.setAttribute('aria-live', 'polite');
   live.textContent = 'Press “Next token” to sample a word, or “Pick most likely”.';
   const note = el('p', { className: `w-${NAME}-note`, textContent:
-    'This is exactly the loop an LLM runs: score every possible next token, turn the scores into probabilities, pick one, append it, repeat. A real model does it with a vocabulary of ~50,000 tokens and billions of parameters instead of this small hand-written table.' });
+    'This is exactly the loop an LLM runs: score every possible next token, turn the scores into probabilities, pick one, append it, repeat. A real model does it over a vocabulary of tens of thousands of tokens (32,000 for Llama 2), with billions of parameters instead of this small hand-written table.' });
 
   root.append(el('div', {}, textLabel, text), el('div', {}, listLabel, list), temp,
     el('div', { className: `w-${NAME}-buttons` }, sampleBtn, greedyBtn, resetBtn), live, note);
