@@ -13,7 +13,7 @@ import logging
 import os
 import time
 import traceback
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
@@ -28,7 +28,7 @@ from .markdown import make_markdown
 from .model import Module, Site
 from .outline import build_outline
 from .output import SiteFiles
-from .pagedeps import Reads, track, unchanged
+from .pagedeps import Groups, Reads, group, track, unchanged
 from .parse import ParsedModule, parse_module
 from .render import Page, Renderer, pages, render_extras
 from .seo import prepare_publishing
@@ -145,7 +145,7 @@ def recording_environment(project: Path) -> Environment:
 @dataclass
 class _PageState:
     context: dict[str, Any]
-    reads: Reads
+    reads: Groups
     templates: frozenset[str]
     url: str
     data: bytes
@@ -186,6 +186,8 @@ class IncrementalBuilder:
         self.env: Environment | None = None
         self.stale_templates: set[str] | None = None  # None: every page
         self.states: dict[str, _PageState] = {}
+        self.site: Site | None = None  # of the last good build
+        self.interned: dict = {}  # equal read groups of different pages, kept as one object
 
     def rebuild(self, changed: Iterable[Path] = ()) -> Rebuild:
         """Bring the site up to date after `changed` files (paths in the project) changed."""
@@ -222,7 +224,7 @@ class IncrementalBuilder:
         self.memo.forget({m.source.rel for c in source.courses for m in c.modules})
         if outline is None or diags.errors:
             return Rebuild(False, diags.sorted())
-        site = outline.site
+        site = _interned(self.site, outline.site)
         publishing = prepare_publishing(self.project, site, self.static, draw=False)
         renderer = Renderer(self.env, site, self.static, publishing.seo)
         try:
@@ -249,28 +251,35 @@ class IncrementalBuilder:
 
     def _render_pages(self, renderer: Renderer, site: Site) -> tuple[dict[str, _PageState], list[str]]:
         states: dict[str, _PageState] = {}
-        rendered = []
+        rendered: list[str] = []
+        seen: dict = {}  # answers shared between pages; `contexts` keeps their objects (and ids) alive
+        contexts = []
         for page in pages(site):
-            context = renderer.context(page)
             old = self.states.get(page.path)
-            if old is not None and self._fresh(old, context):
+            if old is not None and old.context["page"] == page:
+                page = old.context["page"]  # the same page: let identity prove it cheaply
+            context = renderer.context(page)
+            if old is not None:
+                context = _reuse_equal(old.context, context)
+            contexts.append(context)
+            if old is not None and self._fresh(old, context, seen):
                 states[page.path] = old
                 continue
             states[page.path] = self._render(renderer.env, page, context)
             rendered.append(page.path)
         return states, rendered
 
-    def _fresh(self, old: _PageState, context: dict[str, Any]) -> bool:
+    def _fresh(self, old: _PageState, context: dict[str, Any], seen: dict) -> bool:
         if self.stale_templates is None or not old.templates.isdisjoint(self.stale_templates):
             return False
-        return unchanged(old.reads, old.context, context)
+        return unchanged(old.reads, old.context, context, seen)
 
-    @staticmethod
-    def _render(env: Environment, page: Page, context: dict[str, Any]) -> _PageState:
-        reads: Reads = set()
+    def _render(self, env: Environment, page: Page, context: dict[str, Any]) -> _PageState:
+        reads: Reads = {}
         env.loaded.clear()  # type: ignore[attr-defined]
         text = env.get_template(page.template).render(track(context, reads))
-        return _PageState(context, reads, frozenset(env.loaded), page.url, text.encode())  # type: ignore[attr-defined]
+        return _PageState(context, group(reads, self.interned), frozenset(env.loaded),  # type: ignore[attr-defined]
+                          page.url, text.encode())
 
     def _commit(self, result: Rebuild, site: Site, states: dict[str, _PageState], files: SiteFiles,
                 changed: set[Path]) -> None:
@@ -283,7 +292,30 @@ class IncrementalBuilder:
         if any(p not in urls and not p.endswith((".css", ".xml", ".txt")) for p in result.changed):
             result.reload = {"*"}
         result.css = _stylesheet_moves(site, old, files) if old.data else {}
-        self.states, self.files, self.stale_templates = states, files, set()
+        self.states, self.files, self.stale_templates, self.site = states, files, set(), site
+
+
+def _reuse_equal(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
+    """The new page context, holding the old value wherever it is equal (so identity proves it)."""
+    return {name: old[name] if name in old and _same_value(old[name], value) else value
+            for name, value in new.items()}
+
+
+def _same_value(a: Any, b: Any) -> bool:
+    try:
+        return a is b or (not callable(a) and type(a) is type(b) and bool(a == b))
+    except Exception:
+        return False
+
+
+def _interned(old: Site | None, new: Site) -> Site:
+    """`new`, reusing the old Course objects (and Site) that are equal, so identity proves sameness."""
+    if old is None:
+        return new
+    kept = {course.slug: course for course in old.courses}
+    courses = tuple(kept[c.slug] if kept.get(c.slug) == c else c for c in new.courses)
+    new = replace(new, courses=courses)
+    return old if new == old else new
 
 
 def _stylesheet_moves(site: Site, old: SiteFiles, new: SiteFiles) -> dict[str, str]:

@@ -12,7 +12,7 @@ import dataclasses
 from typing import Any, Iterator, Mapping
 
 Path = tuple  # (root name, step, step, ...)
-Reads = set  # set[Path]
+Reads = dict  # Path -> the kind of value it led to when recorded
 _MISSING = object()
 
 
@@ -33,8 +33,7 @@ def track(context: Mapping[str, Any], reads: Reads) -> dict[str, Any]:
 
 
 def _wrap(value: Any, path: Path, reads: Reads) -> Any:
-    reads.add(path)
-    kind = _kind(value)
+    kind = reads[path] = _kind(value)
     if kind == "obj":
         return _Obj(value, path, reads)
     if kind == "seq":
@@ -61,7 +60,7 @@ class _Proxy:
         return _wrap(value, self._cg_path + (step,), self._cg_reads)
 
     def _cg_whole(self) -> Any:
-        self._cg_reads.add(self._cg_path + (("v",),))
+        self._cg_reads[self._cg_path + (("v",),)] = "leaf"
         return self._cg_value
 
     def __eq__(self, other: Any) -> bool:
@@ -90,7 +89,7 @@ class _Seq(_Proxy):
     __slots__ = ()
 
     def __len__(self) -> int:
-        self._cg_reads.add(self._cg_path + (("n",),))
+        self._cg_reads[self._cg_path + (("n",),)] = "leaf"
         return len(self._cg_value)
 
     def __bool__(self) -> bool:
@@ -157,36 +156,74 @@ def evaluate(path: Path, context: Mapping[str, Any]) -> Any:
     return value
 
 
-def _same_path(path: Path, old: Mapping[str, Any], new: Mapping[str, Any]) -> bool:
+def _same_path(path: Path, kind: str, refers: bool, old: Mapping[str, Any], new: Mapping[str, Any]) -> bool:
     a, b = old.get(path[0], _MISSING), new.get(path[0], _MISSING)
     try:
-        for index, step in enumerate(path[1:], 1):
-            if a is b and not _refers(path[index:]):
+        for step in path[1:]:
+            if a is b and not refers:
                 return True
-            if _kind(a) != _kind(b):
+            if type(a) is not type(b):
                 return False
             a, b = _step(a, step, old), _step(b, step, new)
     except Exception:  # the path no longer leads anywhere (or a call fails): the page must re-render
         return False
     if a is b:
         return True
-    kind = _kind(a)
-    return kind == _kind(b) and (kind != "leaf" or step_equal(a, b))
+    if type(a) is not type(b):
+        return False
+    return kind != "leaf" or _equal(a, b)  # deeper reads of an object or sequence are paths of their own
 
 
-def _refers(steps: tuple) -> bool:
-    """Whether later steps call with arguments taken from the context (identity then proves nothing)."""
+def _refers(path: Path) -> bool:
+    """Whether the path calls with arguments taken from the context (identity then proves nothing)."""
     return any(step[0] == "c" and any(isinstance(a, tuple) and a[:1] == ("ref",)
-                                      for a in (*step[1], *(v for _, v in step[2]))) for step in steps)
+                                      for a in (*step[1], *(v for _, v in step[2]))) for step in path[1:])
 
 
-def step_equal(a: Any, b: Any) -> bool:
+def _equal(a: Any, b: Any) -> bool:
     try:
         return bool(a == b)
     except Exception:
         return False
 
 
-def unchanged(reads: Reads, old: Mapping[str, Any], new: Mapping[str, Any]) -> bool:
-    """True when every recorded read gives the same value in `new` as in `old`."""
-    return all(_same_path(path, old, new) for path in reads)
+def _identity(value: Any) -> Any:
+    method = getattr(value, "__func__", None)
+    return (id(value.__self__), method) if method is not None else id(value)
+
+
+Groups = dict  # root name -> (((path, kind, refers), ...), any refers)
+
+
+def group(reads: Reads, interned: dict) -> Groups:
+    """The reads of one page by context name; equal groups of different pages become one object."""
+    by_root: dict[str, list] = {}
+    for path, kind in reads.items():
+        by_root.setdefault(path[0], []).append((path, kind, _refers(path)))
+    groups = {}
+    for root, items in by_root.items():
+        paths = tuple(items)
+        paths = interned.setdefault(paths, paths)
+        groups[root] = (paths, any(refers for _, _, refers in paths))
+    return groups
+
+
+def unchanged(groups: Groups, old: Mapping[str, Any], new: Mapping[str, Any], seen: dict) -> bool:
+    """True when every read of a page gives the same value in `new` as in `old`.
+
+    `seen` shares answers between the pages of one rebuild, so the reads many pages make of the
+    same objects (the site, a course) are checked once. Keep `new` contexts alive meanwhile.
+    """
+    for root, (paths, refers) in groups.items():
+        a, b = old.get(root, _MISSING), new.get(root, _MISSING)
+        if a is b and not refers:
+            continue
+        key = None if refers else (_identity(a), _identity(b), id(paths))
+        same = seen.get(key) if key else None
+        if same is None:
+            same = all(_same_path(path, kind, ref, old, new) for path, kind, ref in paths)
+            if key:
+                seen[key] = same
+        if not same:
+            return False
+    return True

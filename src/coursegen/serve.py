@@ -291,6 +291,8 @@ def serve(project: Path | str, host: str = "127.0.0.1", port: int = 8000, open_b
     if not (project / "content").is_dir():
         raise UsageError(f"{project} has no content/ folder; run 'coursegen new DIR' to start a project")
     say = echo or (lambda line, error: None)
+    stop = threading.Event()
+    _stop_on_signals(stop)
     hub = Hub()
     server = make_server(hub, host, port)
     url = f"http://{host}:{server.server_address[1]}/"
@@ -302,8 +304,6 @@ def serve(project: Path | str, host: str = "127.0.0.1", port: int = 8000, open_b
     say(f"Serving {url} (drafts shown, nothing written to build/); Ctrl+C stops", False)
     if open_browser:
         threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()
-    stop = threading.Event()
-    _stop_on_signals(stop)
     watcher = threading.Thread(target=preview.run, args=(stop,), daemon=True)
     watcher.start()
     try:
