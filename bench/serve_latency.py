@@ -24,7 +24,6 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -39,7 +38,7 @@ def fetch(url: str) -> str:
     try:
         with urllib.request.urlopen(url, timeout=10) as response:
             return response.read().decode("utf-8", "replace")
-    except (urllib.error.URLError, ConnectionError):
+    except OSError:  # refused, reset or timed out while the server rebuilds
         return ""
 
 

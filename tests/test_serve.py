@@ -96,6 +96,26 @@ def test_a_course_title_edit_reaches_the_home_page(demo: CourseProject) -> None:
     assert "Demo Renamed" in builder.files.data["index.html"].decode()
 
 
+def test_pages_follow_whatever_a_project_template_reads(demo: CourseProject) -> None:
+    demo.write("templates/partials/footer.html",
+               "<footer>Last: {{ site.published_courses[0].modules[-1].title }} "
+               "({{ site.courses | map(attribute='modules') | map('length') | sum }} modules)</footer>\n")
+    builder = IncrementalBuilder(demo.root)
+    builder.rebuild()
+    result = builder.rebuild([edit(demo.root, "content/demo/02-second.md", "title: Second Module", "title: Omega")])
+    assert "Last: Omega (2 modules)" in builder.files.data["404.html"].decode()
+    assert result.rendered == result.pages  # every page shows that title now
+    _assert_same(builder, demo)
+
+
+def test_drafts_are_shown_and_marked(demo: CourseProject) -> None:
+    edit(demo.root, "content/demo/02-second.md", "goals:", "draft: true\ngoals:")
+    builder = IncrementalBuilder(demo.root)
+    assert builder.rebuild().ok
+    assert "cg-draft" in builder.files.data["demo/second/index.html"].decode()
+    assert "cg-draft" in builder.files.data["demo/index.html"].decode()
+
+
 def test_a_series_of_edits_with_a_failure_in_between_stays_equal_to_a_full_build(demo: CourseProject) -> None:
     builder = IncrementalBuilder(demo.root)
     builder.rebuild()

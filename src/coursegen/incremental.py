@@ -222,6 +222,7 @@ class IncrementalBuilder:
         outline = build_outline(source, self.md, diags, base_url=self.base_url, drafts=self.drafts,
                                 widgets=widget_names(self.static), memo=self.memo)
         self.memo.forget({m.source.rel for c in source.courses for m in c.modules})
+        self.courses.kept = {k: v for k, v in self.courses.kept.items() if k.is_dir()}
         if outline is None or diags.errors:
             return Rebuild(False, diags.sorted())
         site = _interned(self.site, outline.site)
