@@ -1,8 +1,11 @@
 """Concept-card previews: plain text cut at a word boundary, with '…' only when cut."""
 from __future__ import annotations
 
+import re
+
 ELLIPSIS = "…"
 _TRAILING = " ,;:.-–—([{\"'“‘"
+_ENTITY_START = re.compile(r"&#?[A-Za-z0-9]+$")
 
 
 def cut_preview(text: str, limit: int) -> str:
@@ -13,8 +16,8 @@ def cut_preview(text: str, limit: int) -> str:
     room = limit - len(ELLIPSIS)
     cut = text[:room]
     if text[room] != " ":
-        space = cut.rfind(" ")
-        if space > 0:
-            cut = cut[:space]
+        cut = cut[: max(cut.rfind(" "), 0)]  # never end inside a word, even a first word too long to show
     trimmed = cut.rstrip(_TRAILING)
+    if _ENTITY_START.search(trimmed) and text[len(trimmed)] == ";":  # '&amp;' stays whole
+        trimmed += ";"
     return (trimmed or cut) + ELLIPSIS

@@ -51,7 +51,12 @@ class YamlDoc:
 
 def parse_yaml(text: str) -> YamlDoc:
     """Parse one YAML document. Raises YamlProblem with a 1-based line on bad YAML."""
-    loader = _NoAliasLoader(text)
+    try:
+        loader = _NoAliasLoader(text)
+    except yaml.reader.ReaderError as exc:
+        line = text[: exc.position].count("\n") + 1
+        raise YamlProblem(f"invalid YAML: the invisible control character U+{exc.character:04X} is not "
+                          "allowed; delete it (retyping the line removes it)", line) from None
     try:
         node = loader.get_single_node()
         if node is None:
