@@ -28,7 +28,7 @@ import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from make_course import make_course  # noqa: E402
+from make_course import make_course
 
 REPO = Path(__file__).resolve().parents[1]
 MKDOCS_VENV = Path(tempfile.gettempdir()) / "coursegen-bench-mkdocs-venv"
@@ -134,7 +134,7 @@ def measure_browser(url: str, edit: Edit, repeat: int) -> list[float]:
 
 def summary(name: str, seconds: list[float]) -> str:
     ms = sorted(s * 1000 for s in seconds)
-    p90 = ms[min(len(ms) - 1, int(round(0.9 * (len(ms) - 1))))]
+    p90 = ms[min(len(ms) - 1, round(0.9 * (len(ms) - 1)))]
     return f"  {name:<46} median {statistics.median(ms):7.0f} ms   p90 {p90:7.0f} ms   (n={len(ms)})"
 
 

@@ -9,8 +9,9 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 
 def get(url: str) -> tuple[int, str]:
@@ -19,6 +20,12 @@ def get(url: str) -> tuple[int, str]:
             return response.status, response.read().decode("utf-8")
     except urllib.error.HTTPError as error:
         return error.code, error.read().decode("utf-8")
+
+
+def page_with(url: str, text: str) -> str | None:
+    """The page at `url` when it contains `text`, else None (for `until`)."""
+    page = get(url)[1]
+    return page if text in page else None
 
 
 def until(what: str, check_: Callable[[], Any], timeout: float = 15.0) -> Any:

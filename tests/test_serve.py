@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-from servehelp import Server, edit, get, sandbox, until
+from servehelp import Server, edit, get, page_with, sandbox, until
 
 from coursegen import BuildOptions, check
 from coursegen.incremental import IncrementalBuilder
@@ -158,15 +158,13 @@ def test_serve_previews_edits_errors_templates_and_css_then_stops(demo: CoursePr
         until("the edit is served", lambda: "Freshly edited" in get(server.url + "demo/second/")[1])
 
         edit(demo.root, "content/demo/02-second.md", "title: Second Module", "title: Second Module\ntitel: typo")
-        broken = until("the error is shown", lambda: (lambda p: 'id="cg-serve-overlay"' in p and p)(
-            get(server.url + "demo/second/")[1]))
+        broken = until("the error is shown", lambda: page_with(server.url + "demo/second/", 'id="cg-serve-overlay"'))
         assert "content/demo/02-second.md:3</strong>: error: " in broken and "titel" in broken
         assert "   3 | titel: typo</pre>" in broken  # the offending line of source
         assert "Freshly edited" in broken  # the last good page stays under the overlay
 
         edit(demo.root, "content/demo/02-second.md", "title: Second Module\ntitel: typo", "title: Second Module Fixed")
-        fixed = until("the page recovers", lambda: (lambda p: "Second Module Fixed" in p and p)(
-            get(server.url + "demo/second/")[1]))
+        fixed = until("the page recovers", lambda: page_with(server.url + "demo/second/", "Second Module Fixed"))
         assert 'id="cg-serve-overlay"' not in fixed
 
         demo.write("templates/partials/footer.html", "<footer>Footer from the project</footer>\n")
@@ -205,7 +203,7 @@ def test_the_event_stream_greets_with_the_current_state(server: Server) -> None:
 def test_a_crash_inside_coursegen_shows_its_traceback_and_the_server_stays_up(demo: CourseProject,
                                                                                server: Server) -> None:
     demo.write("templates/partials/footer.html", "<footer>{{ site.url(1) }}</footer>\n")
-    page = until("the crash is shown", lambda: (lambda p: "Traceback" in p and p)(get(server.url)[1]))
+    page = until("the crash is shown", lambda: page_with(server.url, "Traceback"))
     assert "coursegen crashed" in page
     demo.write("templates/partials/footer.html", "<footer>Back to normal</footer>\n")
     until("the site recovers", lambda: "Back to normal" in get(server.url)[1])

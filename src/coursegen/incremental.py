@@ -13,9 +13,10 @@ import logging
 import os
 import time
 import traceback
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from jinja2 import Environment, TemplateError
 from markdown_it import MarkdownIt
@@ -28,7 +29,7 @@ from .markdown import make_markdown
 from .model import Module, Site
 from .outline import build_outline
 from .output import SiteFiles
-from .pagedeps import Groups, Reads, group, track, unchanged
+from .pagedeps import Groups, Reads, equal, group, track, unchanged
 from .parse import ParsedModule, parse_module
 from .render import Page, Renderer, pages, render_extras
 from .seo import prepare_publishing
@@ -303,10 +304,7 @@ def _reuse_equal(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
 
 
 def _same_value(a: Any, b: Any) -> bool:
-    try:
-        return a is b or (not callable(a) and type(a) is type(b) and bool(a == b))
-    except Exception:
-        return False
+    return a is b or (not callable(a) and type(a) is type(b) and equal(a, b))
 
 
 def _interned(old: Site | None, new: Site) -> Site:

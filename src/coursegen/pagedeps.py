@@ -9,7 +9,8 @@ The model is frozen dataclasses and tuples, so an object that `is` the old one i
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, Iterator, Mapping
+from collections.abc import Iterator, Mapping
+from typing import Any
 
 Path = tuple  # (root name, step, step, ...)
 Reads = dict  # Path -> the kind of value it led to when recorded
@@ -49,7 +50,7 @@ def _arg(value: Any) -> Any:
 
 
 class _Proxy:
-    __slots__ = ("_cg_value", "_cg_path", "_cg_reads")
+    __slots__ = ("_cg_path", "_cg_reads", "_cg_value")
 
     def __init__(self, value: Any, path: Path, reads: Reads):
         object.__setattr__(self, "_cg_value", value)
@@ -63,7 +64,7 @@ class _Proxy:
         self._cg_reads[self._cg_path + (("v",),)] = "leaf"
         return self._cg_value
 
-    def __eq__(self, other: Any) -> bool:
+    def __eq__(self, other: object) -> bool:
         return self._cg_whole() == (other._cg_whole() if isinstance(other, _Proxy) else other)
 
     def __hash__(self) -> int:
@@ -165,13 +166,13 @@ def _same_path(path: Path, kind: str, refers: bool, old: Mapping[str, Any], new:
             if type(a) is not type(b):
                 return False
             a, b = _step(a, step, old), _step(b, step, new)
-    except Exception:  # the path no longer leads anywhere (or a call fails): the page must re-render
+    except Exception:  # noqa: BLE001 - the path leads nowhere now (or a call fails): render again
         return False
     if a is b:
         return True
     if type(a) is not type(b):
         return False
-    return kind != "leaf" or _equal(a, b)  # deeper reads of an object or sequence are paths of their own
+    return kind != "leaf" or equal(a, b)  # deeper reads of an object or sequence are paths of their own
 
 
 def _refers(path: Path) -> bool:
@@ -180,10 +181,11 @@ def _refers(path: Path) -> bool:
                                       for a in (*step[1], *(v for _, v in step[2]))) for step in path[1:])
 
 
-def _equal(a: Any, b: Any) -> bool:
+def equal(a: Any, b: Any) -> bool:
+    """a == b for any two values; False when they refuse to be compared."""
     try:
         return bool(a == b)
-    except Exception:
+    except Exception:  # noqa: BLE001 - any template-visible value may raise in __eq__
         return False
 
 

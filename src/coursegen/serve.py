@@ -18,9 +18,9 @@ import signal
 import threading
 import time
 import webbrowser
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 from urllib.parse import unquote, urlsplit
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
@@ -72,13 +72,13 @@ class Hub:
 class _Handler(http.server.BaseHTTPRequestHandler):
     hub: Hub  # set on the subclass made by make_server
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib signature
+    def log_message(self, format: str, *args: object) -> None:
         pass
 
-    def do_HEAD(self) -> None:  # noqa: N802 - stdlib name
+    def do_HEAD(self) -> None:
         self._respond(head=True)
 
-    def do_GET(self) -> None:  # noqa: N802 - stdlib name
+    def do_GET(self) -> None:
         if urlsplit(self.path).path == EVENTS_URL:
             self._events()
         else:
@@ -129,7 +129,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             self._event("state", json.dumps({"version": snap.version, "overlay": snap.overlay}))
             while True:
                 with hub.changed:
-                    hub.changed.wait_for(lambda: hub.closed or len(hub.events) > seen, KEEPALIVE_SECONDS)
+                    hub.changed.wait_for(lambda seen=seen: hub.closed or len(hub.events) > seen, KEEPALIVE_SECONDS)
                     if hub.closed:
                         return
                     fresh, seen = hub.events[seen:], len(hub.events)
