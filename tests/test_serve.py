@@ -193,6 +193,20 @@ def test_serve_previews_edits_errors_templates_and_css_then_stops(demo: CoursePr
                        "templates/partials/footer.html", "static/coursegen.css"}
 
 
+def test_content_broken_from_the_start_shows_the_errors_until_fixed(demo: CourseProject, tmp_path: Path) -> None:
+    edit(demo.root, "content/demo/course.yaml", "tagline:", "tagine:")
+    server = Server(demo.root, sandbox(tmp_path))
+    try:
+        status, page = get(server.url + "demo/")
+        assert status == 503 and "content/demo/course.yaml:2</strong>: error: " in page
+        assert 'id="cg-serve-client"' in page  # so the page reloads itself once fixed
+        edit(demo.root, "content/demo/course.yaml", "tagine:", "tagline:")
+        until("the site is served", lambda: get(server.url + "demo/")[0] == 200)
+    finally:
+        code, _, err = server.stop()
+    assert code == 0 and "content/demo/course.yaml:2: error:" in err
+
+
 def test_the_event_stream_greets_with_the_current_state(server: Server) -> None:
     with urllib.request.urlopen(server.url + "__coursegen/events", timeout=5) as stream:
         assert stream.headers["Content-Type"] == "text/event-stream"

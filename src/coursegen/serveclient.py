@@ -64,7 +64,7 @@ _CLIENT = """\
 """
 
 _STYLE = ("position:fixed;inset:0;z-index:2147483647;overflow:auto;margin:0;padding:2rem;"
-          "background:rgba(20,20,24,.94);color:#f5f5f5;font:15px/1.5 ui-monospace,Menlo,Consolas,monospace")
+          "background:rgba(20,20,24,.96);color:#f5f5f5;font:15px/1.5 ui-monospace,Menlo,Consolas,monospace")
 
 
 def client_script(version: str) -> str:
