@@ -17,7 +17,7 @@ from .preview import cut_preview
 log = logging.getLogger(__name__)
 
 WIDTH, HEIGHT = 1200, 630
-VERSION = "1"  # bump when the drawing changes: every cached card is then redrawn
+VERSION = "2"  # bump when the drawing changes: every cached card is then redrawn
 FONTS = Path(__file__).parent / "theme" / "fonts"
 REGULAR, BOLD = FONTS / "DejaVuSans.ttf", FONTS / "DejaVuSans-Bold.ttf"
 CACHE_FOLDER = Path(".coursegen-cache") / "social-cards"
@@ -114,6 +114,7 @@ def plan_cards(site: Site, palette: Palette) -> dict[str, SocialCard]:
     return cards
 
 
+@lru_cache(maxsize=32)
 def _font(bold: bool, size: int) -> ImageFont.FreeTypeFont:
     return ImageFont.truetype(str(BOLD if bold else REGULAR), size)
 
@@ -168,7 +169,7 @@ def draw_card(card: SocialCard) -> bytes:
     draw.rectangle((left, HEIGHT - 66, left + 36, HEIGHT - 46), fill=p.accent)
     draw.text((left + 56, HEIGHT - 74), site_line[0], font=site_font, fill=p.fg)
     out = io.BytesIO()
-    image.save(out, format="PNG", optimize=False, compress_level=6)
+    image.save(out, format="PNG", compress_level=1)  # zlib dominates the time; level 1 is 2× faster, ~20% larger
     return out.getvalue()
 
 

@@ -1,0 +1,47 @@
+"""Time the publishing steps on a synthetic site: link check of rendered pages and social cards (cold, cached).
+
+    python bench/publish_bench.py --modules 2000
+Prints figures; asserts nothing.
+"""
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from make_course import make_course  # noqa: E402
+
+from coursegen import BuildOptions, build  # noqa: E402
+from coursegen.linkcheck import check_links  # noqa: E402
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--modules", type=int, default=2000)
+    args = parser.parse_args()
+    root = Path(tempfile.mkdtemp(prefix="cg-publish-bench-"))
+    try:
+        make_course(root / "site", args.modules)
+        project = root / "site"
+        options = BuildOptions(out=root / "out", base_url="https://example.org/courses/", search=False)
+        for label in ("cold card cache", "warm card cache"):
+            started = time.perf_counter()
+            report = build(project, options)
+            print(f"build ({label}): {time.perf_counter() - started:.2f} s, {report.pages} pages, "
+                  f"{len(report.errors)} errors")
+        texts = {path: data.decode() for path, data in report.files.data.items() if path.endswith(".html")}
+        size = sum(len(t) for t in texts.values()) / 1e6
+        started = time.perf_counter()
+        found = check_links(project, report.site, texts, report.files.paths())
+        seconds = time.perf_counter() - started
+        print(f"link check: {seconds:.2f} s for {len(texts)} pages ({size:.1f} MB of HTML), {len(found)} problems")
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
