@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 import signal
 import socket
+import urllib.error
 import urllib.request
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -147,6 +148,7 @@ def _tree(root: Path) -> dict[str, tuple[int, bytes]]:
 def test_serve_previews_edits_errors_templates_and_css_then_stops(demo: CourseProject, tmp_path: Path) -> None:
     demo.build()
     published = _tree(demo.out)
+    before = _tree(demo.root)
     box = sandbox(tmp_path)
     server = Server(demo.root, box)
     try:
@@ -186,11 +188,9 @@ def test_serve_previews_edits_errors_templates_and_css_then_stops(demo: CoursePr
     assert "content/demo/02-second.md:3: error:" in err
     assert _tree(demo.out) == published  # build/ untouched
     assert not any((box / "home").iterdir()) and not any((box / "tmp").iterdir())
-    written = {p.relative_to(demo.root).as_posix() for p in demo.root.rglob("*")
-               if p.is_file() and not p.is_relative_to(demo.out)}
-    assert written == {"content/site.yaml", "content/demo/course.yaml", "content/later/course.yaml",
-                       "content/demo/01-first.md", "content/demo/02-second.md",
-                       "templates/partials/footer.html", "static/coursegen.css"}
+    after = _tree(demo.root)
+    changed = {rel for rel in before.keys() | after.keys() if before.get(rel) != after.get(rel)}
+    assert changed == {"content/demo/02-second.md", "templates/partials/footer.html", "static/coursegen.css"}
 
 
 def test_content_broken_from_the_start_shows_the_errors_until_fixed(demo: CourseProject, tmp_path: Path) -> None:
@@ -212,6 +212,19 @@ def test_the_event_stream_greets_with_the_current_state(server: Server) -> None:
         assert stream.headers["Content-Type"] == "text/event-stream"
         assert stream.readline() == b"event: state\n"
         assert b'"overlay": null' in stream.readline()
+
+
+def test_pages_are_never_cached_and_hashed_assets_are_kept(server: Server) -> None:
+    with urllib.request.urlopen(server.url) as response:
+        assert response.headers["Cache-Control"] == "no-store"
+        css = re.search(r'href="(/static/coursegen\.[0-9a-f]{8}\.css)"', response.read().decode()).group(1)
+    with urllib.request.urlopen(server.url + css.lstrip("/")) as response:
+        assert response.headers["Cache-Control"] == "max-age=31536000, immutable"
+        etag = response.headers["ETag"]
+    request = urllib.request.Request(server.url + css.lstrip("/"), headers={"If-None-Match": etag})
+    with pytest.raises(urllib.error.HTTPError) as not_modified:
+        urllib.request.urlopen(request)
+    assert not_modified.value.code == 304
 
 
 def test_a_crash_inside_coursegen_shows_its_traceback_and_the_server_stays_up(demo: CourseProject,

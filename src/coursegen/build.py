@@ -8,8 +8,9 @@ from typing import Callable
 
 from jinja2 import TemplateError
 
+from .config import base_url_problem
 from .content import load_content
-from .diagnostics import Diagnostic, Diagnostics
+from .diagnostics import Diagnostic, Diagnostics, UsageError
 from .markdown import make_markdown
 from .model import Site
 from .outline import build_outline
@@ -70,6 +71,8 @@ def build(project: Path | str, options: BuildOptions = BuildOptions()) -> BuildR
     project = Path(project).resolve()
     out = (options.out or project / "build").resolve()
     report = BuildReport(project, out)
+    if options.base_url is not None and (problem := base_url_problem(options.base_url)):
+        raise UsageError(f"--base-url {problem}")
     if options.write:
         check_output_folder(project, out)
         recover(out)

@@ -9,10 +9,12 @@ never touched and nothing is written at all.
 from __future__ import annotations
 
 import errno
+import hashlib
 import http.server
 import json
 import mimetypes
 import queue
+import re
 import secrets
 import signal
 import threading
@@ -36,6 +38,7 @@ WATCHED = ("content", "templates", "static")
 QUIET_SECONDS = 0.02  # a burst of file events ends after this long without one
 MAX_WAIT_SECONDS = 0.25  # ... or this long after its first event
 KEEPALIVE_SECONDS = 15.0
+HASHED = re.compile(r"^static/.+\.[0-9a-f]{8}\.(css|js)$")  # content-hashed names never change content
 
 
 @dataclass(frozen=True)
@@ -88,8 +91,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
-        self.send_header("Cache-Control", "no-store")
-        for name, value in (extra or {}).items():
+        extra = {"Cache-Control": "no-store", **(extra or {})}
+        for name, value in extra.items():
             self.send_header(name, value)
         self.end_headers()
         if not head:
@@ -114,7 +117,18 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             data = inject(data.decode("utf-8"), snap.version, snap.overlay).encode()
         if content_type.startswith("text/") or content_type in ("application/javascript", "image/svg+xml"):
             content_type += "; charset=utf-8"
-        self._send(status, data, content_type, head)
+        if status != 200 or content_type.startswith("text/html"):
+            return self._send(status, data, content_type, head)
+        self._send_cacheable(rel, data, content_type, head)
+
+    def _send_cacheable(self, rel: str, data: bytes, content_type: str, head: bool) -> None:
+        """Files other than pages: kept by the browser (a reload then fetches just the page)."""
+        etag = f'"{hashlib.sha256(data).hexdigest()[:20]}"'
+        cache = "max-age=31536000, immutable" if HASHED.search(rel) else "no-cache"
+        headers = {"ETag": etag, "Cache-Control": cache}
+        if self.headers.get("If-None-Match") == etag:
+            return self._send(304, b"", content_type, True, headers)
+        self._send(200, data, content_type, head, headers)
 
     def _events(self) -> None:
         self.send_response(200)
