@@ -92,7 +92,9 @@ def _base_url(value: Any) -> tuple[bool, Any, str]:
     ok, text, message = _text(value)
     if not ok:
         return ok, text, message
-    if not re.match(r"^(https?://[^/\s]+)?/[^\s]*$", text):
+    if re.match(r"^https?://[^/\s?#]+$", text):  # an origin alone: the site is at its root
+        text += "/"
+    if not re.match(r"^(https?://[^/\s?#]+)?/[^\s?#]*$", text):
         return False, None, (
             "must be a path starting with '/' or an http(s) URL, "
             f"like '/courses/' or 'https://example.org/courses/', not {text!r}"
@@ -107,6 +109,12 @@ def _offer_category(value: Any) -> tuple[bool, Any, str]:
     if value not in OFFER_CATEGORIES:
         return False, None, f"must be one of {', '.join(OFFER_CATEGORIES)}, not {_describe(value)}"
     return True, value, ""
+
+
+def base_url_problem(value: str) -> str | None:
+    """Why `value` (e.g. from --base-url) is not a usable base URL, or None when it is."""
+    ok, _, message = _base_url(value)
+    return None if ok else message
 
 
 def _kind(value: Any) -> str:

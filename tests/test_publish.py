@@ -1,0 +1,83 @@
+"""Deploy recipes and publishing options: the starter's Pages workflow, base URL forms, robots.txt."""
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+
+import yaml
+
+from conftest import REPO
+
+WORKFLOW = ".github/workflows/publish.yml"
+
+
+def test_new_project_has_a_github_pages_workflow_that_builds_with_the_pages_base_url(project, tmp_path):
+    result = project.cli("new", str(tmp_path / "mysite"), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    workflow = yaml.safe_load((tmp_path / "mysite" / WORKFLOW).read_text())
+    build_steps = workflow["jobs"]["build"]["steps"]
+    uses = [step.get("uses", "") for step in build_steps]
+    assert any(u.startswith("actions/configure-pages@") for u in uses)
+    assert any(u.startswith("actions/upload-pages-artifact@") for u in uses)
+    pages_id = next(s["id"] for s in build_steps if s.get("uses", "").startswith("actions/configure-pages@"))
+    command = next(s["run"] for s in build_steps if "coursegen build" in s.get("run", ""))
+    assert f"--base-url \"${{{{ steps.{pages_id}.outputs.base_url }}}}/\"" in command
+    assert "--strict" in command and "SOURCE_DATE_EPOCH" in command
+    upload = next(s for s in build_steps if s.get("uses", "").startswith("actions/upload-pages-artifact@"))
+    assert upload["with"]["path"] == "build" and "--out build" in command
+    deploy = workflow["jobs"]["deploy"]
+    assert deploy["needs"] == "build" and deploy["environment"]["name"] == "github-pages"
+    assert deploy["steps"][0]["uses"].startswith("actions/deploy-pages@")
+    assert workflow["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}
+    assert ".coursegen-cache/" in (tmp_path / "mysite/.gitignore").read_text()
+
+
+def test_the_workflow_ships_inside_the_wheel(tmp_path):
+    result = subprocess.run([sys.executable, "-m", "build", "--wheel", "--outdir", str(tmp_path), str(REPO)],
+                            capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr[-2000:]
+    names = zipfile.ZipFile(next(tmp_path.glob("coursegen-*.whl"))).namelist()
+    assert f"coursegen/starter/{WORKFLOW}" in names
+    assert {"coursegen/theme/fonts/DejaVuSans.ttf", "coursegen/theme/fonts/DejaVuSans-Bold.ttf",
+            "coursegen/theme/fonts/LICENSE-DejaVu.txt"} <= set(names)
+
+
+def test_the_starter_builds_strictly_with_a_github_pages_url(project, tmp_path):
+    assert project.cli("new", str(tmp_path / "s"), cwd=tmp_path).returncode == 0
+    result = project.cli("build", str(tmp_path / "s"), "--strict", "--base-url", "https://you.github.io/repo/",
+                         cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert list((tmp_path / "s/build/static/cards").rglob("*.png"))
+
+
+def test_base_url_may_be_an_origin_alone_a_url_with_a_path_or_a_path(demo):
+    for given, canonical in [("https://example.org", "https://example.org/demo/"),
+                             ("https://example.org/a/b", "https://example.org/a/b/demo/"),
+                             ("/a/b/", "/a/b/demo/")]:
+        assert demo.build(base_url=given).ok
+        assert demo.html("demo/index.html").find("link", rel="canonical")["href"] == canonical
+
+
+def test_a_malformed_base_url_on_the_command_line_is_a_usage_error(demo):
+    for bad in ("courses", "ftp://example.org/", "https://example.org/a?b=1"):
+        result = demo.cli("build", "--base-url", bad)
+        assert result.returncode == 2, (bad, result.stderr)
+        assert "--base-url must be a path starting with '/'" in result.stderr
+
+
+def test_base_url_in_site_yaml_is_used_and_the_command_line_overrides_it(demo):
+    demo.write("content/site.yaml", demo.root.joinpath("content/site.yaml").read_text()
+               + "base_url: https://example.org/from-yaml\n")
+    assert demo.build().ok
+    assert demo.html("index.html").find("link", rel="canonical")["href"] == "https://example.org/from-yaml/"
+    assert demo.build(base_url="https://example.net/cli/").ok
+    assert demo.html("index.html").find("link", rel="canonical")["href"] == "https://example.net/cli/"
+
+
+def test_robots_names_the_sitemap_only_with_an_absolute_url(demo):
+    assert demo.build(base_url="/sub/").ok
+    robots = (demo.out / "robots.txt").read_text()
+    assert "User-agent: *" in robots and "Sitemap" not in robots  # crawlers need a full sitemap URL
+    assert demo.build(base_url="https://example.org/sub/").ok
+    assert "Sitemap: https://example.org/sub/sitemap.xml" in (demo.out / "robots.txt").read_text()
