@@ -33,6 +33,8 @@ const CSS = `
 .w-bag-of-words .w-bag-of-words-result { margin: 0; padding: .6rem .75rem; border-left: 4px solid var(--cg-accent, #2563eb);
   background: var(--cg-bg, #ffffff); border-radius: 0 6px 6px 0; overflow-wrap: anywhere; }
 .w-bag-of-words .w-bag-of-words-empty { padding: .6rem; margin: 0; color: var(--cg-muted, #4b5563); }
+/* Inside the theme's framed .cg-widget box, do not draw a second frame. */
+.cg-widget > .w-bag-of-words { border: 0; padding: 0; background: none; }
 `;
 
 function injectStyle() {

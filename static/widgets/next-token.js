@@ -106,6 +106,8 @@ const CSS = `
 .w-next-token .w-next-token-live { font-weight: 600; min-height: 1.5em; }
 .w-next-token .w-next-token-note { color: var(--cg-muted, #4b5563); font-size: .875rem; }
 @media (prefers-reduced-motion: reduce) { .w-next-token .w-next-token-fill { transition: none; } }
+/* Inside the theme's framed .cg-widget box, do not draw a second frame. */
+.cg-widget > .w-next-token { border: 0; padding: 0; background: none; }
 `;
 
 function injectStyle() {

@@ -49,6 +49,8 @@ const CSS = `
 .w-scaling-curve .w-scaling-curve-dot { fill: var(--cg-fg, #1f2937); stroke: var(--cg-bg, #ffffff); stroke-width: 2; }
 .w-scaling-curve .w-scaling-curve-live { font-weight: 600; }
 .w-scaling-curve .w-scaling-curve-note { color: var(--cg-muted, #4b5563); font-size: .875rem; }
+/* Inside the theme's framed .cg-widget box, do not draw a second frame. */
+.cg-widget > .w-scaling-curve { border: 0; padding: 0; background: none; }
 `;
 
 function injectStyle() {
