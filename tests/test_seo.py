@@ -164,3 +164,12 @@ def test_script_json_and_og_locale_units():
     assert script_json({"a": "</script>&\u2028"}) == '{"a":"\\u003c/script\\u003e\\u0026\\u2028"}'
     assert json.loads(script_json({"a": "</script>&\u2028"})) == {"a": "</script>&\u2028"}
     assert [og_locale(x) for x in ("en", "fr", "pt-BR", "zh-Hant-TW")] == ["en_US", "fr_FR", "pt_BR", "zh_TW"]
+
+
+def test_pages_left_out_of_the_sitemap_are_noindex_and_the_others_are_not(built):
+    sitemap = (built.out / "sitemap.xml").read_text()
+    for html in sorted(built.out.rglob("*.html")):
+        rel = html.relative_to(built.out).as_posix()
+        url = BASE + rel.removesuffix("index.html")
+        robots = meta(built.html(rel), "robots")
+        assert (robots == "noindex") == (f"<loc>{url}</loc>" not in sitemap), rel

@@ -24,6 +24,7 @@ class PageLike(Protocol):
     kind: str
     course: Course | None
     module: Module | None
+    in_sitemap: bool
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,7 @@ class PageMeta:
     og_url: str | None  # only when the site's origin is known
     locale: str
     image: CardImage | None
-    robots: str | None  # 'noindex' for the 404 page and drafts
+    robots: str | None  # 'noindex' for pages left out of the sitemap: 404, drafts, print copies
     jsonld: tuple[str, ...]  # JSON texts, safe inside <script type="application/ld+json">
 
 
@@ -125,14 +126,13 @@ class Seo:
                                        course.title if module and course else None, site.title) if t)
         card = self.cards.get(page.url) if site.origin else None
         image = CardImage(self.absolute(site.url(card.target)), WIDTH, HEIGHT, card.alt) if card else None
-        indexable = page.kind != "404" and not (module and module.draft)
         return PageMeta(
             title=title, og_title=page.title, description=self.description(page),
             canonical=self.absolute(page.url) if page.kind != "404" else None,
             og_type="website" if page.kind in ("home", "404") else "article",
             og_url=self.absolute(page.url) if site.origin and page.kind != "404" else None,
             locale=og_locale(site.language), image=image,
-            robots=None if indexable else "noindex",
+            robots=None if page.in_sitemap else "noindex",  # 404, drafts, print copies
             jsonld=tuple(script_json(data) for data in self.structured_data(page)))
 
     def description(self, page: PageLike) -> str:
