@@ -13,10 +13,10 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from make_course import make_course  # noqa: E402
+from make_course import make_course
 
-from coursegen import BuildOptions, build  # noqa: E402
-from coursegen.linkcheck import check_links  # noqa: E402
+from coursegen import BuildOptions, build
+from coursegen.linkcheck import check_links
 
 
 def main() -> None:

@@ -6,7 +6,6 @@ import sys
 import zipfile
 
 import yaml
-
 from conftest import REPO
 
 WORKFLOW = ".github/workflows/publish.yml"
@@ -35,6 +34,7 @@ def test_new_project_has_a_github_pages_workflow_that_builds_with_the_pages_base
 
 def test_the_workflow_ships_inside_the_wheel(tmp_path):
     result = subprocess.run([sys.executable, "-m", "build", "--wheel", "--outdir", str(tmp_path), str(REPO)],
+                            check=False,
                             capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr[-2000:]
     names = zipfile.ZipFile(next(tmp_path.glob("coursegen-*.whl"))).namelist()

@@ -14,7 +14,6 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
-
 from conftest import REPO
 
 SUB = "/sub/path/"
@@ -83,7 +82,7 @@ def crawl(server: str, origin: str) -> tuple[dict[str, int], list[str]]:
         elif kind == "text/css":
             refs = re.findall(r"url\(\s*['\"]?([^'\")]+)", text)
         elif url.endswith((".xml", ".txt")):
-            refs = re.findall(r"(?:<loc>|Sitemap: )(\S+?)(?:</loc>|$)", text, re.M)
+            refs = re.findall(r"(?:<loc>|Sitemap: )(\S+?)(?:</loc>|$)", text, re.MULTILINE)
         else:
             refs = []
         for ref in refs:

@@ -134,7 +134,7 @@ def test_json_ld_is_escaped_so_content_cannot_close_the_script(project):
                   "tagline: \"Quotes \\\" and separators\"\ndescription: Text.\n")
     assert project.build(base_url=BASE).ok
     html = (project.out / "demo/index.html").read_text()
-    scripts = re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    scripts = re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.DOTALL)
     assert scripts and all("</" not in s and "<script" not in s for s in scripts)
     course = jsonld(project.html("demo/index.html"))["Course"]
     assert course["name"] == "Break </script><script>alert(1)</script> & more"

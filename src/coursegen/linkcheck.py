@@ -5,9 +5,10 @@ import html
 import posixpath
 import re
 from bisect import bisect_right
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Mapping, NamedTuple
+from typing import NamedTuple
 from urllib.parse import unquote, urlsplit
 
 from .diagnostics import Diagnostic
@@ -36,11 +37,11 @@ class PageScan:
 # inside a tag and outside scripts, styles and comments, finds what a parser finds, ~10× faster in C.
 _VALUE = r"""\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))"""
 _URL_OR_ID = re.compile(rf"\s(id|href|src(?:set)?|poster|action){_VALUE}")  # lowercase names: ~2× faster
-_SKIPPED = re.compile(r"<!--.*?(?:-->|\Z)|<(script|style)\b[^>]*>.*?(?:</\1\s*>|\Z)", re.S | re.I)
-_NAMED_A = re.compile(rf"<a\s[^>]*?\bname{_VALUE}", re.I)
-_META = re.compile(r"<meta\s[^>]*>", re.I)
-_IMG = re.compile(r"<img\b[^>]*>", re.I)
-_ALT = re.compile(r"\salt(?:\s*=|[\s/>])", re.I)
+_SKIPPED = re.compile(r"<!--.*?(?:-->|\Z)|<(script|style)\b[^>]*>.*?(?:</\1\s*>|\Z)", re.DOTALL | re.IGNORECASE)
+_NAMED_A = re.compile(rf"<a\s[^>]*?\bname{_VALUE}", re.IGNORECASE)
+_META = re.compile(r"<meta\s[^>]*>", re.IGNORECASE)
+_IMG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
+_ALT = re.compile(r"\salt(?:\s*=|[\s/>])", re.IGNORECASE)
 _ATTR = re.compile(rf"([^\s\"'>/=]+){_VALUE}")
 _TAG_SO_FAR = re.compile(r"""<[^\s"'>]*(?:[^"'>]|"[^"]*"|'[^']*')*""")  # a tag opened, not yet closed
 
@@ -83,14 +84,14 @@ def scan_page(text: str) -> PageScan:
             scan.refs.append(Ref(attrs["content"], match.start()))
     for match in _IMG.finditer(text):
         if not _ALT.search(match.group(0)):
-            found = re.search(rf"\ssrc{_VALUE}", match.group(0), re.I)
+            found = re.search(rf"\ssrc{_VALUE}", match.group(0), re.IGNORECASE)
             scan.no_alt.append(Ref(_value(found, 1) if found else "", match.start()))
     return scan
 
 
 def page_url(site: Site, path: str) -> str:
     """The URL a page is served at: 'demo/x/index.html' -> '/base/demo/x/'."""
-    return site.url(path[: -len("index.html")] if path.endswith("index.html") else path)
+    return site.url(path.removesuffix("index.html"))
 
 
 class LinkChecker:
@@ -117,7 +118,7 @@ class LinkChecker:
             return None
         if url.startswith("#"):
             return self._anchor(page, url[1:], url)
-        base, origin = self.site.base_path, self.site.origin
+        origin = self.site.origin
         if url.startswith("//") or _SCHEME.match(url):
             parts = urlsplit(url if not url.startswith("//") else "https:" + url)
             if not origin or f"{parts.scheme}://{parts.netloc}" != origin:

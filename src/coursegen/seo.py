@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Mapping, Protocol
+from typing import Any, Protocol
 
 from .diagnostics import UsageError
 from .jsonld import breadcrumbs, course_ld, course_list, module_ld, plain
