@@ -14,8 +14,8 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import REPO
 
+REPO = Path(__file__).resolve().parents[1]
 SUB = "/sub/path/"
 ORIGIN = "https://example.org"
 
