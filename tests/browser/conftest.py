@@ -98,3 +98,16 @@ def learner_build(tmp_path_factory) -> Path:
 def learner(learner_build, serve_folder) -> str:
     """Base URL (ending in '/') of the learner site served over HTTP."""
     return serve_folder(learner_build) + "/"
+
+
+@pytest.fixture
+def save_screenshot():
+    """save_screenshot(page, name): the page from the top, at most 8000 px tall, into tests/screenshots/."""
+    def save(page, name: str, full_page: bool = True) -> None:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        viewport = page.viewport_size
+        height = page.evaluate("document.documentElement.scrollHeight") if full_page else viewport["height"]
+        page.set_viewport_size({"width": viewport["width"], "height": min(height, 8000)})
+        page.screenshot(path=SCREENSHOTS / name)
+        page.set_viewport_size(viewport)
+    return save

@@ -2,14 +2,10 @@
 axe-core with zero violations in light and dark mode, and screenshots for a human to look at."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from learner_site import PAGES
 from playwright.sync_api import Page
-
-SCREENSHOTS = Path(__file__).resolve().parents[1] / "screenshots"  # git-ignored
 
 WIDTHS = (375, 1280)
 SCHEMES = ("light", "dark")
@@ -37,8 +33,7 @@ def axe_report(page: Page) -> tuple[int, str]:
 
 @pytest.mark.parametrize("scheme", SCHEMES)
 @pytest.mark.parametrize("name,path", PAGES)
-def test_page_is_clean_accessible_and_fits_small_screens(learner, browser, name, path, scheme):
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+def test_page_is_clean_accessible_and_fits_small_screens(learner, browser, save_screenshot, name, path, scheme):
     for width in WIDTHS:
         context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
         page = context.new_page()
@@ -47,7 +42,7 @@ def test_page_is_clean_accessible_and_fits_small_screens(learner, browser, name,
         assert page.evaluate("document.documentElement.scrollWidth") <= width, "horizontal scroll"
         count, report = axe_report(page)
         assert count == 0, report
-        page.screenshot(path=SCREENSHOTS / f"learner-{name}-{width}-{scheme}.png", full_page=True)
+        save_screenshot(page, f"learner-{name}-{width}-{scheme}.png")
         context.close()
 
 
@@ -60,7 +55,7 @@ def test_no_horizontal_scroll_at_320_px(learner, browser, name, path):
     context.close()
 
 
-def test_open_search_panel_and_progress_pass_axe(learner, browser):
+def test_open_search_panel_and_progress_pass_axe(learner, browser, save_screenshot):
     """The states a learner creates (search results open, progress shown, quiz answered) stay accessible."""
     for scheme in SCHEMES:
         context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=scheme)
@@ -79,5 +74,5 @@ def test_open_search_panel_and_progress_pass_axe(learner, browser):
         page.locator(".cg-search-results a").first.wait_for()
         count, report = axe_report(page)
         assert count == 0, report
-        page.screenshot(path=SCREENSHOTS / f"learner-search-open-1280-{scheme}.png")
+        save_screenshot(page, f"learner-search-open-1280-{scheme}.png", full_page=False)
         context.close()

@@ -317,6 +317,20 @@
     window.addEventListener("beforeprint", () => { for (const d of $$("details")) d.open = true; });
   }
 
+  // --- Wide code and tables scroll sideways on small screens: let the keyboard reach them ------------
+  function setupScrollers() {
+    const scrollers = $$(".cg-prose pre, .cg-prose > table, .cg-callout > table");
+    if (!scrollers.length) return;
+    const update = () => {
+      for (const el of scrollers) {
+        if (el.scrollWidth > el.clientWidth + 1) el.setAttribute("tabindex", "0");
+        else el.removeAttribute("tabindex");
+      }
+    };
+    update();
+    window.addEventListener("resize", update);
+  }
+
   function init() {
     setupThemeToggle();
     $$("form.cg-quiz").forEach(setupQuiz);
@@ -325,6 +339,7 @@
     setupSearch();
     setupKeys();
     setupPrint();
+    setupScrollers();
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
   else init();

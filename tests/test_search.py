@@ -1,0 +1,77 @@
+"""The Pagefind search index: written by build before the swap, skipped by check and on request."""
+from __future__ import annotations
+
+import json
+import stat
+from pathlib import Path
+
+
+def fake_pagefind(tmp_path: Path, body: str) -> Path:
+    script = tmp_path / "fake-pagefind"
+    script.write_text(f"#!/bin/sh\n{body}\n")
+    script.chmod(script.stat().st_mode | stat.S_IEXEC)
+    return script
+
+
+def test_build_writes_a_search_index_of_course_and_module_pages(demo):
+    report = demo.build()
+    assert report.ok, [d.format() for d in report.diagnostics]
+    bundle = demo.out / "pagefind"
+    assert (bundle / "pagefind.js").is_file()
+    assert list((bundle / "fragment").iterdir())  # one fragment per indexed page
+    entry = json.loads((bundle / "pagefind-entry.json").read_text())
+    assert entry["languages"]["en"]["page_count"] == 3  # the course page and its two modules
+
+
+def test_search_box_points_at_the_bundle_under_the_base_url(demo):
+    assert demo.build(base_url="/sub/").ok
+    box = demo.html("index.html").select_one("[data-search]")
+    assert box["data-bundle"] == "/sub/pagefind/pagefind.js"
+    assert demo.html("index.html").body["data-base"] == "/sub/"
+
+
+def test_check_writes_nothing_and_runs_no_index(demo, tmp_path, monkeypatch):
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(fake_pagefind(tmp_path, f"touch {tmp_path}/ran; exit 1")))
+    report = demo.check()
+    assert report.ok
+    assert not demo.out.exists()
+    assert not (tmp_path / "ran").exists()
+
+
+def test_build_can_skip_the_index(demo, tmp_path, monkeypatch):
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(fake_pagefind(tmp_path, "exit 1")))
+    report = demo.build(search=False)
+    assert report.ok
+    assert (demo.out / "index.html").is_file()
+    assert not (demo.out / "pagefind").exists()
+
+
+def test_a_failed_index_keeps_the_previous_site(demo, tmp_path, monkeypatch):
+    assert demo.build().ok
+    before = (demo.out / "demo/first/index.html").read_bytes()
+    demo.write("content/demo/01-first.md", (demo.root / "content/demo/01-first.md").read_text()
+               .replace("Intro paragraph.", "Changed intro."))
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(fake_pagefind(tmp_path, "echo 'Error: disk full' >&2; exit 3")))
+    report = demo.build()
+    assert not report.ok
+    assert [d.format() for d in report.errors] == ["build:1: error: search index: Pagefind failed to index "
+                                                   "the site: Error: disk full"]
+    assert (demo.out / "demo/first/index.html").read_bytes() == before
+    assert (demo.out / "pagefind/pagefind.js").is_file()
+    assert [p.name for p in demo.out.parent.iterdir() if p.name.startswith(".build")] == []
+
+
+def test_a_missing_pagefind_binary_is_a_clear_error(demo, tmp_path, monkeypatch):
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(tmp_path / "nowhere" / "pagefind"))
+    result = demo.cli("build")
+    assert result.returncode == 1
+    assert "pip install 'pagefind[bin]'" in result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_index_is_reproducible(demo):
+    assert demo.build().ok
+    first = {p.relative_to(demo.out): p.read_bytes() for p in (demo.out / "pagefind").rglob("*") if p.is_file()}
+    assert demo.build().ok
+    second = {p.relative_to(demo.out): p.read_bytes() for p in (demo.out / "pagefind").rglob("*") if p.is_file()}
+    assert first == second
