@@ -8,6 +8,7 @@ from typing import Callable
 
 from jinja2 import TemplateError
 
+from . import cache
 from .config import base_url_problem
 from .content import load_content
 from .diagnostics import Diagnostic, Diagnostics, UsageError
@@ -73,9 +74,11 @@ def build(project: Path | str, options: BuildOptions = BuildOptions()) -> BuildR
     report = BuildReport(project, out)
     if options.base_url is not None and (problem := base_url_problem(options.base_url)):
         raise UsageError(f"--base-url {problem}")
+    fingerprint = None
     if options.write:
         check_output_folder(project, out)
         recover(out)
+        fingerprint = cache.input_fingerprint(project, out, _options_key(options))
     diags = Diagnostics()
     static = collect_static(project)
     md = make_markdown()
@@ -111,8 +114,15 @@ def build(project: Path | str, options: BuildOptions = BuildOptions()) -> BuildR
             write_site(project, out, files, finish=index_site if options.search else None)
         except SearchIndexError as exc:
             report.diagnostics.append(Diagnostic(out.name, 1, f"search index: {exc}"))
+        if report.ok:
+            cache.record_build(project, out, fingerprint, report.pages,
+                               [(d.path, d.line, d.message, d.severity) for d in report.diagnostics])
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _options_key(options: BuildOptions) -> dict:
+    return cache.options_key(options.base_url, options.drafts, options.strict, options.search)
 
 
 def _publishing_checks(project: Path, site: Site, texts: dict[str, str], files: SiteFiles,

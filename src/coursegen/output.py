@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import os
 import shutil
 from dataclasses import dataclass, field
@@ -12,7 +11,7 @@ from typing import Callable
 from .diagnostics import UsageError
 
 try:
-    _LIBC: ctypes.CDLL | None = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+    _LIBC: ctypes.CDLL | None = ctypes.CDLL(None, use_errno=True)  # the C library already loaded
 except OSError:
     _LIBC = None
 

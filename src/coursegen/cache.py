@@ -1,0 +1,205 @@
+"""The persistent build cache in PROJECT/.coursegen-cache/: content-addressed entries and build records.
+
+Two kinds of entry, both keyed so that they can never give stale output:
+- `Store`: pure results (parsed modules, highlighted code, images) under a key that hashes every input
+  of the computation, the coursegen version and its own source included (`code_digest`);
+- build records: the fingerprint of every input of the last successful build into one output folder
+  plus the size and mtime of every file it wrote. When nothing changed and the output is untouched,
+  `coursegen build` stops there (`fresh_build`).
+
+Only the standard library is imported here, so the CLI can answer "up to date" without loading the
+Markdown, template and image machinery. Every write is atomic (temporary file, then rename): a build
+killed at any moment leaves whole entries or none.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import pickle
+import sys
+import tempfile
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+
+log = logging.getLogger(__name__)
+
+CACHE_DIR = ".coursegen-cache"
+PACKAGE = Path(__file__).parent
+INPUT_FOLDERS = ("content", "templates", "static")
+DEPENDENCIES = ("jinja2", "markdown-it-py", "mdit-py-plugins", "pygments", "pyyaml", "pillow", "pagefind",
+                "pagefind-bin")
+ENVIRONMENT = ("SOURCE_DATE_EPOCH",)
+
+
+def digest(*parts: Any) -> str:
+    """A stable hex digest of JSON-able parts (bytes are hashed as they are)."""
+    h = hashlib.sha256()
+    for part in parts:
+        data = part if isinstance(part, bytes) else json.dumps(part, sort_keys=True, default=str).encode()
+        h.update(len(data).to_bytes(8, "little"))
+        h.update(data)
+    return h.hexdigest()
+
+
+def _versions() -> list[str]:
+    from importlib import metadata
+    found = []
+    for name in DEPENDENCIES:
+        try:
+            found.append(f"{name}=={metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            found.append(f"{name} missing")
+    return found
+
+
+def _walk(folder: str, prefix: str = "") -> Iterator[tuple[str, os.DirEntry]] | None:
+    """(relative path, entry) of every file below `folder`, sorted; raises _Symlink on a symbolic link."""
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except (FileNotFoundError, NotADirectoryError):
+        return
+    for entry in entries:
+        if entry.is_symlink():
+            raise _Symlink(entry.path)
+        rel = prefix + entry.name
+        if entry.is_dir():
+            yield from _walk(entry.path, rel + "/")
+        else:
+            yield rel, entry
+
+
+class _Symlink(Exception):
+    """A symbolic link among the inputs: its target may change unseen, so the project is not fingerprinted."""
+
+
+@lru_cache(maxsize=1)
+def code_digest() -> str:
+    """coursegen's version, its every source and theme file, Python's and the dependencies' versions."""
+    from . import __version__
+    h = hashlib.sha256(f"coursegen {__version__}|{sys.version}|{_versions()}".encode())
+    for rel, entry in _walk(str(PACKAGE)):
+        if "__pycache__" not in rel:
+            with open(entry.path, "rb") as stream:
+                h.update(rel.encode() + b"\0" + stream.read() + b"\0")
+    return h.hexdigest()
+
+
+def _input_files(project: Path) -> list[tuple[str, int, str]] | None:
+    """(path, mtime_ns, content hash) of every file that can reach the site; None when a symlink is met
+    (its target may change unseen, so such projects always build in full)."""
+    files = []
+    try:
+        for name in INPUT_FOLDERS:
+            for rel, entry in _walk(os.path.join(project, name), name + "/"):
+                with open(entry.path, "rb") as stream:
+                    files.append((rel, entry.stat().st_mtime_ns, hashlib.sha1(stream.read()).hexdigest()))
+    except _Symlink:
+        return None
+    return files
+
+
+def input_fingerprint(project: Path, out: Path, options: dict[str, Any]) -> str | None:
+    """A digest of everything a build reads; None when the project cannot be fingerprinted safely."""
+    files = _input_files(project)
+    if files is None:
+        return None
+    environment = {name: os.environ.get(name) for name in ENVIRONMENT}
+    return digest(code_digest(), str(out), options, environment, files)
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+class Store:
+    """Content-addressed results: `get(kind, key)` returns what `put(kind, key, value)` stored, or None."""
+
+    def __init__(self, project: Path):
+        self.root = project / CACHE_DIR / "objects"
+
+    def _path(self, kind: str, key: str) -> Path:
+        return self.root / kind / key[:2] / key
+
+    def get(self, kind: str, key: str) -> Any | None:
+        try:
+            return pickle.loads(self._path(kind, key).read_bytes())
+        except FileNotFoundError:
+            return None
+        except Exception as exc:  # a damaged entry is a miss, never an error
+            log.debug("cache entry %s/%s unreadable: %s", kind, key, exc)
+            return None
+
+    def put(self, kind: str, key: str, value: Any) -> None:
+        try:
+            _atomic_write(self._path(kind, key), pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        except OSError as exc:  # a read-only or full disk slows builds down, nothing more
+            log.debug("cache entry %s/%s not written: %s", kind, key, exc)
+
+
+# --- build records: "nothing changed since the last build" ---
+
+@dataclass(frozen=True)
+class FreshBuild:
+    pages: int
+    diagnostics: tuple[tuple[str, int, str, str], ...]  # (path, line, message, severity) of its warnings
+
+
+def _record_path(project: Path, out: Path) -> Path:
+    return project / CACHE_DIR / "builds" / f"{digest(str(out))[:24]}.json"
+
+
+def _output_manifest(out: Path) -> list[tuple[str, int, int]]:
+    found = []
+    try:
+        for rel, entry in _walk(str(out)):
+            st = entry.stat()
+            found.append((rel, st.st_size, st.st_mtime_ns))
+    except _Symlink:
+        return []
+    return found
+
+
+def record_build(project: Path, out: Path, fingerprint: str | None, pages: int,
+                 diagnostics: Iterable[tuple[str, int, str, str]]) -> None:
+    """Remember a successful build of inputs `fingerprint` into `out` (as `out` is now)."""
+    path = _record_path(project, out)
+    if fingerprint is None:
+        path.unlink(missing_ok=True)
+        return
+    record = {"fingerprint": fingerprint, "pages": pages, "diagnostics": [list(d) for d in diagnostics],
+              "manifest": _output_manifest(out)}
+    try:
+        _atomic_write(path, json.dumps(record).encode())
+    except OSError as exc:
+        log.debug("build record not written: %s", exc)
+
+
+def fresh_build(project: Path, out: Path, options: dict[str, Any]) -> FreshBuild | None:
+    """The last build's summary when no input changed since and its output is untouched, else None."""
+    try:
+        record = json.loads(_record_path(project, out).read_text())
+    except (OSError, ValueError):
+        return None
+    fingerprint = input_fingerprint(project, out, options)
+    if fingerprint is None or record.get("fingerprint") != fingerprint:
+        return None
+    if [list(entry) for entry in _output_manifest(out)] != record.get("manifest"):
+        return None
+    return FreshBuild(record["pages"], tuple(tuple(d) for d in record["diagnostics"]))  # type: ignore[misc]
+
+
+def options_key(base_url: str | None, drafts: bool, strict: bool, search: bool) -> dict[str, Any]:
+    """The build options that change what is written (the same for the CLI's check and build())."""
+    return {"base_url": base_url, "drafts": drafts, "strict": strict, "search": search}

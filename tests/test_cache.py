@@ -1,0 +1,141 @@
+"""The build cache: a rebuild with nothing changed is skipped, and every kind of change is seen."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+import coursegen
+from coursegen import cache
+from coursegen.cli import main
+
+from conftest import CourseProject
+
+UP_TO_DATE = "Up to date"
+
+
+def run(project: CourseProject, capsys: pytest.CaptureFixture[str], *extra: str) -> str:
+    code = main(["build", str(project.root), *extra])
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    return captured.out
+
+
+def mtimes(folder: Path) -> dict[str, int]:
+    return {p.relative_to(folder).as_posix(): p.stat().st_mtime_ns for p in folder.rglob("*") if p.is_file()}
+
+
+@pytest.fixture
+def built(demo: CourseProject, capsys: pytest.CaptureFixture[str]) -> CourseProject:
+    assert UP_TO_DATE not in run(demo, capsys)
+    return demo
+
+
+def test_second_build_with_nothing_changed_is_skipped(built: CourseProject,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    before = mtimes(built.out)
+    out = run(built, capsys)
+    assert UP_TO_DATE in out and f"{len(list(built.out.rglob('*.html')))} pages" in out
+    assert mtimes(built.out) == before
+    assert (built.root / ".coursegen-cache").is_dir()
+
+
+def test_warnings_of_a_skipped_build_are_shown_again(demo: CourseProject,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    demo.write("content/stray.txt", "not used")
+    run(demo, capsys)
+    main(["build", str(demo.root)])
+    err = capsys.readouterr().err
+    assert "content/stray.txt:1: warning: files at the top of content/ are not used" in err
+
+
+CHANGES = {
+    "module text": ("content/demo/01-first.md", "Plain text here.", "Plain text, edited."),
+    "course title": ("content/demo/course.yaml", "title: Demo Course", "title: Demo Course Renamed"),
+    "site.yaml": ("content/site.yaml", "title: Test Academy", "title: Test Academy Renamed"),
+}
+
+
+@pytest.mark.parametrize("change", CHANGES, ids=list(CHANGES))
+def test_changed_input_is_rebuilt(built: CourseProject, capsys: pytest.CaptureFixture[str], change: str) -> None:
+    rel, old, new = CHANGES[change]
+    path = built.root / rel
+    path.write_text(path.read_text().replace(old, new))
+    assert UP_TO_DATE not in run(built, capsys)
+    pages = "".join(p.read_text() for p in built.out.rglob("*.html"))
+    assert new.split(": ")[-1] in pages
+
+
+def test_changed_project_template_is_rebuilt(built: CourseProject, capsys: pytest.CaptureFixture[str]) -> None:
+    built.write("templates/module.html", '{% extends "theme/module.html" %}'
+                '{% block main %}<p id="custom">custom module page</p>{{ super() }}{% endblock %}')
+    assert UP_TO_DATE not in run(built, capsys)
+    assert built.html("demo/first/index.html").find(id="custom") is not None
+
+
+def test_changed_static_file_is_rebuilt(built: CourseProject, capsys: pytest.CaptureFixture[str]) -> None:
+    built.write("static/extra.css", "body { color: red; }")
+    assert UP_TO_DATE not in run(built, capsys)
+    assert (built.out / "static").is_dir() and any(built.out.glob("static/extra.*.css"))
+
+
+def test_new_coursegen_version_rebuilds(built: CourseProject, capsys: pytest.CaptureFixture[str],
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(coursegen, "__version__", "99.0.0")
+    cache.code_digest.cache_clear()
+    try:
+        assert UP_TO_DATE not in run(built, capsys)
+    finally:
+        cache.code_digest.cache_clear()
+
+
+def test_source_date_epoch_change_rebuilds(built: CourseProject, capsys: pytest.CaptureFixture[str],
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "86400")
+    assert UP_TO_DATE not in run(built, capsys)
+    assert UP_TO_DATE in run(built, capsys)
+
+
+def test_other_options_rebuild(built: CourseProject, capsys: pytest.CaptureFixture[str]) -> None:
+    assert UP_TO_DATE not in run(built, capsys, "--base-url", "/courses/")
+    assert 'href="/courses/demo/"' in (built.out / "index.html").read_text()
+    assert UP_TO_DATE not in run(built, capsys)
+
+
+def test_output_changed_by_hand_is_rebuilt(built: CourseProject, capsys: pytest.CaptureFixture[str]) -> None:
+    page = built.out / "demo/first/index.html"
+    text = page.read_text()
+    page.unlink()
+    assert UP_TO_DATE not in run(built, capsys)
+    assert page.read_text() == text
+    (built.out / "demo/first/index.html").write_text(text.replace("First Steps", "Hacked"))
+    assert UP_TO_DATE not in run(built, capsys)
+    assert page.read_text() == text
+
+
+def test_failed_build_is_never_recorded_as_fresh(built: CourseProject, capsys: pytest.CaptureFixture[str]) -> None:
+    good = (built.root / "content/demo/01-first.md").read_text()
+    built.write("content/demo/01-first.md", "---\ntitle: [\n---\n")
+    assert main(["build", str(built.root)]) == 1
+    capsys.readouterr()
+    built.write("content/demo/01-first.md", good.replace("Intro paragraph.", "Intro, again."))
+    assert UP_TO_DATE not in run(built, capsys)
+    assert "Intro, again." in (built.out / "demo/first/index.html").read_text()
+
+
+def test_symlinked_inputs_always_rebuild(built: CourseProject, capsys: pytest.CaptureFixture[str],
+                                         tmp_path: Path) -> None:
+    (tmp_path / "shared").mkdir()
+    (tmp_path / "shared" / "pic.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"/>')
+    (built.root / "static").mkdir(exist_ok=True)
+    os.symlink(tmp_path / "shared" / "pic.svg", built.root / "static" / "pic.svg")
+    assert UP_TO_DATE not in run(built, capsys)
+    assert UP_TO_DATE not in run(built, capsys)
+
+
+def test_damaged_cache_is_ignored(built: CourseProject, capsys: pytest.CaptureFixture[str]) -> None:
+    for record in (built.root / ".coursegen-cache").rglob("*.json"):
+        record.write_text("{not json")
+    assert UP_TO_DATE not in run(built, capsys)
+    assert UP_TO_DATE in run(built, capsys)
