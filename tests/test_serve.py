@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 import signal
 import socket
 import urllib.error
@@ -205,6 +206,15 @@ def test_content_broken_from_the_start_shows_the_errors_until_fixed(demo: Course
     finally:
         code, _, err = server.stop()
     assert code == 0 and "content/demo/course.yaml:2: error:" in err
+
+
+def test_a_replaced_content_folder_is_still_watched(demo: CourseProject, server: Server, tmp_path: Path) -> None:
+    shutil.move(demo.root / "content", tmp_path / "elsewhere")
+    until("the missing folder is reported", lambda: page_with(server.url, 'id="cg-serve-overlay"'))
+    shutil.copytree(tmp_path / "elsewhere", demo.root / "content")
+    until("the site is back", lambda: not page_with(server.url, 'id="cg-serve-overlay"'))
+    edit(demo.root, "content/demo/02-second.md", "Back to", "Edited after the checkout, back to")
+    until("the edit is served", lambda: page_with(server.url + "demo/second/", "Edited after the checkout"))
 
 
 def test_the_event_stream_greets_with_the_current_state(server: Server) -> None:

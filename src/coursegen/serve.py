@@ -27,6 +27,7 @@ from urllib.parse import unquote, urlsplit
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
+from watchdog.observers.api import ObservedWatch
 
 from .diagnostics import Diagnostic, UsageError
 from .incremental import IncrementalBuilder, Rebuild
@@ -216,20 +217,21 @@ class Preview:
         self.builder = IncrementalBuilder(project)
         self.inbox: queue.Queue = queue.Queue()
         self.observer = Observer()
-        self.watched: set[str] = set()
+        self.watched: dict[str, ObservedWatch] = {}
         self.version = 0
         self.warnings: list[Diagnostic] = []
 
-    def watch(self) -> None:
-        """Watch content/, templates/ and static/ (and the project folder, for those appearing later)."""
+    def watch(self, changed: set[Path] = frozenset()) -> None:
+        """Watch content/, templates/ and static/, and the project folder for those coming or going."""
         handler = _Events(self.project, self.inbox)
         if "." not in self.watched:
-            self.observer.schedule(handler, str(self.project), recursive=False)
-            self.watched.add(".")
+            self.watched["."] = self.observer.schedule(handler, str(self.project), recursive=False)
         for name in WATCHED:
-            if name not in self.watched and (self.project / name).is_dir():
-                self.observer.schedule(handler, str(self.project / name), recursive=True)
-                self.watched.add(name)
+            folder = self.project / name
+            if name in self.watched and folder in changed:  # deleted, or replaced (a git checkout)
+                self.observer.unschedule(self.watched.pop(name))
+            if name not in self.watched and folder.is_dir():
+                self.watched[name] = self.observer.schedule(handler, str(folder), recursive=True)
 
     def run(self, stop: threading.Event) -> None:
         while not stop.is_set():
@@ -250,7 +252,7 @@ class Preview:
 
     def rebuild(self, changed: set[Path]) -> Rebuild:
         if changed:
-            self.watch()
+            self.watch(changed)
         result = self.builder.rebuild(changed)
         relevant = {p for p in changed if p.is_relative_to(self.project)} - {self.project}
         what = ", ".join(sorted(p.relative_to(self.project).as_posix() for p in relevant)[:3]) or "start"
