@@ -18,7 +18,10 @@ def preview(demo, tmp_path: Path):
     server.stop()
 
 
-def test_the_page_reloads_itself_after_an_edit_and_keeps_its_scroll(demo, page, preview, console_errors):
+def test_the_page_reloads_itself_after_an_edit_and_keeps_its_scroll(demo, page, context, preview, console_errors):
+    home = context.new_page()
+    home.goto(preview.url)
+    home.evaluate("window.beforeEdit = true")
     page.goto(preview.url + "demo/first/")
     page.evaluate("window.scrollTo(0, 1500); window.beforeEdit = true")
     page.wait_for_function("window.scrollY >= 1400")
@@ -26,6 +29,7 @@ def test_the_page_reloads_itself_after_an_edit_and_keeps_its_scroll(demo, page, 
     page.wait_for_function("document.body.innerText.includes('reloaded by itself')", timeout=10_000)
     assert page.evaluate("window.beforeEdit") is None  # a real reload, not a patch
     page.wait_for_function("window.scrollY >= 1400", timeout=5_000)
+    assert home.evaluate("window.beforeEdit") is True  # the home page does not show that text: left alone
     assert console_errors == []
 
 
