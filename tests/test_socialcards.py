@@ -106,3 +106,4 @@ def test_non_latin_and_accented_text_draws_without_error(language):
 def test_no_cards_without_an_origin(demo):
     assert demo.build().ok
     assert not (demo.out / "static/cards").exists()
+

@@ -13,7 +13,7 @@ from .diagnostics import UsageError
 from .jsonld import breadcrumbs, course_ld, course_list, module_ld, plain
 from .model import Course, Module, Site
 from .preview import cut_preview
-from .socialcards import CACHE_FOLDER, HEIGHT, WIDTH, SocialCard, card_png, palette_from_css, plan_cards
+from .socialcards import CACHE_FOLDER, HEIGHT, WIDTH, SocialCard, card_pngs, palette_from_css, plan_cards
 from .staticfiles import StaticFile
 
 DESCRIPTION_LENGTH = 160
@@ -183,6 +183,6 @@ def prepare_publishing(project: Path, site: Site, static: tuple[StaticFile, ...]
     css = next((f.data for f in static if f.name == "coursegen.css"), b"").decode("utf-8", "replace")
     cards = plan_cards(site, palette_from_css(css)) if site.origin else {}
     cache = project / CACHE_FOLDER
-    images = {card.target: card_png(card, cache) for card in cards.values()} if draw else {}
+    images = card_pngs(cards.values(), cache) if draw else {}
     seo = Seo(site, cards, page_dates(project, site, source_date_epoch()))
     return Publishing(seo, images, frozenset(card.target for card in cards.values()))

@@ -4,7 +4,9 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
+import os
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -173,19 +175,26 @@ def draw_card(card: SocialCard) -> bytes:
     return out.getvalue()
 
 
-def card_png(card: SocialCard, cache: Path | None) -> bytes:
-    """The card's PNG, from `cache` when an identical card was drawn before (then nothing is redrawn)."""
-    if cache is None:
-        return draw_card(card)
+def _store(cache: Path, card: SocialCard, data: bytes) -> None:
     path = cache / f"{card.key}.png"
-    if path.is_file():
-        return path.read_bytes()
-    data = draw_card(card)
     try:
         cache.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
         tmp.write_bytes(data)
         tmp.replace(path)
     except OSError as exc:  # a read-only project still builds; it just redraws next time
         log.warning("could not cache social card %s: %s", path, exc)
-    return data
+
+
+def card_pngs(cards: Iterable[SocialCard], cache: Path | None) -> dict[str, bytes]:
+    """Each card's PNG by target path: from `cache` when an identical card was drawn before, else drawn now."""
+    found: dict[str, bytes] = {}
+    for card in cards:
+        path = cache / f"{card.key}.png" if cache else None
+        if path is not None and path.is_file():
+            found[card.target] = path.read_bytes()
+            continue
+        found[card.target] = draw_card(card)
+        if cache is not None:
+            _store(cache, card, found[card.target])
+    return found
