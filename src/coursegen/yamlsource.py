@@ -49,8 +49,34 @@ class YamlDoc:
         return self.lines.get((), 1)
 
 
+_FAST_LOADER = getattr(yaml, "CSafeLoader", None)
+
+
+def _parse_fast(text: str) -> YamlDoc | None:
+    """Alias-free, valid YAML through libyaml (fast); None leaves the text to the careful parser, which
+    reports aliases and syntax errors with the messages and lines authors see."""
+    if _FAST_LOADER is None or "&" in text or "*" in text:
+        return None
+    loader = _FAST_LOADER(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        value = loader.construct_document(node)
+    except yaml.YAMLError:
+        return None
+    finally:
+        loader.dispose()
+    lines: dict[KeyPath, int] = {}
+    _record_lines(node, (), lines)
+    return YamlDoc(value, lines)
+
+
 def parse_yaml(text: str) -> YamlDoc:
     """Parse one YAML document. Raises YamlProblem with a 1-based line on bad YAML."""
+    fast = _parse_fast(text)
+    if fast is not None:
+        return fast
     try:
         loader = _NoAliasLoader(text)
     except yaml.reader.ReaderError as exc:
