@@ -14,7 +14,7 @@ import pytest
 
 from coursegen.cli import main
 
-from conftest import MODULE_ONE, CourseProject
+from helpers import MODULE_ONE, CourseProject
 
 CORPUS = Path(__file__).parent / "bad_input"
 ERROR_LINE = re.compile(r"^(?P<path>[^:\n]+):(?P<line>\d+): error: (?P<message>.+)$", re.M)

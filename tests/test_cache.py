@@ -10,7 +10,7 @@ import coursegen
 from coursegen import cache
 from coursegen.cli import main
 
-from conftest import CourseProject
+from helpers import CourseProject
 
 UP_TO_DATE = "Up to date"
 

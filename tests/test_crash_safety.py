@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, CourseProject
+from helpers import REPO, CourseProject
 
 sys.path.insert(0, str(REPO / "bench"))
 from make_course import make_course  # noqa: E402

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import REPO
+from helpers import REPO
 
 from coursegen.cli import github_annotation
 from coursegen.diagnostics import Diagnostic

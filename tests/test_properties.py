@@ -17,7 +17,7 @@ from coursegen.parse import parse_module, slugify
 from coursegen.preview import _TRAILING as TRAILING
 from coursegen.preview import ELLIPSIS, cut_preview
 
-from conftest import COURSE_YAML, MODULE_TWO, SITE_YAML, PLANNED_YAML
+from helpers import COURSE_YAML, MODULE_TWO, SITE_YAML, PLANNED_YAML
 
 SETTINGS = settings(max_examples=int(os.environ.get('CG_EXAMPLES', 100)), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")

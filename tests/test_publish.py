@@ -6,7 +6,7 @@ import sys
 import zipfile
 
 import yaml
-from conftest import REPO
+from helpers import REPO
 
 WORKFLOW = ".github/workflows/publish.yml"
 

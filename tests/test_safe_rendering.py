@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import CourseProject
+from helpers import CourseProject
 
 EVIL = """Tom's "best" </script><script>alert(1337)</script><img src=x onerror=alert(1337)> & co"""
 YAML_EVIL = json.dumps(EVIL)  # a double-quoted YAML scalar holding EVIL exactly

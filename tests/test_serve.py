@@ -17,7 +17,7 @@ from coursegen import BuildOptions, check
 from coursegen.incremental import IncrementalBuilder
 
 if TYPE_CHECKING:
-    from conftest import CourseProject
+    from helpers import CourseProject
 
 MODULE_THREE = """\
 ---
