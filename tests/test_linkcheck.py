@@ -166,3 +166,12 @@ def test_attribute_lookalikes_in_escaped_text_are_not_links():
 def test_attribute_lookalikes_inside_other_attribute_values_are_not_links():
     text = '<meta content="x &lt;img src=y&gt;" name="description"><a title=\'say src="z"\' href="ok">'
     assert [r.url for r in scan_page(text).refs] == ["ok"]
+
+
+
+def test_absolute_links_are_checked_inside_the_site_and_left_alone_outside_it(demo):
+    line = add_to_second(demo, f'<a href="{BASE}demo/gone/">a</a> <a href="https://example.org/other-project/">b</a>'
+                               ' <a href="https://elsewhere.example/x">c</a>')
+    report = demo.check(base_url=BASE)
+    assert [(d.line, d.severity) for d in report.diagnostics] == [(line, "error")]
+    assert "'https://example.org/sub/demo/gone/' points at 'demo/gone/'" in report.diagnostics[0].message

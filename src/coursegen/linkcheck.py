@@ -121,7 +121,8 @@ class LinkChecker:
         origin = self.site.origin
         if url.startswith("//") or _SCHEME.match(url):
             parts = urlsplit(url if not url.startswith("//") else "https:" + url)
-            if not origin or f"{parts.scheme}://{parts.netloc}" != origin:
+            inside = f"{parts.scheme}://{parts.netloc}" == origin and (parts.path + "/").startswith(self.site.base_path)
+            if not origin or not inside:  # another site, or another project on this host
                 if parts.scheme == "http":
                     return "warning", f"'{url}' is an insecure http:// link; use https:// if the site offers it"
                 return None
@@ -171,11 +172,11 @@ def _template_needles(site: Site, url: str) -> list[str]:
     return [n for n in dict.fromkeys([url, unquote(url), f"'{inside}'", f'"{inside}"', inside, last]) if n]
 
 
-def _source_line(project: Path, site: Site, source: str, url: str) -> tuple[str, int]:
-    """Where a reference was written: its line in the page's source file, else in a project template."""
-    path = project / source
-    if path.is_file():
-        text = path.read_text(encoding="utf-8", errors="replace")
+def _source_line(project: Path, site: Site, sources: tuple[str, ...], url: str) -> tuple[str, int]:
+    """Where a reference was written: its line in the page's sources, else in a project template."""
+    for source in sources:
+        path = project / source
+        text = path.read_text(encoding="utf-8", errors="replace") if path.is_file() else ""
         if line := _line_of(text, [url, unquote(url), url.replace("&", "&amp;")]):
             return source, line
     folder = project / "templates"
@@ -185,15 +186,22 @@ def _source_line(project: Path, site: Site, source: str, url: str) -> tuple[str,
         for template, text in templates:
             if line := _line_of(text, [needle]):
                 return template.relative_to(project).as_posix(), line
-    return source, 1
+    return sources[0], 1
 
 
-def page_sources(site: Site) -> dict[str, str]:
-    """Output page path -> the project file it comes from (module Markdown, course.yaml, site.yaml)."""
+def page_sources(site: Site) -> dict[str, tuple[str, ...]]:
+    """Output page path -> the files its content comes from, its own first (module, course.yaml, site.yaml).
+
+    Course-level pages (the landing page, a whole-course print page) also show their modules' text.
+    """
     found = {}
     for page in site_pages(site):
-        source = page.module.source if page.module else page.course.source if page.course else None
-        found[page.path] = source or "content/site.yaml"
+        if page.module:
+            found[page.path] = (page.module.source,)
+        elif page.course:
+            found[page.path] = (page.course.source, *(m.source for m in page.course.modules))
+        else:
+            found[page.path] = ("content/site.yaml",)
     return found
 
 
@@ -204,17 +212,18 @@ def check_links(project: Path, site: Site, pages: Mapping[str, str], known: Iter
     """
     checker = LinkChecker(site, pages, known)
     sources = page_sources(site)
-    where: dict[tuple[str, int, str, str], list[str]] = {}
-    located: dict[tuple[str, str], tuple[str, int]] = {}
+    where: dict[tuple[str, int, str, str], list[tuple[bool, str]]] = {}
+    located: dict[tuple[tuple[str, ...], str], tuple[str, int]] = {}
     for page, ref, severity, message in checker.problems():
-        source = sources.get(page, "content/site.yaml")
+        source = sources.get(page, ("content/site.yaml",))
         if (source, ref.url) not in located:
             located[source, ref.url] = _source_line(project, site, source, ref.url)
         path, line = located[source, ref.url]
         page_line = checker.pages[page].count("\n", 0, ref.offset) + 1
-        where.setdefault((path, line, severity, message), []).append(f"{page}, line {page_line}")
+        borrowed = path != source[0]  # False sorts first: name the page whose own source holds the link
+        where.setdefault((path, line, severity, message), []).append((borrowed, f"{page}, line {page_line}"))
     found = []
     for (path, line, severity, message), seen in sorted(where.items()):
         more = f" and {len(seen) - 1} more page{'s' if len(seen) > 2 else ''}" if len(seen) > 1 else ""
-        found.append(Diagnostic(path, line, f"{message} (built page {seen[0]}{more})", severity))
+        found.append(Diagnostic(path, line, f"{message} (built page {min(seen)[1]}{more})", severity))
     return found
