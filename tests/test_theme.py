@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
+from coursegen import BuildOptions, build
+
 _spec = importlib.util.spec_from_file_location("learner_site", Path(__file__).parent / "browser" / "learner_site.py")
 learner_site = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(learner_site)
@@ -45,6 +47,16 @@ def test_every_page_stays_within_the_weight_budget(site):
     assert len(weights) == 7  # home, course, three modules, print, 404
     heavy = {path: size for path, size in weights.items() if size > BUDGET}
     assert heavy == {}
+
+
+def test_flagship_pages_stay_within_the_weight_budget(tmp_path):
+    """The real course: every page but the print page, which holds the whole course by design."""
+    out = tmp_path / "flagship"
+    report = build(Path(__file__).resolve().parents[1], BuildOptions(out=out))
+    assert report.ok, [d.format() for d in report.errors]
+    weights = {p.relative_to(out).as_posix(): page_weight(out, p) for p in html_pages(out) if "print" not in p.parts}
+    assert len(weights) >= 7
+    assert {path: size for path, size in weights.items() if size > BUDGET} == {}
 
 
 def test_pages_request_nothing_from_other_sites(site):
@@ -111,3 +123,21 @@ def test_widget_script_is_loaded_only_on_pages_that_use_it(site):
     assert loads_counter("mechanics/motion/index.html")
     assert not loads_counter("mechanics/energy/index.html")
     assert not loads_counter("index.html")
+
+
+def test_code_stylesheet_is_linked_only_on_pages_with_highlighted_code(tmp_path):
+    project = learner_site.write_learner_site(tmp_path / "project")
+    (project / "content/mechanics/02-energy.md").write_text(
+        learner_site.ENERGY + "\n```python\nenergy = 0.5 * m * v ** 2\n```\n", encoding="utf-8")
+    out = tmp_path / "site"
+    assert build(project, BuildOptions(out=out)).ok
+
+    def links_code_css(rel: str) -> bool:
+        return bool(soup(out / rel).select('link[rel=stylesheet][href*="/pygments."]'))
+
+    assert links_code_css("mechanics/energy/index.html")
+    assert links_code_css("mechanics/print/index.html")
+    assert not links_code_css("mechanics/motion/index.html")
+    assert not links_code_css("mechanics/index.html")
+    assert not links_code_css("index.html")
+

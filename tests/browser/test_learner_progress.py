@@ -29,6 +29,11 @@ def test_progress_persists_across_reloads_and_shows_on_the_course_page(learner, 
     assert page.locator("#module-energy [data-module-progress]").is_hidden()
     stored = page.evaluate("Object.keys(localStorage)")
     assert stored == ["cg-progress:/mechanics"]
+    page.goto(learner)
+    home = page.locator("#course-mechanics [data-home-progress]")
+    expect(home).to_have_text("Your progress: 1 of 3 modules done · continue")
+    home.get_by_role("link", name="continue").click()
+    page.wait_for_url("**/mechanics/motion/**")
     assert console_errors == []
 
 

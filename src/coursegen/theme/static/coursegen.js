@@ -150,6 +150,23 @@
     render();
   }
 
+  function setupHomeProgress() {
+    for (const line of $$("[data-home-progress]")) {
+      const p = loadProgress(line.dataset.homeProgress);
+      const modules = line.dataset.modules ? line.dataset.modules.split(" ") : [];
+      const done = modules.filter((m) => p.done[m]).length;
+      if (!done && !p.last) continue;
+      line.textContent = `Your progress: ${done} of ${modules.length} modules done`;
+      if (p.last) {
+        const link = document.createElement("a");
+        link.href = p.last.url;
+        link.textContent = "continue";
+        line.append(" · ", link);
+      }
+      line.hidden = false;
+    }
+  }
+
   function renderModuleProgress(box, progress) {
     const module = box.dataset.moduleProgress;
     const cards = box.dataset.cards ? box.dataset.cards.split(" ") : [];
@@ -336,6 +353,7 @@
     $$("form.cg-quiz").forEach(setupQuiz);
     setupToc(setupModuleProgress());
     setupCourseProgress();
+    setupHomeProgress();
     setupSearch();
     setupKeys();
     setupPrint();
