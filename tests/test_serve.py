@@ -34,8 +34,8 @@ Added later.
 
 # --- incremental rebuilds give exactly what a full build gives -------------------------------------------
 
-def _full(project: CourseProject) -> dict[str, object]:
-    report = check(project.root, BuildOptions(base_url="/", drafts=True))
+def _full(root: Path) -> dict[str, object]:
+    report = check(root, BuildOptions(base_url="/", drafts=True))
     assert report.ok, [d.format() for d in report.errors]
     return {**report.files.data, **{k: str(v) for k, v in report.files.copies.items()}}
 
@@ -44,8 +44,8 @@ def _served(builder: IncrementalBuilder) -> dict[str, object]:
     return {**builder.files.data, **{k: str(v) for k, v in builder.files.copies.items()}}
 
 
-def _assert_same(builder: IncrementalBuilder, project: CourseProject) -> None:
-    served, full = _served(builder), _full(project)
+def _assert_same(builder: IncrementalBuilder, root: Path) -> None:
+    served, full = _served(builder), _full(root)
     differing = sorted(k for k in served.keys() | full.keys() if served.get(k) != full.get(k))
     assert not differing, f"incremental output differs from a full build in {differing}"
 
@@ -74,11 +74,30 @@ EDITS = {
 def test_incremental_rebuild_equals_full_build(demo: CourseProject, kind: str) -> None:
     builder = IncrementalBuilder(demo.root)
     assert builder.rebuild().ok
-    _assert_same(builder, demo)
+    _assert_same(builder, demo.root)
     changed = EDITS[kind](demo)
     result = builder.rebuild(changed)
     assert result.ok, [d.format() for d in result.errors] or result.crash
-    _assert_same(builder, demo)
+    _assert_same(builder, demo.root)
+
+
+def test_incremental_rebuilds_of_the_flagship_equal_full_builds(tmp_path: Path) -> None:
+    repo = Path(__file__).resolve().parents[1]
+    root = tmp_path / "flagship"
+    for name in ("content", "static", "templates"):
+        if (repo / name).is_dir():
+            shutil.copytree(repo / name, root / name)
+    builder = IncrementalBuilder(root)
+    assert builder.rebuild().ok
+    module = "content/how-llms-work/03-dreamer-to-assistant.md"
+    text = (root / module).read_text(encoding="utf-8")
+    title = re.search(r"^title: (.+)$", text, re.MULTILINE).group(1)
+    changed = [edit(root, module, f"title: {title}", "title: A Renamed Module"),
+               edit(root, module, "\n## ", "\nA sentence added while serving.\n\n## ")]
+    result = builder.rebuild(changed)
+    assert result.ok, [d.format() for d in result.errors] or result.crash
+    assert result.rendered < result.pages
+    _assert_same(builder, root)
 
 
 def test_a_module_text_edit_re_renders_only_the_pages_that_show_it(demo: CourseProject) -> None:
@@ -107,7 +126,7 @@ def test_pages_follow_whatever_a_project_template_reads(demo: CourseProject) -> 
     result = builder.rebuild([edit(demo.root, "content/demo/02-second.md", "title: Second Module", "title: Omega")])
     assert "Last: Omega (2 modules)" in builder.files.data["404.html"].decode()
     assert result.rendered == result.pages  # every page shows that title now
-    _assert_same(builder, demo)
+    _assert_same(builder, demo.root)
 
 
 def test_drafts_are_shown_and_marked(demo: CourseProject) -> None:
@@ -126,7 +145,7 @@ def test_a_series_of_edits_with_a_failure_in_between_stays_equal_to_a_full_build
     builder.rebuild([demo.write("templates/partials/footer.html", "<footer>New</footer>\n").root / "templates"])
     fixed = builder.rebuild([edit(demo.root, "content/demo/01-first.md", "title: [oops", "title: Fixed Steps")])
     assert fixed.ok
-    _assert_same(builder, demo)
+    _assert_same(builder, demo.root)
     assert "<footer>New</footer>" in builder.files.data["demo/first/index.html"].decode()
 
 
