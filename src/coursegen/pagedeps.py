@@ -5,6 +5,11 @@ item, length and call a template makes is stored as a path from a context name, 
 ("course", ("a", "modules"), ("n",)) for `course.modules | length`. After a rebuild, the page
 needs rendering again only when one of its paths gives a different value in the new context.
 The model is frozen dataclasses and tuples, so an object that `is` the old one is unchanged.
+
+Contract for render.py and templates.py: a page may depend only on its context. Functions in the
+context and Jinja filters/globals must be pure functions of their arguments (a filter receives
+the proxies, reads through them and is tracked); one that reads model data or files by itself
+would make serve keep a stale page. The serve tests compare incremental output to full builds.
 """
 from __future__ import annotations
 
