@@ -120,11 +120,14 @@ def test_a_course_title_edit_reaches_the_home_page(demo: CourseProject) -> None:
 def test_pages_follow_whatever_a_project_template_reads(demo: CourseProject) -> None:
     demo.write("templates/partials/footer.html",
                "<footer>Last: {{ site.published_courses[0].modules[-1].title }} "
-               "({{ site.courses | map(attribute='modules') | map('length') | sum }} modules)</footer>\n")
+               "({{ site.courses | map(attribute='modules') | map('length') | sum }} modules)"
+               "{% for m in (course.modules if course else []) %}{% if m is sameas module %} [here]"
+               "{% endif %}{% endfor %}</footer>\n")
     builder = IncrementalBuilder(demo.root)
     builder.rebuild()
     result = builder.rebuild([edit(demo.root, "content/demo/02-second.md", "title: Second Module", "title: Omega")])
     assert "Last: Omega (2 modules)" in builder.files.data["404.html"].decode()
+    assert "[here]" in builder.files.data["demo/second/index.html"].decode()
     assert result.rendered == result.pages  # every page shows that title now
     _assert_same(builder, demo.root)
 

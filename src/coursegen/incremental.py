@@ -29,7 +29,7 @@ from .markdown import make_markdown
 from .model import Module, Site
 from .outline import build_outline
 from .output import SiteFiles
-from .pagedeps import Groups, Reads, equal, group, track, unchanged
+from .pagedeps import Groups, Reads, equal, group, same_object, track, unchanged
 from .parse import ParsedModule, parse_module
 from .render import Page, Renderer, pages, render_extras
 from .seo import prepare_publishing
@@ -130,8 +130,10 @@ class CourseMemo:
 
 
 def recording_environment(project: Path) -> Environment:
-    """make_environment, plus `env.loaded`: the name of every template loaded since it was last cleared."""
+    """make_environment, plus `env.loaded`: the name of every template loaded since it was last cleared,
+    and a `sameas` test that sees through pagedeps' proxies."""
     env = make_environment(project)
+    env.tests["sameas"] = same_object
     env.loaded = set()  # type: ignore[attr-defined]
     load = env._load_template
 

@@ -49,6 +49,14 @@ def _wrap(value: Any, path: Path, reads: Reads) -> Any:
     return value
 
 
+def same_object(value: Any, other: Any) -> bool:
+    """Jinja's `sameas` test, seeing through the proxies (two paths to one object are two proxies)."""
+    def real(item: Any) -> Any:
+        return item._cg_whole() if isinstance(item, _Proxy) else item
+
+    return real(value) is real(other)
+
+
 def _arg(value: Any) -> Any:
     """A call argument as recorded: a proxy becomes a reference to its path."""
     return ("ref", value._cg_path) if isinstance(value, _Proxy) else value
