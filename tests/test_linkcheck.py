@@ -175,3 +175,10 @@ def test_absolute_links_are_checked_inside_the_site_and_left_alone_outside_it(de
     report = demo.check(base_url=BASE)
     assert [(d.line, d.severity) for d in report.diagnostics] == [(line, "error")]
     assert "'https://example.org/sub/demo/gone/' points at 'demo/gone/'" in report.diagnostics[0].message
+
+
+def test_annotation_paths_are_relative_to_the_repository_when_the_project_is_a_sub_folder(tmp_path, monkeypatch):
+    monkeypatch.setenv("GITHUB_WORKSPACE", str(tmp_path))
+    d = Diagnostic("content/site.yaml", 3, "bad")
+    assert github_annotation(d, tmp_path / "docs-site") == "::error file=docs-site/content/site.yaml,line=3::bad"
+    assert github_annotation(d, tmp_path.parent / "elsewhere") == "::error file=content/site.yaml,line=3::bad"

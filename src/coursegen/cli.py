@@ -51,26 +51,34 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def github_annotation(d: Diagnostic) -> str:
-    """A GitHub Actions workflow command that shows `d` on the pull request's diff, escaped per the docs."""
+def github_annotation(d: Diagnostic, project: Path | None = None) -> str:
+    """A GitHub Actions workflow command that shows `d` on the pull request's diff, escaped per the docs.
+
+    The file path is made relative to the repository (GITHUB_WORKSPACE) when the project is a sub-folder.
+    """
     def data(text: str) -> str:
         return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
     def prop(text: str) -> str:
         return data(text).replace(":", "%3A").replace(",", "%2C")
 
+    path = d.path
+    if project is not None:
+        workspace = Path(os.environ.get("GITHUB_WORKSPACE") or Path.cwd()).resolve()
+        full = project.resolve() / d.path
+        path = full.relative_to(workspace).as_posix() if full.is_relative_to(workspace) else d.path
     command = d.severity if d.severity in ("error", "warning") else "notice"
-    return f"::{command} file={prop(d.path)},line={d.line}::{data(d.message)}"
+    return f"::{command} file={prop(path)},line={d.line}::{data(d.message)}"
 
 
-def _print_diagnostics(diagnostics: Sequence[Diagnostic], quiet: bool) -> None:
+def _print_diagnostics(diagnostics: Sequence[Diagnostic], quiet: bool, project: Path | None = None) -> None:
     annotate = os.environ.get("GITHUB_ACTIONS") == "true"
     for d in diagnostics:
         if quiet and d.severity != "error":
             continue
         print(d.format(), file=sys.stderr)
         if annotate:  # the Actions runner reads workflow commands from both output streams
-            print(github_annotation(d), file=sys.stderr)
+            print(github_annotation(d, project), file=sys.stderr)
 
 
 def _summary(report: BuildReport) -> str:
@@ -121,7 +129,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
     progress = _ProgressBar(sys.stdout.isatty() and not args.quiet)
     report = build(args.dir, BuildOptions(out=args.out, base_url=args.base_url, drafts=args.drafts,
                                           progress=progress, strict=args.strict))
-    _print_diagnostics(report.diagnostics, args.quiet)
+    _print_diagnostics(report.diagnostics, args.quiet, report.project)
     if not report.ok:
         print(f"Build failed: {_summary(report)}; the previous site in {report.out} is unchanged.",
               file=sys.stderr)
@@ -136,7 +144,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
 def _cmd_check(args: argparse.Namespace) -> int:
     report = check(args.dir, BuildOptions(base_url=args.base_url, drafts=args.drafts, strict=args.strict))
-    _print_diagnostics(report.diagnostics, args.quiet)
+    _print_diagnostics(report.diagnostics, args.quiet, report.project)
     if not report.ok:
         print(f"Check failed: {_summary(report)}.", file=sys.stderr)
         return EXIT_CONTENT
