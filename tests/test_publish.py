@@ -81,3 +81,18 @@ def test_robots_names_the_sitemap_only_with_an_absolute_url(demo):
     assert "User-agent: *" in robots and "Sitemap" not in robots  # crawlers need a full sitemap URL
     assert demo.build(base_url="https://example.org/sub/").ok
     assert "Sitemap: https://example.org/sub/sitemap.xml" in (demo.out / "robots.txt").read_text()
+
+
+def test_the_repository_publishes_its_flagship_site_with_the_starter_recipe():
+    ours = yaml.safe_load((REPO / WORKFLOW).read_text())
+    starter = yaml.safe_load((REPO / "src/coursegen/starter" / WORKFLOW).read_text())
+    install = [s for s in ours["jobs"]["build"]["steps"] if s.get("name") == "Install coursegen"]
+    assert install and install[0]["run"].startswith("python -m pip install .")
+    strip = lambda w: [s for s in w["jobs"]["build"]["steps"] if s.get("name") != "Install coursegen"]  # noqa: E731
+    assert strip(ours) == strip(starter) and ours["jobs"]["deploy"] == starter["jobs"]["deploy"]
+
+
+def test_the_flagship_passes_the_workflows_strict_check(tmp_path):
+    from coursegen import BuildOptions, check
+    report = check(REPO, BuildOptions(base_url="https://owner.github.io/coursegen/", strict=True))
+    assert report.ok, [d.format() for d in report.diagnostics]
