@@ -19,7 +19,7 @@ from .preview import cut_preview
 log = logging.getLogger(__name__)
 
 WIDTH, HEIGHT = 1200, 630
-VERSION = "2"  # bump when the drawing changes: every cached card is then redrawn
+VERSION = "3"  # bump when the drawing changes: every cached card is then redrawn
 FONTS = Path(__file__).parent / "theme" / "fonts"
 REGULAR, BOLD = FONTS / "DejaVuSans.ttf", FONTS / "DejaVuSans-Bold.ttf"
 CACHE_FOLDER = Path(".coursegen-cache") / "social-cards"
@@ -146,28 +146,37 @@ def _fit(text: str, bold: bool, sizes: tuple[int, ...], width: int, max_lines: i
     return font, kept
 
 
+def _text_blocks(card: SocialCard, width: int) -> list[tuple[ImageFont.FreeTypeFont, list[str], str, int]]:
+    """(font, lines, colour, gap before) of the eyebrow, the title and the subtitle."""
+    p = card.palette
+    eyebrow_font, eyebrow = _fit(card.eyebrow.upper(), True, (26,), width, 1)
+    title_font, title = _fit(card.title, True, (76, 68, 60, 54, 48), width, 3)
+    sub_font, subtitle = _fit(card.subtitle, False, (34, 30), width, 2 if len(title) < 3 else 1)
+    return [(eyebrow_font, eyebrow, p.accent, 0), (title_font, title, p.fg, 26), (sub_font, subtitle, p.muted, 18)]
+
+
+def _line_height(font: ImageFont.FreeTypeFont) -> int:
+    return int(font.size * 1.22)
+
+
 def draw_card(card: SocialCard) -> bytes:
     """Draw the card as PNG bytes; the same card always gives the same bytes."""
     p = card.palette
     image = Image.new("RGB", (WIDTH, HEIGHT), p.bg)
     draw = ImageDraw.Draw(image)
     draw.rectangle((0, 0, _BAR - 1, HEIGHT), fill=p.accent)
-    draw.rectangle((_BAR, HEIGHT - 110, WIDTH, HEIGHT), fill=p.surface)
-    text_width = WIDTH - _BAR - 2 * _MARGIN
-    left = _BAR + _MARGIN
-    eyebrow_font, eyebrow = _fit(card.eyebrow.upper(), True, (26,), text_width, 1)
-    draw.text((left, 70), eyebrow[0], font=eyebrow_font, fill=p.accent)
-    title_font, title = _fit(card.title, True, (76, 68, 60, 54, 48), text_width, 3)
-    y = 130
-    for line in title:
-        draw.text((left, y), line, font=title_font, fill=p.fg)
-        y += int(title_font.size * 1.18)
-    sub_font, subtitle = _fit(card.subtitle, False, (34, 30), text_width, 2 if len(title) < 3 else 1)
-    y += 18
-    for line in subtitle:
-        draw.text((left, y), line, font=sub_font, fill=p.muted)
-        y += int(sub_font.size * 1.3)
-    site_font, site_line = _fit(card.site_name, True, (32,), text_width - 60, 1)
+    band = HEIGHT - 110
+    draw.rectangle((_BAR, band, WIDTH, HEIGHT), fill=p.surface)
+    left, width = _BAR + _MARGIN, WIDTH - _BAR - 2 * _MARGIN
+    blocks = _text_blocks(card, width)
+    height = sum(gap + _line_height(font) * len(lines) for font, lines, _, gap in blocks)
+    y = max(48, (band - height) // 2)  # the text block sits in the middle of the area above the band
+    for font, lines, colour, gap in blocks:
+        y += gap
+        for line in lines:
+            draw.text((left, y), line, font=font, fill=colour)
+            y += _line_height(font)
+    site_font, site_line = _fit(card.site_name, True, (32,), width - 60, 1)
     draw.rectangle((left, HEIGHT - 66, left + 36, HEIGHT - 46), fill=p.accent)
     draw.text((left + 56, HEIGHT - 74), site_line[0], font=site_font, fill=p.fg)
     out = io.BytesIO()
