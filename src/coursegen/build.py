@@ -14,7 +14,7 @@ from .content import load_content
 from .diagnostics import Diagnostic, Diagnostics, UsageError
 from .markdown import make_markdown
 from .model import Site
-from .outline import build_outline
+from .parallel import parallel_outline
 from .output import SiteFiles, check_output_folder, recover, write_site
 from .linkcheck import check_links
 from .render import render_site
@@ -83,7 +83,7 @@ def build(project: Path | str, options: BuildOptions = BuildOptions()) -> BuildR
     static = collect_static(project)
     md = make_markdown()
     source = load_content(project, diags)
-    outline = build_outline(source, md, diags, base_url=options.base_url, drafts=options.drafts,
+    outline = parallel_outline(source, md, diags, base_url=options.base_url, drafts=options.drafts,
                             widgets=widget_names(static))
     report.diagnostics = diags.sorted()
     if outline is None or diags.errors:

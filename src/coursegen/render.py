@@ -7,6 +7,7 @@ from typing import Any, Callable, Iterator
 from jinja2 import Environment
 
 from . import __version__
+from .parallel import fork_map
 from .model import Course, Module, Site
 from .printpage import scope_ids
 from .seo import Seo
@@ -74,8 +75,12 @@ def render_site(env: Environment, site: Site, static: tuple[StaticFile, ...],
     renderer = Renderer(env, site, static, seo)
     all_pages = list(pages(site))
     out: dict[str, str] = {}
+    rendered = fork_map(renderer.render_page, all_pages)  # on every core for large sites
+    if rendered is not None:
+        out.update(zip((page.path for page in all_pages), rendered))
     for done, page in enumerate(all_pages, 1):
-        out[page.path] = renderer.render_page(page)
+        if rendered is None:
+            out[page.path] = renderer.render_page(page)
         if progress:
             progress(done, len(all_pages))
     out.update(render_extras(renderer, all_pages))
