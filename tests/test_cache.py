@@ -139,3 +139,22 @@ def test_damaged_cache_is_ignored(built: CourseProject, capsys: pytest.CaptureFi
         record.write_text("{not json")
     assert UP_TO_DATE not in run(built, capsys)
     assert UP_TO_DATE in run(built, capsys)
+
+
+def test_rebuild_over_the_kept_previous_site_equals_a_fresh_build(demo: CourseProject, tmp_path: Path) -> None:
+    def tree(folder: Path) -> dict[str, bytes]:
+        return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+    for title in ("First Steps", "First Steps Again"):  # two builds: the first site is kept for reuse
+        demo.write("content/demo/01-first.md", (demo.root / "content/demo/01-first.md").read_text()
+                   .replace("First Steps", title))
+        assert demo.build(search=False).ok
+    assert any((demo.root / ".coursegen-cache" / "spare").iterdir())
+    demo.remove("content/demo/02-second.md")
+    demo.write("content/demo/01-first.md", (demo.root / "content/demo/01-first.md").read_text()
+               .replace("[the next one](02-second.md#second-card)", "the next one"))
+    demo.write("content/demo/03-third.md", "---\ntitle: Third\nsummary: S\ngoals:\n  - G\n---\n## Third Card\n\nText.\n")
+    assert demo.build(search=False).ok
+    assert demo.build(search=False, out=tmp_path / "fresh").ok
+    assert tree(demo.out) == tree(tmp_path / "fresh")
+    assert not (demo.out / "demo/second").exists()

@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import ctypes
+import hashlib
 import os
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from .cache import CACHE_DIR
 from .diagnostics import UsageError
 
 try:
@@ -63,7 +65,31 @@ def recover(out: Path) -> None:
         shutil.rmtree(leftover, ignore_errors=True)
 
 
+def _same(target: Path, data: bytes | Path) -> bool:
+    """Whether `target` already holds exactly `data` (the bytes, or the bytes of that file)."""
+    try:
+        if isinstance(data, Path):
+            return target.stat().st_size == data.stat().st_size and target.read_bytes() == data.read_bytes()
+        return target.stat().st_size == len(data) and target.read_bytes() == data
+    except OSError:
+        return False
+
+
+def _prune(root: Path, wanted: set[str]) -> None:
+    """Delete what `root` holds beyond the `wanted` relative paths (files, then emptied folders)."""
+    for folder, _, names in os.walk(root, topdown=False):
+        base = Path(folder)
+        for name in names:
+            if (base / name).relative_to(root).as_posix() not in wanted:
+                (base / name).unlink()
+        if base != root and not any(base.iterdir()):
+            base.rmdir()
+
+
 def _write_tree(root: Path, files: SiteFiles) -> None:
+    """Make `root` hold exactly the site's files; files already there with the same bytes stay untouched."""
+    if root.exists():
+        _prune(root, files.paths() | {MARKER})
     made: set[Path] = set()
     for rel in sorted(files.paths()):
         target = root / rel
@@ -72,10 +98,13 @@ def _write_tree(root: Path, files: SiteFiles) -> None:
         if target.parent not in made:
             target.parent.mkdir(parents=True, exist_ok=True)
             made.add(target.parent)
-        if rel in files.data:
-            target.write_bytes(files.data[rel])
+        data = files.data[rel] if rel in files.data else files.copies[rel]
+        if _same(target, data):
+            continue
+        if isinstance(data, bytes):
+            target.write_bytes(data)
         else:
-            shutil.copyfile(files.copies[rel], target)
+            shutil.copyfile(data, target)
     (root / MARKER).write_text("This folder is written by coursegen; it replaces it on every build.\n")
 
 
@@ -111,14 +140,32 @@ def write_site(project: Path, out: Path, files: SiteFiles,
     out.parent.mkdir(parents=True, exist_ok=True)
     recover(out)
     tmp = out.parent / f".{out.name}{TMP_TAG}{os.getpid()}"
+    spare = _spare_path(project, out)
+    if spare is not None and spare.is_dir():
+        spare.rename(tmp)  # the site before last: rewrite only what differs
     try:
         _write_tree(tmp, files)
         if finish:
             finish(tmp)
         if out.exists():
-            _swap(tmp, out)  # tmp now holds the previous site; removed below
+            _swap(tmp, out)  # tmp now holds the previous site: kept as the next build's spare
+            if spare is not None:
+                tmp.rename(spare)
         else:
             tmp.rename(out)
     finally:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _spare_path(project: Path, out: Path) -> Path | None:
+    """Where the previous site waits to be reused (deleting thousands of folders is slow on some disks):
+    in the project's cache, when that is on the same file system as the output folder."""
+    folder = project / CACHE_DIR / "spare"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        if folder.stat().st_dev != out.parent.stat().st_dev:
+            return None
+    except OSError:
+        return None
+    return folder / hashlib.sha256(os.fsencode(out)).hexdigest()[:24]
