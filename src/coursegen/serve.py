@@ -277,8 +277,9 @@ class Preview:
             for d in warnings:
                 self.echo(d.format(), True)
             self.warnings = warnings
-        self.echo(f"{time.strftime('%H:%M:%S')} {what}: {result.rendered} of {result.pages} pages re-rendered "
-                  f"in {result.seconds * 1000:.0f} ms", False)
+        done = (f"built {result.pages} pages" if what == "start"
+                else f"{what}: {result.rendered} of {result.pages} pages re-rendered")
+        self.echo(f"{time.strftime('%H:%M:%S')} {done} in {result.seconds * 1000:.0f} ms", False)
 
     def _failed(self, result: Rebuild, what: str) -> None:
         for d in result.errors:
