@@ -112,7 +112,7 @@ def test_only_course_and_module_pages_are_indexed_for_search(site):
     assert marked == {"mechanics/index.html", "mechanics/motion/index.html", "mechanics/energy/index.html",
                       "mechanics/waves/index.html"}
     module = soup(site / "mechanics/motion/index.html")
-    for selector in (".cg-breadcrumbs", ".cg-toc", ".cg-pager", ".cg-card-foot"):
+    for selector in (".cg-breadcrumbs", ".cg-toc", ".cg-pager", ".cg-card-foot", ".cg-key-hint", ".cg-eyebrow"):
         assert module.select_one(selector).has_attr("data-pagefind-ignore"), selector
 
 

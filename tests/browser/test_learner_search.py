@@ -29,6 +29,20 @@ def test_search_finds_a_card_and_the_result_lands_on_it(learner, page, console_e
     assert console_errors == []
 
 
+def test_enter_in_the_search_box_opens_the_first_result(learner, page):
+    page.goto(learner + "mechanics/waves/")
+    search(page, "quasiperiodic")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/mechanics/energy/#kinetic-energy")
+
+
+def test_search_results_leave_out_navigation_and_hints(learner, page):
+    page.goto(learner)
+    page.keyboard.press("/")
+    page.keyboard.type("press")  # only the keyboard hint under the pager says "press"
+    expect(page.locator(".cg-search-status")).to_have_text("No results for “press”.")
+
+
 def test_search_says_when_nothing_matches_and_escape_closes(learner, page):
     page.goto(learner + "mechanics/")
     page.keyboard.press("/")
@@ -57,3 +71,14 @@ def test_search_works_under_a_base_url_sub_path(tmp_path: Path, page, serve_fold
     page.wait_for_url("**/courses/mechanics/energy/#kinetic-energy")
     expect(page.locator("h1")).to_have_text("Energy")
     assert console_errors == []
+
+
+def test_search_results_fit_a_small_screen(learner, page):
+    page.set_viewport_size({"width": 320, "height": 700})
+    page.goto(learner + "mechanics/")
+    page.get_by_role("searchbox").click()
+    page.keyboard.type("energy")
+    page.locator(".cg-search-results a").first.wait_for()
+    box = page.locator(".cg-search-panel").bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 320
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320

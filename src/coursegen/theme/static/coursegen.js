@@ -247,7 +247,7 @@
         const search = await engine.search(query);
         found = await Promise.all(search.results.slice(0, 8).map((r) => r.data()));
       } catch (error) {
-        if (mine === generation) { panel.hidden = false; say("Search is not available here (it needs the site to be built and served over HTTP)."); }
+        if (mine === generation) { panel.hidden = false; say("Search is not available here: it works on the site built by “coursegen build” and served over HTTP."); }
         return;
       }
       if (mine !== generation) return;
@@ -262,6 +262,7 @@
       const links = $$("a", list);
       const index = links.indexOf(document.activeElement);
       if (event.key === "Escape") { close(); input.focus(); }
+      else if (event.key === "Enter" && event.target === input && links.length && !panel.hidden) { event.preventDefault(); links[0].click(); }
       else if (event.key === "ArrowDown" && links.length) { event.preventDefault(); links[Math.min(index + 1, links.length - 1)].focus(); panel.hidden = false; }
       else if (event.key === "ArrowUp" && index >= 0) { event.preventDefault(); (index === 0 ? input : links[index - 1]).focus(); }
     });
