@@ -54,8 +54,8 @@ def test_a_failed_index_keeps_the_previous_site(demo, tmp_path, monkeypatch):
     monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(fake_pagefind(tmp_path, "echo 'Error: disk full' >&2; exit 3")))
     report = demo.build()
     assert not report.ok
-    assert [d.format() for d in report.errors] == ["build:1: error: search index: Pagefind failed to index "
-                                                   "the site: Error: disk full"]
+    expected = "build:1: error: search index: Pagefind failed to index the site: Error: disk full"
+    assert [d.format() for d in report.errors] == [expected]
     assert (demo.out / "demo/first/index.html").read_bytes() == before
     assert (demo.out / "pagefind/pagefind.js").is_file()
     assert [p.name for p in demo.out.parent.iterdir() if p.name.startswith(".build")] == []

@@ -36,7 +36,7 @@ def index_site(site: Path) -> None:
     """Write SITE/pagefind/ from the HTML pages in `site`. Raises SearchIndexError on failure."""
     command = [str(pagefind_executable()), "--site", str(site), "--output-subdir", BUNDLE, "--quiet"]
     try:
-        done = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT_SECONDS)
+        done = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT_SECONDS, check=False)
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise SearchIndexError(f"Pagefind could not run: {exc}") from exc
     if done.returncode != 0 or not (site / BUNDLE / "pagefind.js").is_file():

@@ -32,6 +32,15 @@ def flagship_site(tmp_path_factory) -> Path:
     return out
 
 
+def record_errors(page) -> list[str]:
+    """Console errors, page errors and failed HTTP responses of `page`, as they happen."""
+    errors: list[str] = []
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("response", lambda res: errors.append(f"HTTP {res.status} {res.url}") if res.status >= 400 else None)
+    return errors
+
+
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("name,path", PAGES)
 def test_flagship_page_is_clean_and_accessible(flagship_site, serve_folder, browser, save_screenshot,
@@ -40,10 +49,7 @@ def test_flagship_page_is_clean_and_accessible(flagship_site, serve_folder, brow
     for width in (375, 1280):
         context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
         page = context.new_page()
-        errors: list[str] = []
-        page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
-        page.on("response", lambda res: errors.append(f"HTTP {res.status} {res.url}") if res.status >= 400 else None)
+        errors = record_errors(page)
         page.goto(base + path)
         page.wait_for_load_state("networkidle")
         assert errors == []
