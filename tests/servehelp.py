@@ -6,6 +6,7 @@ import re
 import signal
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -54,9 +55,12 @@ class Server:
         self.process = subprocess.Popen([sys.executable, "-m", "coursegen", "serve", str(root), "--port", "0"],
                                         cwd=sandbox, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                         text=True)
+        deadline = threading.Timer(120, self.process.kill)  # a server that never starts fails the test
+        deadline.start()
         line = self.process.stdout.readline()
         while line and "Serving" not in line:
             line = self.process.stdout.readline()
+        deadline.cancel()
         match = re.search(r"http://127\.0\.0\.1:\d+/", line)
         assert match, f"no URL printed: {line!r} {self.process.stderr.read() if self.process.poll() else ''}"
         self.url = match.group(0)
