@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 from playwright.sync_api import expect
 
@@ -45,6 +46,7 @@ def test_continue_link_returns_to_the_card_being_read(learner, page):
     page.goto(learner + "mechanics/")
     link = page.get_by_role("link", name="Motion: Momentum")
     expect(link).to_be_visible()
+    expect(page.get_by_role("link", name="Start with module 1")).not_to_have_class(re.compile("cg-button-primary"))
     link.click()
     page.wait_for_url("**/mechanics/motion/#momentum")
 

@@ -133,6 +133,8 @@
       $(".cg-course-progress-summary", panel).textContent = `${doneCount} of ${modules.length} modules done.`;
       const cont = $(".cg-continue", panel);
       cont.hidden = !p.last;
+      const start = $("[data-start-link]");
+      if (start) start.classList.toggle("cg-button-primary", !p.last); // the way back in is the main action now
       if (p.last) {
         const link = $("a", cont);
         link.href = p.last.url;
