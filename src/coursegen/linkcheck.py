@@ -13,6 +13,7 @@ from urllib.parse import unquote, urlsplit
 
 from .diagnostics import Diagnostic
 from .model import Site
+from .parallel import fork_map
 from .render import pages as site_pages
 
 SHARE_META = frozenset({"og:image", "og:url", "twitter:image"})
@@ -34,7 +35,7 @@ class PageScan:
 
 
 # Rendered HTML escapes every '<' of text, so an attribute regex run over the whole page, keeping the matches
-# inside a tag and outside scripts, styles and comments, finds what a parser finds, ~10× faster in C.
+# inside a tag and outside scripts, styles and comments, finds what a parser finds, ~7× faster than html.parser.
 _VALUE = r"""\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))"""
 _URL_OR_ID = re.compile(rf"\s(id|href|src(?:set)?|poster|action){_VALUE}")  # lowercase names: ~2× faster
 _SKIPPED = re.compile(r"<!--.*?(?:-->|\Z)|<(script|style)\b[^>]*>.*?(?:</\1\s*>|\Z)", re.DOTALL | re.IGNORECASE)
@@ -99,7 +100,9 @@ class LinkChecker:
 
     def __init__(self, site: Site, pages: Mapping[str, str], known: Iterable[str]):
         self.site, self.known, self.pages = site, set(known) | set(pages), pages
-        self.scans = {path: scan_page(text) for path, text in sorted(pages.items()) if path.endswith(".html")}
+        html = [(path, text) for path, text in sorted(pages.items()) if path.endswith(".html")]
+        scans = fork_map(lambda page: scan_page(page[1]), html)  # on every core for large sites
+        self.scans = {path: scan for (path, _), scan in zip(html, scans or map(scan_page, (t for _, t in html)))}
 
     def problems(self) -> Iterable[tuple[str, Ref, str, str]]:
         """(page path, reference, severity, message) for every problem found."""
