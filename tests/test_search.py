@@ -5,6 +5,8 @@ import json
 import stat
 from pathlib import Path
 
+from coursegen.search import index_pages
+
 
 def fake_pagefind(tmp_path: Path, body: str) -> Path:
     script = tmp_path / "fake-pagefind"
@@ -75,3 +77,13 @@ def test_index_is_reproducible(demo):
     assert demo.build().ok
     second = {p.relative_to(demo.out): p.read_bytes() for p in (demo.out / "pagefind").rglob("*") if p.is_file()}
     assert first == second
+
+
+def test_index_pages_gives_the_bundle_for_a_site_kept_in_memory(demo):
+    report = demo.check()
+    assert report.ok
+    bundle = index_pages(report.files.data)
+    assert "pagefind/pagefind.js" in bundle
+    assert json.loads(bundle["pagefind/pagefind-entry.json"])["languages"]["en"]["page_count"] == 3
+    assert not demo.out.exists()
+

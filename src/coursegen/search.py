@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import subprocess
+import tempfile
 from pathlib import Path
 
 log = logging.getLogger(__name__)
@@ -44,3 +45,22 @@ def index_site(site: Path) -> None:
         raise SearchIndexError("Pagefind failed to index the site" + (f": {detail[-1]}" if detail else ""))
     for line in (done.stdout + done.stderr).strip().splitlines():
         log.debug("pagefind: %s", line)
+
+
+def index_pages(pages: dict[str, bytes]) -> dict[str, bytes]:
+    """The search bundle for in-memory pages ({'course/module/index.html': html}), as {'pagefind/...': bytes}.
+
+    For a site that is never written to disk (the live preview): only the HTML is written, to a
+    temporary folder that is removed afterwards.
+    """
+    with tempfile.TemporaryDirectory(prefix="coursegen-search-") as folder:
+        root = Path(folder)
+        for rel, data in pages.items():
+            if rel.endswith(".html"):
+                (root / rel).parent.mkdir(parents=True, exist_ok=True)
+                (root / rel).write_bytes(data)
+        index_site(root)
+        bundle = root / BUNDLE
+        return {f"{BUNDLE}/{p.relative_to(bundle).as_posix()}": p.read_bytes()
+                for p in sorted(bundle.rglob("*")) if p.is_file()}
+
