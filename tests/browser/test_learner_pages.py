@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from learner_site import PAGES
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 WIDTHS = (375, 1280)
 SCHEMES = ("light", "dark")
@@ -76,3 +76,17 @@ def test_open_search_panel_and_progress_pass_axe(learner, browser, save_screensh
         assert count == 0, report
         save_screenshot(page, f"learner-search-open-1280-{scheme}.png", full_page=False)
         context.close()
+
+
+def test_printing_opens_every_reveal_and_shows_quiz_answers(learner, page):
+    page.goto(learner + "mechanics/print/")
+    expect(page.get_by_role("button", name="Print this course")).to_be_visible()
+    expect(page.locator("details.cg-reveal .cg-reveal-body")).to_be_hidden()
+    page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+    page.emulate_media(media="print")
+    expect(page.locator("details.cg-reveal .cg-reveal-body")).to_be_visible()
+    expect(page.locator(".cg-quiz-answers").first).to_contain_text("Velocity is speed with a direction.")
+    expect(page.locator(".cg-quiz-answers").first).to_be_visible()
+    for hidden in (".cg-header", ".cg-footer", ".cg-print-actions", ".cg-quiz-actions"):
+        expect(page.locator(hidden).first).to_be_hidden()
+    assert len(page.locator(".cg-print-module").all()) == 3

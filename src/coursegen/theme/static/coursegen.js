@@ -328,13 +328,16 @@
     });
   }
 
-  // --- The print page: open every disclosure when printing ------------------------------------
+  // --- Printing: every disclosure open and every picture loaded, on any page ---------------------
   function setupPrint() {
+    window.addEventListener("beforeprint", () => {
+      for (const details of $$("details")) details.open = true;
+      for (const img of $$("img[loading=lazy]")) img.loading = "eager";
+    });
     const button = $("[data-print]");
     if (!button) return;
     button.parentElement.hidden = false;
     button.addEventListener("click", () => window.print());
-    window.addEventListener("beforeprint", () => { for (const d of $$("details")) d.open = true; });
   }
 
   // --- Wide code and tables scroll sideways on small screens: let the keyboard reach them ------------
