@@ -158,3 +158,27 @@ def test_rebuild_over_the_kept_previous_site_equals_a_fresh_build(demo: CoursePr
     assert demo.build(search=False, out=tmp_path / "fresh").ok
     assert tree(demo.out) == tree(tmp_path / "fresh")
     assert not (demo.out / "demo/second").exists()
+
+
+def test_cached_modules_follow_their_neighbours_and_link_targets(demo: CourseProject) -> None:
+    assert demo.build(search=False).ok
+    assert demo.build(search=False).ok  # every module now comes from the cache
+    second = demo.root / "content/demo/02-second.md"
+    second.write_text(second.read_text().replace("title: Second Module", "title: Renamed Second"))
+    assert demo.build(search=False).ok
+    pager = demo.html("demo/first/index.html").find("main").get_text()
+    assert "Renamed Second" in pager  # the unchanged first module's 'next' link follows the new title
+    second.write_text(second.read_text().replace("## Second Card", "## Other Card"))
+    report = demo.build(search=False)
+    assert [d.format() for d in report.errors] == [
+        "content/demo/01-first.md:12: error: link to '02-second.md#second-card': that module has no card "
+        "or heading with id 'second-card'"]
+
+
+def test_module_cache_is_keyed_by_coursegen_code(demo: CourseProject, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert demo.build(search=False).ok
+    stored = sorted(p.name for p in (demo.root / ".coursegen-cache/objects/module").rglob("*") if p.is_file())
+    monkeypatch.setattr(cache, "code_digest", lambda: "another coursegen")
+    assert demo.build(search=False).ok
+    now = sorted(p.name for p in (demo.root / ".coursegen-cache/objects/module").rglob("*") if p.is_file())
+    assert len(now) == 2 * len(stored) and set(stored) < set(now)

@@ -84,7 +84,7 @@ def build(project: Path | str, options: BuildOptions = BuildOptions()) -> BuildR
     md = make_markdown()
     source = load_content(project, diags)
     outline = parallel_outline(source, md, diags, base_url=options.base_url, drafts=options.drafts,
-                            widgets=widget_names(static))
+                               widgets=widget_names(static), store=cache.Store(project) if options.write else None)
     report.diagnostics = diags.sorted()
     if outline is None or diags.errors:
         report.seconds = time.perf_counter() - started

@@ -16,12 +16,13 @@ import logging
 import multiprocessing
 import os
 import traceback
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from types import SimpleNamespace
 from typing import Any, Callable, TypeVar
 
 from markdown_it import MarkdownIt
 
+from . import cache
 from . import outline as outline_module
 from .content import ContentSource, ModuleFile
 from .diagnostics import Diagnostic, Diagnostics
@@ -80,7 +81,7 @@ def fork_map(function: Callable[[Any], T], items: list, minimum: int = MIN_MODUL
     results: list = [None] * len(items)
     try:
         for start, (_, conn) in enumerate(workers):
-            message = _ParallelMemo._receive(conn)
+            message = _Workers._receive(conn)
             results[start::count] = message
     except _Failed as exc:
         log.warning("parallel work failed, doing it on one core: %s", exc)
@@ -107,15 +108,31 @@ def _stand_in(near: tuple[str, str] | None) -> Any:
                                                      file=SimpleNamespace(slug=near[1]))
 
 
-def _render(md: MarkdownIt, parsed: ParsedModule, key: tuple, targets: Any) -> tuple[Module, list[Diagnostic]]:
+class _Recorder:
+    """Stands in for outline's link targets and remembers every resolution asked of it."""
+
+    def __init__(self, targets: Any):
+        self.targets, self.calls = targets, []
+
+    def resolve(self, *args: Any) -> Any:
+        result = self.targets.resolve(*args)
+        self.calls.append((args, result))
+        return result
+
+
+Rendered = tuple[Module, list[Diagnostic], list[tuple[tuple, Any]]]  # Module, diagnostics, link resolutions
+
+
+def _render(md: MarkdownIt, parsed: ParsedModule, key: tuple, targets: Any) -> Rendered:
+    """outline._module for one module, from its outline key (see outline._memo_module)."""
     index, course_slug, course_url, preview_length, before, after = key
     siblings = [None] * index + [parsed] + ([_stand_in(after)] if after else [])
     if index > 0:
         siblings[index - 1] = _stand_in(before)
-    diags = Diagnostics()
-    module = outline_module._module(parsed, index, siblings, course_slug, targets,  # type: ignore[arg-type]
+    diags, recorder = Diagnostics(), _Recorder(targets)
+    module = outline_module._module(parsed, index, siblings, course_slug, recorder,  # type: ignore[arg-type]
                                     SimpleNamespace(preview_length=preview_length), course_url, md, diags)
-    return module, diags.items
+    return module, diags.items, recorder.calls
 
 
 def _worker(conn: Any, files: list[ModuleFile], widgets: frozenset[str]) -> None:
@@ -146,11 +163,10 @@ class _Pending:
         self.rel = rel
 
 
-class _ParallelMemo:
-    """outline's memo hook: light parsed modules from the workers, placeholders for Modules."""
+class _Workers:
+    """Worker processes that parse `files` and later render their Modules; placeholders meanwhile."""
 
-    def __init__(self, source: ContentSource, widgets: frozenset[str], count: int):
-        files = [m for course in source.courses for m in course.modules]
+    def __init__(self, files: list[ModuleFile], widgets: frozenset[str], count: int):
         context = multiprocessing.get_context("fork")
         self.workers, self.owner = [], {}
         for n in range(count):
@@ -167,6 +183,7 @@ class _ParallelMemo:
                 self.light[rel] = (parsed, items)
         self.jobs: list[list[tuple[str, tuple]]] = [[] for _ in self.workers]
         self.targets: Any = None
+        self.done: dict[str, Rendered] = {}
 
     @staticmethod
     def _receive(conn: Any) -> Any:
@@ -178,18 +195,8 @@ class _ParallelMemo:
             raise _Failed(message[1])
         return message
 
-    def parse(self, md: MarkdownIt, file: ModuleFile, widgets: frozenset[str],
-              diags: Diagnostics) -> ParsedModule | None:
-        if file.source.rel not in self.light:
-            raise _Failed(f"{file.source.rel} was not parsed by a worker")
-        parsed, items = self.light[file.source.rel]
-        diags.items.extend(items)
-        return parsed
-
-    def module(self, parsed: ParsedModule, key: tuple, targets: Any, diags: Diagnostics,
-               make: Callable[[Any, Diagnostics], Module]) -> Module:
+    def module(self, rel: str, key: tuple, targets: Any) -> Module:
         self.targets = targets
-        rel = parsed.file.source.rel
         self.jobs[self.owner[rel]].append((rel, key))
         return _Pending(rel)  # type: ignore[return-value]
 
@@ -197,12 +204,12 @@ class _ParallelMemo:
         """Have the workers render every pending Module, then put them in the site."""
         for (_, conn), jobs in zip(self.workers, self.jobs):
             conn.send((self.targets, jobs))
-        done: dict[str, Module] = {}
         for _, conn in self.workers:
-            for rel, module, items in self._receive(conn):
-                done[rel] = module
+            for rel, module, items, calls in self._receive(conn):
+                self.done[rel] = (module, items, calls)
                 diags.items.extend(items)
-        courses = tuple(replace(c, modules=tuple(done[m.rel] for m in c.modules)) for c in site.courses)
+        courses = tuple(replace(c, modules=tuple(self.done[m.rel][0] if isinstance(m, _Pending) else m
+                                                 for m in c.modules)) for c in site.courses)
         return replace(site, courses=courses)
 
     def close(self) -> None:
@@ -218,19 +225,113 @@ class _ParallelMemo:
                 process.kill()
 
 
+@dataclass
+class _Entry:
+    """What the cache keeps of one module file: its light parse and its last built Module."""
+
+    light: ParsedModule | None
+    parse_diagnostics: list[Diagnostic]
+    key: tuple | None = None  # outline key of `built`
+    built: Rendered | None = None
+
+
+def _module_key(file: ModuleFile, widgets: frozenset[str]) -> str:
+    return cache.digest(cache.code_digest(), file.source.rel, file.number, file.slug, file.source.text,
+                        sorted(widgets))
+
+
+class _Memo:
+    """outline's memo hook: modules come from the persistent cache when unchanged (a Module is reused only
+    when its outline key and every link resolution it made are unchanged), else from workers or this process."""
+
+    def __init__(self, source: ContentSource, md: MarkdownIt, widgets: frozenset[str], count: int,
+                 store: cache.Store | None):
+        self.md, self.widgets, self.store = md, widgets, store
+        files = [m for course in source.courses for m in course.modules]
+        self.keys = {f.source.rel: _module_key(f, widgets) for f in files} if store else {}
+        self.entries: dict[str, _Entry] = {}
+        for rel, key in self.keys.items():
+            entry = store.get("module", key) if store else None
+            if isinstance(entry, _Entry):
+                self.entries[rel] = entry
+        misses = [f for f in files if f.source.rel not in self.entries]
+        self.workers = _Workers(misses, widgets, count) if count and len(misses) >= MIN_MODULES else None
+        self.full: dict[str, ParsedModule | None] = {}
+        self.light = {rel: (e.light, e.parse_diagnostics) for rel, e in self.entries.items()}
+        if self.workers:
+            self.light.update(self.workers.light)
+        else:
+            for file in misses:
+                local = Diagnostics()
+                self.full[file.source.rel] = parse_module(md, file, widgets, local)
+                self.light[file.source.rel] = (_light(self.full[file.source.rel]), local.items)
+        self.changed: set[str] = {f.source.rel for f in misses}
+
+    def parse(self, md: MarkdownIt, file: ModuleFile, widgets: frozenset[str],
+              diags: Diagnostics) -> ParsedModule | None:
+        if file.source.rel not in self.light:
+            raise _Failed(f"{file.source.rel} was not parsed")
+        parsed, items = self.light[file.source.rel]
+        diags.items.extend(items)
+        return parsed
+
+    def module(self, parsed: ParsedModule, key: tuple, targets: Any, diags: Diagnostics,
+               make: Callable[[Any, Diagnostics], Module]) -> Module:
+        rel = parsed.file.source.rel
+        entry = self.entries.get(rel)
+        if entry and entry.key == key and entry.built and all(
+                targets.resolve(*args) == result for args, result in entry.built[2]):
+            diags.items.extend(entry.built[1])
+            return entry.built[0]
+        self.changed.add(rel)
+        if self.workers and rel in self.workers.owner:
+            self._remember(rel, key)
+            return self.workers.module(rel, key, targets)
+        full = self.full.get(rel) or parse_module(self.md, parsed.file, self.widgets, Diagnostics())
+        rendered = _render(self.md, full, key, targets)  # type: ignore[arg-type]
+        diags.items.extend(rendered[1])
+        self._remember(rel, key, rendered)
+        return rendered[0]
+
+    def _remember(self, rel: str, key: tuple, rendered: Rendered | None = None) -> None:
+        light, items = self.light[rel]
+        self.entries[rel] = _Entry(light, items, key, rendered)
+
+    def finish(self, site: Site, diags: Diagnostics) -> Site:
+        if self.workers is None:
+            return site
+        site = self.workers.finish(site, diags)
+        for rel, rendered in self.workers.done.items():
+            self.entries[rel].built = rendered
+        return site
+
+    def save(self) -> None:
+        """Store the entries of every module parsed or rendered in this build."""
+        for rel in sorted(self.changed & set(self.keys)):
+            if rel in self.entries:
+                self.store.put("module", self.keys[rel], self.entries[rel])  # type: ignore[union-attr]
+
+    def close(self) -> None:
+        if self.workers:
+            self.workers.close()
+
+
 def parallel_outline(source: ContentSource, md: MarkdownIt, diags: Diagnostics, *, base_url: str | None,
-                     drafts: bool, widgets: frozenset[str]) -> Outline | None:
-    """build_outline, with modules parsed and rendered on every core when the site is large enough."""
+                     drafts: bool, widgets: frozenset[str], store: cache.Store | None = None) -> Outline | None:
+    """build_outline, with unchanged modules from `store` and the others parsed and rendered on every core
+    when there are enough of them."""
     count = workers_for(source)
-    if count:
+    if count or store is not None:
         local = Diagnostics()
         memo = None
         try:
-            memo = _ParallelMemo(source, widgets, count)
+            memo = _Memo(source, md, widgets, count, store)
             result = build_outline(source, md, local, base_url=base_url, drafts=drafts, widgets=widgets,
                                    memo=memo)
             if result is not None:
                 result = replace(result, site=memo.finish(result.site, local))
+            if store is not None:
+                memo.save()
             diags.extend(local)
             return None if local.errors else result
         except _Failed as exc:
