@@ -181,4 +181,4 @@ def test_module_cache_is_keyed_by_coursegen_code(demo: CourseProject, monkeypatc
     monkeypatch.setattr(cache, "code_digest", lambda: "another coursegen")
     assert demo.build(search=False).ok
     now = sorted(p.name for p in (demo.root / ".coursegen-cache/objects/module").rglob("*") if p.is_file())
-    assert len(now) == 2 * len(stored) and set(stored) < set(now)
+    assert len(now) == len(stored) and not set(stored) & set(now)  # replaced, not accumulated

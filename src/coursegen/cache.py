@@ -148,6 +148,16 @@ class Store:
             log.debug("cache entry %s/%s not written: %s", kind, key, exc)
 
 
+    def prune(self, kind: str, keep: set[str]) -> None:
+        """Delete the entries of `kind` whose keys are not in `keep` (results no build can ask for again)."""
+        folder = self.root / kind
+        if not folder.is_dir():
+            return
+        for path in folder.glob("*/*"):
+            if path.name not in keep:
+                path.unlink(missing_ok=True)
+
+
 # --- build records: "nothing changed since the last build" ---
 
 @dataclass(frozen=True)
