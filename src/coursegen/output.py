@@ -75,6 +75,14 @@ def _same(target: Path, data: bytes | Path) -> bool:
         return False
 
 
+def _overwrite(target: Path, data: bytes) -> None:
+    """Write `data` over the file's old bytes, then cut the rest: on disks that discard freed blocks this
+    is several times faster than truncating first."""
+    with os.fdopen(os.open(target, os.O_WRONLY | os.O_CREAT, 0o666), "wb") as stream:
+        stream.write(data)
+        stream.truncate()
+
+
 def _prune(root: Path, wanted: set[str]) -> None:
     """Delete what `root` holds beyond the `wanted` relative paths (files, then emptied folders)."""
     for folder, _, names in os.walk(root, topdown=False):
@@ -102,7 +110,7 @@ def _write_tree(root: Path, files: SiteFiles) -> None:
         if _same(target, data):
             continue
         if isinstance(data, bytes):
-            target.write_bytes(data)
+            _overwrite(target, data)
         else:
             shutil.copyfile(data, target)
     (root / MARKER).write_text("This folder is written by coursegen; it replaces it on every build.\n")
