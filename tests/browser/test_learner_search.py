@@ -82,3 +82,15 @@ def test_search_results_fit_a_small_screen(learner, page):
     box = page.locator(".cg-search-panel").bounding_box()
     assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 320
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
+
+
+def test_slash_hint_sits_inside_the_search_box_on_wide_screens_only(learner, page):
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(learner)
+    field = page.get_by_role("searchbox").bounding_box()
+    hint = page.locator(".cg-search-key").bounding_box()
+    assert field and hint
+    assert field["x"] <= hint["x"] and hint["x"] + hint["width"] <= field["x"] + field["width"]
+    assert field["y"] <= hint["y"] and hint["y"] + hint["height"] <= field["y"] + field["height"]
+    page.set_viewport_size({"width": 375, "height": 800})
+    expect(page.locator(".cg-search-key")).to_be_hidden()
