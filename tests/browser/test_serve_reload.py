@@ -50,17 +50,20 @@ def test_a_css_edit_restyles_the_open_page_without_a_reload(demo, page, tmp_path
 
 
 def test_an_error_overlay_appears_on_every_open_page_and_goes_when_fixed(demo, page, context, preview):
-    other = context.new_page()
+    other, third = context.new_page(), context.new_page()
     other.goto(preview.url)
+    third.goto(preview.url + "demo/")
     page.goto(preview.url + "demo/second/")
     edit(demo.root, "content/demo/02-second.md", "goals:", "titel: typo\ngoals:")
-    for tab in (page, other):
+    for tab in (page, other, third):
         overlay = tab.locator("#cg-serve-overlay")
         overlay.wait_for(timeout=10_000)
         assert "content/demo/02-second.md:4: error: " in overlay.inner_text()
         assert "4 | titel: typo" in overlay.inner_text()  # the offending line
     page.screenshot(path=str(Path(__file__).parents[1] / "screenshots" / "serve-error-overlay.png"))
+    other.get_by_role("button", name="Hide").click()  # to look at the last good page underneath
+    assert other.locator("#cg-serve-overlay").count() == 0
     edit(demo.root, "content/demo/02-second.md", "titel: typo\ngoals:", "goals:")
-    for tab in (page, other):
+    for tab in (page, third):
         tab.locator("#cg-serve-overlay").wait_for(state="detached", timeout=10_000)
     assert "Second Card" in page.inner_text("main")
