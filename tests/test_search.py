@@ -21,6 +21,7 @@ def test_build_writes_a_search_index_of_course_and_module_pages(demo):
     bundle = demo.out / "pagefind"
     assert (bundle / "pagefind.js").is_file()
     assert list((bundle / "fragment").iterdir())  # one fragment per indexed page
+    assert not list(bundle.glob("pagefind-*ui*"))  # Pagefind's own interfaces are not shipped
     entry = json.loads((bundle / "pagefind-entry.json").read_text())
     assert entry["languages"]["en"]["page_count"] == 3  # the course page and its two modules
 

@@ -14,6 +14,9 @@ from pathlib import Path
 log = logging.getLogger(__name__)
 
 BUNDLE = "pagefind"  # folder of the index inside the site
+# Pagefind's ready-made search interfaces (~420 KB); the theme has its own search box on pagefind.js.
+UNUSED_UI = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-component-ui.js", "pagefind-component-ui.css",
+             "pagefind-modular-ui.js", "pagefind-modular-ui.css", "pagefind-highlight.js")
 TIMEOUT_SECONDS = 300
 
 
@@ -45,6 +48,8 @@ def index_site(site: Path) -> None:
         raise SearchIndexError("Pagefind failed to index the site" + (f": {detail[-1]}" if detail else ""))
     for line in (done.stdout + done.stderr).strip().splitlines():
         log.debug("pagefind: %s", line)
+    for name in UNUSED_UI:
+        (site / BUNDLE / name).unlink(missing_ok=True)
 
 
 def index_pages(pages: dict[str, bytes]) -> dict[str, bytes]:
