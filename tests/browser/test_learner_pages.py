@@ -90,3 +90,13 @@ def test_printing_opens_every_reveal_and_shows_quiz_answers(learner, page):
     for hidden in (".cg-header", ".cg-footer", ".cg-print-actions", ".cg-quiz-actions"):
         expect(page.locator(hidden).first).to_be_hidden()
     assert len(page.locator(".cg-print-module").all()) == 3
+
+
+def test_reduced_motion_turns_transitions_off(learner, browser):
+    for motion, expected in (("no-preference", "0.15s"), ("reduce", "0s")):
+        context = browser.new_context(reduced_motion=motion)
+        page = context.new_page()
+        page.goto(learner + "mechanics/")
+        duration = page.locator(".cg-preview-link").first.evaluate("e => getComputedStyle(e).transitionDuration")
+        assert duration.split(",")[0].strip() == expected
+        context.close()
