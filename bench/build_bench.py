@@ -9,7 +9,7 @@ Chroma highlighting), then measures, as medians over --repeat runs:
 - cold: output and caches removed first;
 - warm: the same command again with nothing changed;
 - edit: one module's text changed, then built again (coursegen and Hugo; MkDocs has no incremental build);
-- peak: the largest resident memory of the whole process tree (sampled from /proc every 10 ms).
+- peak: the largest memory (PSS) of the whole process tree, sampled from /proc every 10 ms.
 coursegen is run twice: as `coursegen build` (Pagefind search index and link check included) and
 with the search index off (BuildOptions(search=False)), which is the work Hugo does.
 MkDocs goes into a venv under /tmp (never a coursegen dependency); Hugo is Debian's package `hugo`.
@@ -47,18 +47,30 @@ ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}  #
 
 # --- measuring one command ---
 
-def _tree_rss_kb(root: int) -> int:
-    """Resident memory of `root` and all its descendants, in KiB."""
+def _pss_kb(pid: int) -> int:
+    """Proportional set size: resident memory, with pages shared between processes split among them
+    (so forked workers are not counted twice); resident size where the kernel does not report it."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    try:
+        return int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE") // 1024
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def _tree_memory_kb(root: int) -> int:
+    """Memory of `root` and all its descendants (PSS), in KiB."""
     parents: dict[int, int] = {}
-    rss: dict[int, int] = {}
     for entry in os.scandir("/proc"):
         if not entry.name.isdigit():
             continue
         try:
             stat = Path(entry.path, "stat").read_text()
-            fields = stat[stat.rindex(")") + 2:].split()
-            parents[int(entry.name)] = int(fields[1])
-            rss[int(entry.name)] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE") // 1024
+            parents[int(entry.name)] = int(stat[stat.rindex(")") + 2:].split()[1])
         except (OSError, ValueError, IndexError):
             continue
     tree, frontier = {root}, [root]
@@ -67,7 +79,7 @@ def _tree_rss_kb(root: int) -> int:
         children = [p for p, parent in parents.items() if parent == pid and p not in tree]
         tree.update(children)
         frontier.extend(children)
-    return sum(rss.get(pid, 0) for pid in tree)
+    return sum(_pss_kb(pid) for pid in tree)
 
 
 @dataclass
@@ -85,12 +97,12 @@ def measure(command: list[str], cwd: Path) -> Run:
 
     def sample() -> None:
         while not done.is_set():
-            peak[0] = max(peak[0], _tree_rss_kb(process.pid))
+            peak[0] = max(peak[0], _tree_memory_kb(process.pid))
             done.wait(0.01)
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
-    _, status, usage = os.wait4(process.pid, 0)
+    _, status, _ = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - started
     done.set()
     sampler.join()
@@ -98,7 +110,7 @@ def measure(command: list[str], cwd: Path) -> Run:
     err = process.stderr.read().decode(errors="replace") if process.stderr else ""
     if process.returncode != 0:
         raise SystemExit(f"{' '.join(command)} failed ({process.returncode}):\n{err[-2000:]}")
-    return Run(seconds, max(peak[0], usage.ru_maxrss) / 1024)
+    return Run(seconds, peak[0] / 1024)
 
 
 # --- the three generators ---
