@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from make_course import make_course  # noqa: E402
+from make_course import make_course
 
 REPO = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable

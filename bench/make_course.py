@@ -14,8 +14,7 @@ from pathlib import Path
 MODULES_PER_COURSE = 50
 CARD_TITLES = ("Where it starts", "How it works", "A worked example", "What to remember")
 
-WORDS = ("token model weight layer vector gradient attention matrix sample batch loss signal "
-         "context window prompt output input learner module concept example practice memory").split()
+WORDS = ["token", "model", "weight", "layer", "vector", "gradient", "attention", "matrix", "sample", "batch", "loss", "signal", "context", "window", "prompt", "output", "input", "learner", "module", "concept", "example", "practice", "memory"]
 
 
 def _sentence(seed: int, length: int = 14) -> str:

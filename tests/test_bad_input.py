@@ -11,13 +11,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from helpers import MODULE_ONE, CourseProject
 
 from coursegen.cli import main
 
-from helpers import MODULE_ONE, CourseProject
-
 CORPUS = Path(__file__).parent / "bad_input"
-ERROR_LINE = re.compile(r"^(?P<path>[^:\n]+):(?P<line>\d+): error: (?P<message>.+)$", re.M)
+ERROR_LINE = re.compile(r"^(?P<path>[^:\n]+):(?P<line>\d+): error: (?P<message>.+)$", re.MULTILINE)
 
 
 @dataclass

@@ -5,12 +5,11 @@ import os
 from pathlib import Path
 
 import pytest
+from helpers import CourseProject
 
 import coursegen
 from coursegen import cache
 from coursegen.cli import main
-
-from helpers import CourseProject
 
 UP_TO_DATE = "Up to date"
 
@@ -171,8 +170,8 @@ def test_cached_modules_follow_their_neighbours_and_link_targets(demo: CoursePro
     second.write_text(second.read_text().replace("## Second Card", "## Other Card"))
     report = demo.build(search=False)
     assert [d.format() for d in report.errors] == [
-        "content/demo/01-first.md:12: error: link to '02-second.md#second-card': that module has no card "
-        "or heading with id 'second-card'"]
+        ("content/demo/01-first.md:12: error: link to '02-second.md#second-card': that module has no card "
+         "or heading with id 'second-card'")]
 
 
 def test_module_cache_is_keyed_by_coursegen_code(demo: CourseProject, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -11,11 +11,10 @@ import time
 from pathlib import Path
 
 import pytest
-
 from helpers import REPO, CourseProject
 
 sys.path.insert(0, str(REPO / "bench"))
-from make_course import make_course  # noqa: E402
+from make_course import make_course
 
 Snapshot = dict[str, str]
 

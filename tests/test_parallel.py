@@ -5,15 +5,14 @@ import sys
 from pathlib import Path
 
 import pytest
+from helpers import REPO
 
 from coursegen import BuildOptions, build, parallel
 from coursegen.content import load_content
 from coursegen.diagnostics import Diagnostics
 
-from helpers import REPO
-
 sys.path.insert(0, str(REPO / "bench"))
-from make_course import make_course  # noqa: E402
+from make_course import make_course
 
 MODULES = 100
 

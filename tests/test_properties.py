@@ -6,6 +6,7 @@ import re
 import tempfile
 from pathlib import Path
 
+from helpers import COURSE_YAML, MODULE_TWO, PLANNED_YAML, SITE_YAML
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -17,9 +18,7 @@ from coursegen.parse import parse_module, slugify
 from coursegen.preview import _TRAILING as TRAILING
 from coursegen.preview import ELLIPSIS, cut_preview
 
-from helpers import COURSE_YAML, MODULE_TWO, SITE_YAML, PLANNED_YAML
-
-SETTINGS = settings(max_examples=int(os.environ.get('CG_EXAMPLES', 100)), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=int(os.environ.get('CG_EXAMPLES', '100')), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MD = make_markdown()
 PATH = "content/demo/01-first.md"

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-
 from helpers import CourseProject
 
 EVIL = """Tom's "best" </script><script>alert(1337)</script><img src=x onerror=alert(1337)> & co"""
@@ -97,7 +96,7 @@ def injected_elements(soup: BeautifulSoup) -> list[str]:
         if "1337" in script.get_text():
             found.append(str(script)[:80])
     for tag in soup.find_all(True):
-        for name, value in tag.attrs.items():
+        for name in tag.attrs:
             if name.startswith("on"):
                 found.append(f"<{tag.name} {name}=...>")
     found += [str(img) for img in soup.find_all("img") if img.get("src") == "x"]
@@ -136,7 +135,7 @@ def json_strings(value: object) -> list[str]:
 def test_json_ld_is_valid_json_holding_the_exact_value(evil_site: CourseProject) -> None:
     for rel in ("index.html", "demo/index.html", "demo/first/index.html"):
         raw = (evil_site.out / rel).read_text(encoding="utf-8")
-        blocks = re.findall(r'<script type="application/ld\+json">(.*?)</script>', raw, re.S)
+        blocks = re.findall(r'<script type="application/ld\+json">(.*?)</script>', raw, re.DOTALL)
         assert blocks, rel
         texts = []
         for block in blocks:
@@ -186,5 +185,5 @@ def test_card_visual_with_javascript_url_is_an_error(project: CourseProject) -> 
                          "    visual: javascript:alert(1337)\n    alt: A picture\n---\n## Second Card\n\nText.\n")
     report = project.build()
     assert [d.format() for d in report.errors] == [
-        "content/demo/02-second.md:7: error: 'javascript:alert(1337)' is not allowed here: links may not run "
-        "scripts or open local files; use an http(s) link or a file of the course"]
+        ("content/demo/02-second.md:7: error: 'javascript:alert(1337)' is not allowed here: links may not run "
+         "scripts or open local files; use an http(s) link or a file of the course")]

@@ -12,14 +12,14 @@ from . import cache
 from .config import base_url_problem
 from .content import load_content
 from .diagnostics import Diagnostic, Diagnostics, UsageError
+from .linkcheck import check_links
 from .markdown import make_markdown
 from .model import Site
-from .parallel import parallel_outline
 from .output import SiteFiles, check_output_folder, recover, write_site
-from .linkcheck import check_links
+from .parallel import parallel_outline
 from .render import render_site
-from .seo import Publishing, prepare_publishing
 from .search import SearchIndexError, index_site
+from .seo import Publishing, prepare_publishing
 from .staticfiles import collect_static, widget_names
 from .templates import make_environment
 

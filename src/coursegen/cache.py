@@ -20,10 +20,11 @@ import os
 import pickle
 import sys
 import tempfile
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 log = logging.getLogger(__name__)
 
@@ -137,7 +138,7 @@ class Store:
             return pickle.loads(self._path(kind, key).read_bytes())
         except FileNotFoundError:
             return None
-        except Exception as exc:  # a damaged entry is a miss, never an error
+        except Exception as exc:  # noqa: BLE001 - a damaged entry is a miss, never an error
             log.debug("cache entry %s/%s unreadable: %s", kind, key, exc)
             return None
 

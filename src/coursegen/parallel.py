@@ -16,9 +16,10 @@ import logging
 import multiprocessing
 import os
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from types import SimpleNamespace
-from typing import Any, Callable, TypeVar
+from typing import Any, TypeVar
 
 from markdown_it import MarkdownIt
 
@@ -58,7 +59,7 @@ def workers_for(source: ContentSource) -> int:
 def _map_worker(conn: Any, function: Callable[[Any], Any], items: list, start: int, step: int) -> None:
     try:
         conn.send([function(item) for item in items[start::step]])
-    except Exception:
+    except Exception:  # noqa: BLE001 - reported to the parent, which does the work itself
         conn.send(("failed", traceback.format_exc()))
     finally:
         conn.close()
@@ -150,7 +151,7 @@ def _worker(conn: Any, files: list[ModuleFile], widgets: frozenset[str]) -> None
             return
         targets, keys = job
         conn.send([(rel, *_render(md, parsed[rel], key, targets)) for rel, key in keys if rel in parsed])
-    except Exception:  # reported to the parent, which builds serially
+    except Exception:  # noqa: BLE001 - reported to the parent, which builds serially
         conn.send(("failed", traceback.format_exc()))
     finally:
         conn.close()

@@ -7,8 +7,8 @@ from typing import Any, Callable, Iterator
 from jinja2 import Environment
 
 from . import __version__
-from .parallel import fork_map
 from .model import Course, Module, Site
+from .parallel import fork_map
 from .printpage import scope_ids
 from .seo import Seo
 from .staticfiles import StaticFile
