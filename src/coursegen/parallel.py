@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import threading
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -43,7 +44,8 @@ class _Failed(Exception):
 
 
 def _cores() -> int:
-    if "fork" not in multiprocessing.get_all_start_methods():
+    """Usable cores; 1 without fork, or when other threads run (serve: a fork could copy a held lock)."""
+    if "fork" not in multiprocessing.get_all_start_methods() or threading.active_count() > 1:
         return 1
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     return min(cores, 8)
