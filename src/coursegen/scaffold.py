@@ -15,7 +15,7 @@ def scaffold(target: Path) -> Path:
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise UsageError(f"{target} already exists and is not empty; choose a new folder")
     shutil.copytree(STARTER, target, dirs_exist_ok=True,
-                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc", ".coursegen-cache", "build"))
     gitignore = target / "gitignore.txt"
     if gitignore.exists():
         gitignore.rename(target / ".gitignore")
