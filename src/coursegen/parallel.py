@@ -19,6 +19,7 @@ import threading
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from multiprocessing.connection import wait
 from types import SimpleNamespace
 from typing import Any, TypeVar
 
@@ -58,9 +59,19 @@ def workers_for(source: ContentSource) -> int:
     return cores if modules >= MIN_MODULES and cores > 1 else 0
 
 
+CHUNK = 16  # results per message: workers never hold all their results at once
+
+
 def _map_worker(conn: Any, function: Callable[[Any], Any], items: list, start: int, step: int) -> None:
     try:
-        conn.send([function(item) for item in items[start::step]])
+        chunk = []
+        for item in items[start::step]:
+            chunk.append(function(item))
+            if len(chunk) == CHUNK:
+                conn.send(chunk)
+                chunk = []
+        conn.send(chunk)
+        conn.send(None)
     except Exception:  # noqa: BLE001 - reported to the parent, which does the work itself
         conn.send(("failed", traceback.format_exc()))
     finally:
@@ -69,7 +80,8 @@ def _map_worker(conn: Any, function: Callable[[Any], Any], items: list, start: i
 
 def fork_map(function: Callable[[Any], T], items: list, minimum: int = MIN_MODULES) -> list[T] | None:
     """[function(item) for item in items] computed by forked workers (they inherit `function` and `items`,
-    only results travel); None when not worth it or when a worker fails, so the caller does it itself."""
+    only results travel, in small chunks); None when not worth it or when a worker fails, so the caller
+    does it itself."""
     count = _cores()
     if count < 2 or len(items) < minimum:
         return None
@@ -83,9 +95,7 @@ def fork_map(function: Callable[[Any], T], items: list, minimum: int = MIN_MODUL
         workers.append((process, parent))
     results: list = [None] * len(items)
     try:
-        for start, (_, conn) in enumerate(workers):
-            message = _Workers._receive(conn)
-            results[start::count] = message
+        _collect(results, [conn for _, conn in workers], count)
     except _Failed as exc:
         log.warning("parallel work failed, doing it on one core: %s", exc)
         return None
@@ -96,6 +106,20 @@ def fork_map(function: Callable[[Any], T], items: list, minimum: int = MIN_MODUL
             if process.is_alive():
                 process.kill()
     return results
+
+
+def _collect(results: list, conns: list, step: int) -> None:
+    """Read every worker's chunks as they come (a worker blocked on a full pipe would stop working)."""
+    position = {conn: start for start, conn in enumerate(conns)}
+    while position:
+        for conn in wait(list(position)):
+            message = _Workers._receive(conn)
+            if message is None:
+                del position[conn]
+                continue
+            for value in message:
+                results[position[conn]] = value
+                position[conn] += step
 
 
 def _light(parsed: ParsedModule | None) -> ParsedModule | None:
@@ -152,7 +176,14 @@ def _worker(conn: Any, files: list[ModuleFile], widgets: frozenset[str]) -> None
         if job is None:
             return
         targets, keys = job
-        conn.send([(rel, *_render(md, parsed[rel], key, targets)) for rel, key in keys if rel in parsed])
+        chunk = []
+        for rel, key in keys:
+            chunk.append((rel, *_render(md, parsed.pop(rel), key, targets)))  # tokens freed as it goes
+            if len(chunk) == CHUNK:
+                conn.send(chunk)
+                chunk = []
+        conn.send(chunk)
+        conn.send(None)
     except Exception:  # noqa: BLE001 - reported to the parent, which builds serially
         conn.send(("failed", traceback.format_exc()))
     finally:
@@ -207,10 +238,16 @@ class _Workers:
         """Have the workers render every pending Module, then put them in the site."""
         for (_, conn), jobs in zip(self.workers, self.jobs):
             conn.send((self.targets, jobs))
-        for _, conn in self.workers:
-            for rel, module, items, calls in self._receive(conn):
-                self.done[rel] = (module, items, calls)
-                diags.items.extend(items)
+        waiting = {conn for _, conn in self.workers}
+        while waiting:
+            for conn in wait(list(waiting)):
+                message = self._receive(conn)
+                if message is None:
+                    waiting.discard(conn)
+                    continue
+                for rel, module, items, calls in message:
+                    self.done[rel] = (module, items, calls)
+                    diags.items.extend(items)
         courses = tuple(replace(c, modules=tuple(self.done[m.rel][0] if isinstance(m, _Pending) else m
                                                  for m in c.modules)) for c in site.courses)
         return replace(site, courses=courses)
