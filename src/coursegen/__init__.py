@@ -3,6 +3,6 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from .build import BuildOptions, BuildReport, build, check  # noqa: E402
+from .build import BuildOptions, BuildReport, build, check
 
-__all__ = ["__version__", "build", "check", "BuildOptions", "BuildReport"]
+__all__ = ["BuildOptions", "BuildReport", "__version__", "build", "check"]

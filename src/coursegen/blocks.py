@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
-from typing import Any, Callable
+from typing import Any
 
 from .yamlsource import YamlDoc, YamlProblem, parse_yaml
 
@@ -93,8 +94,9 @@ def parse_quiz(body: str, report: Report) -> Quiz | None:
             continue
         unknown = set(item) - {"text", "correct", "feedback"}
         if unknown:
-            report(doc.line("options", index - 1, sorted(unknown)[0]),
-                   f"unknown key '{sorted(unknown)[0]}' in option {index} of the quiz "
+            first = min(unknown)
+            report(doc.line("options", index - 1, first),
+                   f"unknown key '{first}' in option {index} of the quiz "
                    "(allowed: text, correct, feedback)")
             ok = False
         correct = item.get("correct", False)

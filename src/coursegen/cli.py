@@ -5,8 +5,8 @@ import argparse
 import logging
 import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 from . import __version__, cache
 from .build import BuildOptions, BuildReport, build, check

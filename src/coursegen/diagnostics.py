@@ -29,7 +29,7 @@ class Diagnostics:
     def warning(self, path: str, line: int, message: str) -> None:
         self.items.append(Diagnostic(path, max(1, line), message, "warning"))
 
-    def extend(self, other: "Diagnostics") -> None:
+    def extend(self, other: Diagnostics) -> None:
         self.items.extend(other.items)
 
     @property

@@ -27,7 +27,7 @@ from .diagnostics import Diagnostic, Diagnostics
 from .linkcheck import check_links
 from .markdown import make_markdown
 from .model import Module, Site
-from .outline import build_outline
+from .outline import RecordingTargets, build_outline
 from .output import SiteFiles
 from .pagedeps import Groups, Reads, equal, group, same_object, track, unchanged
 from .parse import ParsedModule, parse_module
@@ -45,18 +45,6 @@ class _Kept:
     value: Any
     diagnostics: tuple[Diagnostic, ...] = ()
     calls: tuple = ()  # ((resolve args), result) of a built Module
-
-
-class _RecordingTargets:
-    """Stands in for outline's link targets and remembers every resolution asked of it."""
-
-    def __init__(self, targets: Any):
-        self.targets, self.calls = targets, []
-
-    def resolve(self, *args: Any) -> Any:
-        result = self.targets.resolve(*args)
-        self.calls.append((args, result))
-        return result
 
 
 class ModelMemo:
@@ -85,7 +73,7 @@ class ModelMemo:
         kept = self.modules.get(rel)
         if (kept is None or kept.key[0] is not parsed or kept.key[1] != key
                 or any(targets.resolve(*args) != result for args, result in kept.calls)):
-            recorder, local = _RecordingTargets(targets), Diagnostics()
+            recorder, local = RecordingTargets(targets), Diagnostics()
             module = make(recorder, local)
             kept = _Kept((parsed, key), module, tuple(local.items), tuple(recorder.calls))
             self.modules[rel] = kept

@@ -1,9 +1,10 @@
 """The one Markdown factory: plugins, Pygments highlighting, link rewriting, interactive blocks."""
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from html import escape
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token

@@ -4,9 +4,10 @@ from __future__ import annotations
 import math
 import posixpath
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Protocol
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 from markdown_it import MarkdownIt
@@ -23,7 +24,7 @@ from .yamlsource import YamlDoc, YamlProblem, parse_yaml
 RESERVED_SLUGS = frozenset({"print", "static", "pagefind", "images", "assets", "widgets"})
 WORDS_PER_MINUTE = 200
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
-_UNSAFE_URL = re.compile(r"^\s*(javascript|vbscript|file|data(?!:image/(png|gif|jpeg|webp);)):", re.I)
+_UNSAFE_URL = re.compile(r"^\s*(javascript|vbscript|file|data(?!:image/(png|gif|jpeg|webp);)):", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -56,8 +57,8 @@ class OutlineMemo(Protocol):
     def parse(self, md: MarkdownIt, file: ModuleFile, widgets: frozenset[str],
               diags: Diagnostics) -> ParsedModule | None: ...
 
-    def module(self, parsed: ParsedModule, key: tuple, targets: "_Targets", diags: Diagnostics,
-               make: Callable[["_Targets", Diagnostics], Module]) -> Module: ...
+    def module(self, parsed: ParsedModule, key: tuple, targets: _Targets, diags: Diagnostics,
+               make: Callable[[_Targets, Diagnostics], Module]) -> Module: ...
 
 
 @dataclass
@@ -107,6 +108,22 @@ class _Targets:
             return self.files[target] + (f"#{fragment}" if fragment else ""), None
         what = "image" if kind == "image" else "file"
         return href, f"{what} '{path}' not found (looked for content/{target})"
+
+
+class RecordingTargets:
+    """Stands in for the link targets and remembers every resolution asked of it.
+
+    Serve and the parallel build use the recorded calls to tell when a cached module would
+    now resolve its links differently.
+    """
+
+    def __init__(self, targets: _Targets):
+        self.targets, self.calls = targets, []
+
+    def resolve(self, *args: Any) -> Any:
+        result = self.targets.resolve(*args)
+        self.calls.append((args, result))
+        return result
 
 
 class _Builder:

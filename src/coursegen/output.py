@@ -5,9 +5,9 @@ import ctypes
 import hashlib
 import os
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 from .cache import CACHE_DIR
 from .diagnostics import UsageError

@@ -31,7 +31,7 @@ from .content import ContentSource, ModuleFile
 from .diagnostics import Diagnostic, Diagnostics
 from .markdown import make_markdown
 from .model import Module, Site
-from .outline import Outline, build_outline
+from .outline import Outline, RecordingTargets, build_outline
 from .parse import ParsedModule, parse_module
 
 log = logging.getLogger(__name__)
@@ -135,18 +135,6 @@ def _stand_in(near: tuple[str, str] | None) -> Any:
                                                      file=SimpleNamespace(slug=near[1]))
 
 
-class _Recorder:
-    """Stands in for outline's link targets and remembers every resolution asked of it."""
-
-    def __init__(self, targets: Any):
-        self.targets, self.calls = targets, []
-
-    def resolve(self, *args: Any) -> Any:
-        result = self.targets.resolve(*args)
-        self.calls.append((args, result))
-        return result
-
-
 Rendered = tuple[Module, list[Diagnostic], list[tuple[tuple, Any]]]  # Module, diagnostics, link resolutions
 
 
@@ -156,7 +144,7 @@ def _render(md: MarkdownIt, parsed: ParsedModule, key: tuple, targets: Any) -> R
     siblings = [None] * index + [parsed] + ([_stand_in(after)] if after else [])
     if index > 0:
         siblings[index - 1] = _stand_in(before)
-    diags, recorder = Diagnostics(), _Recorder(targets)
+    diags, recorder = Diagnostics(), RecordingTargets(targets)
     module = outline_module._module(parsed, index, siblings, course_slug, recorder,  # type: ignore[arg-type]
                                     SimpleNamespace(preview_length=preview_length), course_url, md, diags)
     return module, diags.items, recorder.calls

@@ -1,8 +1,9 @@
 """Model -> page HTML (and sitemap, robots) as strings. Writes nothing."""
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any, Callable, Iterator
+from typing import Any
 
 from jinja2 import Environment
 

@@ -49,7 +49,7 @@ def collect_static(project: Path) -> tuple[StaticFile, ...]:
         target = f"static/{name}"
         if name.endswith(HASHED_SUFFIXES):
             digest = hashlib.sha256(data[name]).hexdigest()[:8]
-            stem, dot, suffix = name.rpartition(".")
+            stem, _, suffix = name.rpartition(".")
             target = f"static/{stem}.{digest}.{suffix}"
         files.append(StaticFile(name, target, data[name]))
     return tuple(files)
