@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 
+from helpers import MODULE_TWO
+
 from coursegen.preview import ELLIPSIS
 
 LONG_CARD = """\
@@ -120,17 +122,9 @@ def test_assets_are_copied_and_links_work_under_a_sub_path(demo):
         assert (demo.out / url[len("/courses/"):]).exists()
 
 
-MODULE_TWO_WITH_IMAGE = """\
----
-title: Second Module
-summary: The second module.
-goals:
-  - Finish the course.
----
-## Second Card
-
-![A picture](images/pic.svg) and back to [the start](01-first.md#opening-card).
-"""
+MODULE_TWO_WITH_IMAGE = MODULE_TWO.replace(
+    "Back to [the start](01-first.md).",
+    "![A picture](images/pic.svg) and back to [the start](01-first.md#opening-card).")
 
 
 def test_absolute_base_url_gives_absolute_canonical(demo):
