@@ -35,6 +35,7 @@ class BuildOptions:
     progress: Progress | None = None
     strict: bool = False  # warnings count as errors (e.g. in CI)
     search: bool = True  # index the written site with Pagefind (serve may turn it off for speed)
+    reuse: bool = False  # when no input changed since the last build into `out`, keep it as it is
 
 
 @dataclass
@@ -46,6 +47,7 @@ class BuildReport:
     files: SiteFiles = field(default_factory=SiteFiles)
     pages: int = 0
     seconds: float = 0.0
+    up_to_date: bool = False  # `reuse` found nothing changed: the report is the last build's summary
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -70,7 +72,12 @@ def build(project: Path | str, options: BuildOptions = BuildOptions()) -> BuildR
     """
     started = time.perf_counter()
     project = Path(project).resolve()
-    out = (options.out or project / "build").resolve()
+    report = _build(project, (options.out or project / "build").resolve(), options)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _build(project: Path, out: Path, options: BuildOptions) -> BuildReport:
     report = BuildReport(project, out)
     if options.base_url is not None and (problem := base_url_problem(options.base_url)):
         raise UsageError(f"--base-url {problem}")
@@ -79,6 +86,10 @@ def build(project: Path | str, options: BuildOptions = BuildOptions()) -> BuildR
         check_output_folder(project, out)
         recover(out)
         fingerprint = cache.input_fingerprint(project, out, _options_key(options))
+        if options.reuse and (fresh := cache.fresh_build(project, out, fingerprint)):
+            report.up_to_date, report.pages = True, fresh.pages
+            report.diagnostics = [Diagnostic(*d) for d in fresh.diagnostics]
+            return report
     diags = Diagnostics()
     static = collect_static(project)
     md = make_markdown()
@@ -87,7 +98,6 @@ def build(project: Path | str, options: BuildOptions = BuildOptions()) -> BuildR
                                widgets=widget_names(static), store=cache.Store(project) if options.write else None)
     report.diagnostics = diags.sorted()
     if outline is None or diags.errors:
-        report.seconds = time.perf_counter() - started
         return report
     publishing = prepare_publishing(project, outline.site, static, draw=options.write)
     try:
@@ -95,7 +105,6 @@ def build(project: Path | str, options: BuildOptions = BuildOptions()) -> BuildR
                             seo=publishing.seo)
     except TemplateError as exc:
         report.diagnostics.append(_template_diagnostic(project, exc))
-        report.seconds = time.perf_counter() - started
         return report
     files = SiteFiles({path: text.encode() for path, text in texts.items()},
                       {asset.target: asset.source for asset in outline.assets})
@@ -106,7 +115,6 @@ def build(project: Path | str, options: BuildOptions = BuildOptions()) -> BuildR
     if options.strict:
         report.diagnostics = [_strict(d) for d in report.diagnostics]
     if not report.ok:
-        report.seconds = time.perf_counter() - started
         return report
     report.pages = sum(1 for path in texts if path.endswith(".html"))
     if options.write:
@@ -117,7 +125,6 @@ def build(project: Path | str, options: BuildOptions = BuildOptions()) -> BuildR
         if report.ok:
             cache.record_build(project, out, fingerprint, report.pages,
                                [(d.path, d.line, d.message, d.severity) for d in report.diagnostics])
-    report.seconds = time.perf_counter() - started
     return report
 
 

@@ -197,14 +197,15 @@ def record_build(project: Path, out: Path, fingerprint: str | None, pages: int,
         log.debug("build record not written: %s", exc)
 
 
-def fresh_build(project: Path, out: Path, options: dict[str, Any]) -> FreshBuild | None:
-    """The last build's summary when no input changed since and its output is untouched, else None."""
+def fresh_build(project: Path, out: Path, fingerprint: str | None) -> FreshBuild | None:
+    """The last build's summary when its inputs had `fingerprint` and its output is untouched, else None."""
+    if fingerprint is None:
+        return None
     try:
         record = json.loads(_record_path(project, out).read_text())
     except (OSError, ValueError):
         return None
-    fingerprint = input_fingerprint(project, out, options)
-    if fingerprint is None or record.get("fingerprint") != fingerprint:
+    if record.get("fingerprint") != fingerprint:
         return None
     if [list(entry) for entry in _output_manifest(out)] != record.get("manifest"):
         return None

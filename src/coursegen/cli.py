@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import __version__, cache
+from . import __version__
 from .build import BuildOptions, BuildReport, build, check
 from .diagnostics import Diagnostic, UsageError
 
@@ -110,26 +110,16 @@ def _display(path: Path) -> str:
     return str(path.relative_to(Path.cwd())) if path.is_relative_to(Path.cwd()) else str(path)
 
 
-def _up_to_date(args: argparse.Namespace) -> bool:
-    """Print the last build's summary and return True when nothing changed since it."""
-    project = args.dir.resolve()
-    out = (args.out or project / "build").resolve()
-    fresh = cache.fresh_build(project, out, cache.options_key(args.base_url, args.drafts, args.strict, True))
-    if fresh is None:
-        return False
-    _print_diagnostics([Diagnostic(*d) for d in fresh.diagnostics], args.quiet)
-    if not args.quiet:
-        print(f"Up to date: nothing changed since the last build of {fresh.pages} pages in {_display(out)}/.")
-    return True
-
-
 def _cmd_build(args: argparse.Namespace) -> int:
-    if _up_to_date(args):
-        return EXIT_OK
     progress = _ProgressBar(sys.stdout.isatty() and not args.quiet)
     report = build(args.dir, BuildOptions(out=args.out, base_url=args.base_url, drafts=args.drafts,
-                                          progress=progress, strict=args.strict))
+                                          progress=progress, strict=args.strict, reuse=True))
     _print_diagnostics(report.diagnostics, args.quiet, report.project)
+    if report.up_to_date:
+        if not args.quiet:
+            print(f"Up to date: nothing changed since the last build of {report.pages} pages in "
+                  f"{_display(report.out)}/.")
+        return EXIT_OK
     if not report.ok:
         print(f"Build failed: {_summary(report)}; the previous site in {report.out} is unchanged.",
               file=sys.stderr)
