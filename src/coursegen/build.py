@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -15,12 +15,13 @@ from .diagnostics import Diagnostic, Diagnostics, UsageError
 from .linkcheck import check_links
 from .markdown import make_markdown
 from .model import Site
+from .outline import Outline
 from .output import SiteFiles, check_output_folder, recover, write_site
 from .parallel import parallel_outline
 from .render import render_site
 from .search import SearchIndexError, index_site
 from .seo import Publishing, prepare_publishing
-from .staticfiles import collect_static, widget_names
+from .staticfiles import StaticFile, collect_static, widget_names
 from .templates import make_environment
 
 Progress = Callable[[int, int], None]
@@ -58,7 +59,7 @@ class BuildReport:
         return not self.errors
 
 
-def _template_diagnostic(project: Path, exc: TemplateError) -> Diagnostic:
+def template_diagnostic(project: Path, exc: TemplateError) -> Diagnostic:
     name = getattr(exc, "filename", None) or getattr(exc, "name", None) or "templates"
     path = Path(name)
     rel = path.relative_to(project).as_posix() if path.is_absolute() and path.is_relative_to(project) else str(name)
@@ -104,12 +105,9 @@ def _build(project: Path, out: Path, options: BuildOptions) -> BuildReport:
         texts = render_site(make_environment(project), outline.site, static, options.progress,
                             seo=publishing.seo)
     except TemplateError as exc:
-        report.diagnostics.append(_template_diagnostic(project, exc))
+        report.diagnostics.append(template_diagnostic(project, exc))
         return report
-    files = SiteFiles({path: text.encode() for path, text in texts.items()},
-                      {asset.target: asset.source for asset in outline.assets})
-    files.data.update({f.target: f.data for f in static})
-    files.data.update(publishing.images)
+    files = site_files({path: text.encode() for path, text in texts.items()}, outline, static, publishing)
     report.site, report.files = outline.site, files
     report.diagnostics += _publishing_checks(project, outline.site, texts, files, publishing, options)
     if options.strict:
@@ -126,6 +124,15 @@ def _build(project: Path, out: Path, options: BuildOptions) -> BuildReport:
             cache.record_build(project, out, fingerprint, report.pages,
                                [(d.path, d.line, d.message, d.severity) for d in report.diagnostics])
     return report
+
+
+def site_files(pages: Mapping[str, bytes], outline: Outline, static: Sequence[StaticFile],
+               publishing: Publishing) -> SiteFiles:
+    """Everything a build writes: rendered pages, the courses' assets, static files, social cards."""
+    files = SiteFiles(dict(pages), {asset.target: asset.source for asset in outline.assets})
+    files.data.update({f.target: f.data for f in static})
+    files.data.update(publishing.images)
+    return files
 
 
 def _options_key(options: BuildOptions) -> dict:

@@ -21,7 +21,7 @@ from typing import Any
 from jinja2 import Environment, TemplateError
 from markdown_it import MarkdownIt
 
-from .build import _template_diagnostic
+from .build import site_files, template_diagnostic
 from .content import CourseSource, ModuleFile, load_content, load_course
 from .diagnostics import Diagnostic, Diagnostics
 from .linkcheck import check_links
@@ -222,17 +222,16 @@ class IncrementalBuilder:
         try:
             states, rendered = self._render_pages(renderer, site)
         except TemplateError as exc:
-            return Rebuild(False, [*diags.sorted(), _template_diagnostic(self.project, exc)])
+            return Rebuild(False, [*diags.sorted(), template_diagnostic(self.project, exc)])
         all_pages = list(pages(site))
         texts = render_extras(renderer, all_pages)
-        files = SiteFiles({path: text.encode() for path, text in texts.items()},
-                          {asset.target: asset.source for asset in outline.assets})
-        files.data.update({path: state.data for path, state in states.items()})
-        files.data.update({f.target: f.data for f in self.static})
-        files.data.update(publishing.images)
+        page_data = {path: text.encode() for path, text in texts.items()}
+        page_data.update({path: state.data for path, state in states.items()})
+        files = site_files(page_data, outline, self.static, publishing)
+        targets = files.paths() | publishing.image_paths
         for path in rendered:
             states[path].diagnostics = tuple(check_links(self.project, site, {path: files.data[path].decode()},
-                                                         files.paths()))
+                                                         targets))
         result = Rebuild(True, sorted({*diags.sorted(), *(d for s in states.values() for d in s.diagnostics)}),
                          rendered=len(rendered), pages=len(states))
         if result.errors:
