@@ -44,13 +44,5 @@ class Diagnostics:
         return sorted(set(self.items), key=lambda d: (d.path, d.line, d.message))
 
 
-class ContentError(Exception):
-    """Raised by the build when the content has errors; carries every diagnostic."""
-
-    def __init__(self, diagnostics: list[Diagnostic]):
-        super().__init__(f"{len(diagnostics)} content problem(s)")
-        self.diagnostics = diagnostics
-
-
 class UsageError(Exception):
     """A problem with how coursegen was called (bad output folder, bad option): exit code 2."""

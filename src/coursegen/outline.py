@@ -128,9 +128,8 @@ class RecordingTargets:
 
 class _Builder:
     def __init__(self, source: ContentSource, md: MarkdownIt, diags: Diagnostics,
-                 base_url: str | None, drafts: bool, widgets: frozenset[str], memo: OutlineMemo | None = None):
-        self.source, self.md, self.diags = source, md, diags
-        self.base_url_override, self.drafts, self.widgets = base_url, drafts, widgets
+                 widgets: frozenset[str], memo: OutlineMemo | None = None):
+        self.source, self.md, self.diags, self.widgets = source, md, diags, widgets
         self.parse = memo.parse if memo else parse_module
 
     def site_config(self) -> SiteConfig | None:
@@ -211,7 +210,7 @@ def build_outline(source: ContentSource, md: MarkdownIt, diags: Diagnostics, *,
                   base_url: str | None = None, drafts: bool = False,
                   widgets: frozenset[str] = frozenset(), memo: OutlineMemo | None = None) -> Outline | None:
     """Turn loaded sources into the site model; None when content errors prevent it."""
-    builder = _Builder(source, md, diags, base_url, drafts, widgets, memo)
+    builder = _Builder(source, md, diags, widgets, memo)
     config = builder.site_config()
     course_drafts = builder.course_drafts()
     if config is None or diags.errors:
