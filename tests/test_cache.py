@@ -176,8 +176,8 @@ def test_cached_modules_follow_their_neighbours_and_link_targets(demo: CoursePro
 
 def test_module_cache_is_keyed_by_coursegen_code(demo: CourseProject, monkeypatch: pytest.MonkeyPatch) -> None:
     assert demo.build(search=False).ok
-    stored = sorted(p.name for p in (demo.root / ".coursegen-cache/objects/module").rglob("*") if p.is_file())
+    stored = cache.Store(demo.root).keys("module")
     monkeypatch.setattr(cache, "code_digest", lambda: "another coursegen")
     assert demo.build(search=False).ok
-    now = sorted(p.name for p in (demo.root / ".coursegen-cache/objects/module").rglob("*") if p.is_file())
+    now = cache.Store(demo.root).keys("module")
     assert len(now) == len(stored) and not set(stored) & set(now)  # replaced, not accumulated

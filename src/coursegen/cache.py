@@ -125,38 +125,60 @@ def _atomic_write(path: Path, data: bytes) -> None:
 
 
 class Store:
-    """Content-addressed results: `get(kind, key)` returns what `put(kind, key, value)` stored, or None."""
+    """Content-addressed results, one pack file per kind: `get(kind, key)` returns what `put(kind, key, value)`
+    stored, or None. A pack is read whole on first use and written once, by `save()`: one file instead of
+    one per entry, since creating files is what costs most on many disks."""
 
     def __init__(self, project: Path):
         self.root = project / CACHE_DIR / "objects"
+        self._packs: dict[str, dict[str, bytes]] = {}
+        self._changed: set[str] = set()
 
-    def _path(self, kind: str, key: str) -> Path:
-        return self.root / kind / key[:2] / key
+    def _pack(self, kind: str) -> dict[str, bytes]:
+        if kind not in self._packs:
+            try:
+                pack = pickle.loads((self.root / f"{kind}.pack").read_bytes())
+                self._packs[kind] = pack if isinstance(pack, dict) else {}
+            except FileNotFoundError:
+                self._packs[kind] = {}
+            except Exception as exc:  # noqa: BLE001 - a damaged pack is a miss, never an error
+                log.debug("cache pack %s unreadable: %s", kind, exc)
+                self._packs[kind] = {}
+        return self._packs[kind]
+
+    def keys(self, kind: str) -> set[str]:
+        return set(self._pack(kind))
 
     def get(self, kind: str, key: str) -> Any | None:
-        try:
-            return pickle.loads(self._path(kind, key).read_bytes())
-        except FileNotFoundError:
+        data = self._pack(kind).get(key)
+        if data is None:
             return None
+        try:
+            return pickle.loads(data)
         except Exception as exc:  # noqa: BLE001 - a damaged entry is a miss, never an error
             log.debug("cache entry %s/%s unreadable: %s", kind, key, exc)
             return None
 
     def put(self, kind: str, key: str, value: Any) -> None:
-        try:
-            _atomic_write(self._path(kind, key), pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
-        except OSError as exc:  # a read-only or full disk slows builds down, nothing more
-            log.debug("cache entry %s/%s not written: %s", kind, key, exc)
-
+        self._pack(kind)[key] = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        self._changed.add(kind)
 
     def prune(self, kind: str, keep: set[str]) -> None:
-        """Delete the entries of `kind` whose keys are not in `keep` (results no build can ask for again)."""
-        folder = self.root / kind
-        if not folder.is_dir():
-            return
-        for path in folder.glob("*/*"):
-            if path.name not in keep:
-                path.unlink(missing_ok=True)
+        """Forget the entries of `kind` whose keys are not in `keep` (results no build can ask for again)."""
+        pack = self._pack(kind)
+        for key in set(pack) - keep:
+            del pack[key]
+            self._changed.add(kind)
+
+    def save(self) -> None:
+        """Write every changed pack (atomically: a killed build leaves the old pack or the new one)."""
+        for kind in sorted(self._changed):
+            try:
+                _atomic_write(self.root / f"{kind}.pack",
+                              pickle.dumps(self._packs[kind], protocol=pickle.HIGHEST_PROTOCOL))
+            except OSError as exc:  # a read-only or full disk slows builds down, nothing more
+                log.debug("cache pack %s not written: %s", kind, exc)
+        self._changed.clear()
 
 
 # --- build records: "nothing changed since the last build" ---

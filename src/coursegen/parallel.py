@@ -339,6 +339,7 @@ class _Memo:
             if rel in self.entries:
                 self.store.put("module", self.keys[rel], self.entries[rel])  # type: ignore[union-attr]
         self.store.prune("module", set(self.keys.values()))  # type: ignore[union-attr]
+        self.store.save()  # type: ignore[union-attr]
 
     def close(self) -> None:
         if self.workers:
