@@ -16,7 +16,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from make_course import make_course
 
 from coursegen import BuildOptions, build
-from coursegen.linkcheck import check_links
+from coursegen.linkcheck import check_links, scan_page
 
 
 def main() -> None:
@@ -33,10 +33,12 @@ def main() -> None:
             report = build(project, options)
             print(f"build ({label}): {time.perf_counter() - started:.2f} s, {report.pages} pages, "
                   f"{len(report.errors)} errors")
-        texts = {path: data.decode() for path, data in report.files.data.items() if path.endswith(".html")}
+        out = root / "out"
+        texts = {p.relative_to(out).as_posix(): p.read_text() for p in out.rglob("*.html")}
         size = sum(len(t) for t in texts.values()) / 1e6
         started = time.perf_counter()
-        found = check_links(project, report.site, texts, report.files.paths())
+        found = check_links(project, report.site, {path: scan_page(text) for path, text in texts.items()},
+                            {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()})
         seconds = time.perf_counter() - started
         print(f"link check: {seconds:.2f} s for {len(texts)} pages ({size:.1f} MB of HTML), {len(found)} problems")
     finally:

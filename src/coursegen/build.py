@@ -12,13 +12,13 @@ from . import cache
 from .config import base_url_problem
 from .content import load_content
 from .diagnostics import Diagnostic, Diagnostics, UsageError
-from .linkcheck import check_links
+from .linkcheck import PageScan, check_links, scan_page
 from .markdown import make_markdown
 from .model import Site
 from .outline import Outline
-from .output import SiteFiles, check_output_folder, recover, write_site
+from .output import SiteFiles, Staging, check_output_folder, recover
 from .parallel import parallel_outline
-from .render import render_site
+from .render import Page, Renderer, pages, render_extras, render_site
 from .search import SearchIndexError, index_site
 from .seo import Publishing, prepare_publishing
 from .staticfiles import StaticFile, collect_static, widget_names
@@ -100,30 +100,64 @@ def _build(project: Path, out: Path, options: BuildOptions) -> BuildReport:
     report.diagnostics = diags.sorted()
     if outline is None or diags.errors:
         return report
-    publishing = prepare_publishing(project, outline.site, static, draw=options.write)
+    site = outline.site
+    publishing = prepare_publishing(project, site, static, draw=options.write)
+    renderer = Renderer(make_environment(project), site, static, publishing.seo)
+    all_pages = list(pages(site))
+    staging = Staging(project, out) if options.write else None
     try:
-        texts = render_site(make_environment(project), outline.site, static, options.progress,
-                            seo=publishing.seo)
-    except TemplateError as exc:
-        report.diagnostics.append(template_diagnostic(project, exc))
-        return report
-    files = site_files({path: text.encode() for path, text in texts.items()}, outline, static, publishing)
-    report.site, report.files = outline.site, files
-    report.diagnostics += _publishing_checks(project, outline.site, texts, files, publishing, options)
-    if options.strict:
-        report.diagnostics = [_strict(d) for d in report.diagnostics]
-    if not report.ok:
-        return report
-    report.pages = sum(1 for path in texts if path.endswith(".html"))
-    if options.write:
         try:
-            write_site(project, out, files, finish=index_site if options.search else None)
-        except SearchIndexError as exc:
-            report.diagnostics.append(Diagnostic(out.name, 1, f"search index: {exc}"))
-        if report.ok:
-            cache.record_build(project, out, fingerprint, report.pages,
-                               [(d.path, d.line, d.message, d.severity) for d in report.diagnostics])
-    return report
+            rendered = render_site(renderer, all_pages, _page_writer(staging), options.progress)
+        except TemplateError as exc:
+            report.diagnostics.append(template_diagnostic(project, exc))
+            return report
+        extras = {path: text.encode() for path, text in render_extras(renderer, all_pages).items()}
+        unwritten = {page.path: done.data for page, done in zip(all_pages, rendered) if done.data is not None}
+        files = site_files({**unwritten, **extras}, outline, static, publishing)
+        scans = {page.path: done.scan for page, done in zip(all_pages, rendered)}
+        report.site, report.files = site, files
+        report.diagnostics += _publishing_checks(project, site, scans, files.paths() | publishing.image_paths,
+                                                 options)
+        if options.strict:
+            report.diagnostics = [_strict(d) for d in report.diagnostics]
+        if not report.ok:
+            return report
+        report.pages = len(all_pages)
+        if staging is not None:
+            _commit(staging, files, set(scans), report, fingerprint, options)
+        return report
+    finally:
+        if staging is not None:
+            staging.discard()
+
+
+@dataclass(frozen=True)
+class _Rendered:
+    scan: PageScan  # what the link check needs of the page
+    data: bytes | None  # the page, when it was not written yet (check, or no output folder)
+
+
+def _page_writer(staging: Staging | None) -> Callable[[Page, str], _Rendered]:
+    """What happens to each page where it is rendered: scanned for links, and written when building."""
+    def each(page: Page, html: str) -> _Rendered:
+        data = html.encode()
+        if staging is None:
+            return _Rendered(scan_page(html), data)
+        staging.put(page.path, data)
+        return _Rendered(scan_page(html), None)
+    return each
+
+
+def _commit(staging: Staging, files: SiteFiles, pages_written: set[str], report: BuildReport,
+            fingerprint: str | None, options: BuildOptions) -> None:
+    """Finish the site in the staging folder (files, search index) and swap it in; record the build."""
+    try:
+        staging.commit(files, pages_written, finish=index_site if options.search else None)
+    except SearchIndexError as exc:
+        report.diagnostics.append(Diagnostic(report.out.name, 1, f"search index: {exc}"))
+    if report.ok:
+        cache.record_build(report.project, report.out, fingerprint, report.pages,
+                           [(d.path, d.line, d.message, d.severity) for d in report.diagnostics])
 
 
 def site_files(pages: Mapping[str, bytes], outline: Outline, static: Sequence[StaticFile],
@@ -139,10 +173,10 @@ def _options_key(options: BuildOptions) -> dict:
     return cache.options_key(options.base_url, options.drafts, options.strict, options.search)
 
 
-def _publishing_checks(project: Path, site: Site, texts: dict[str, str], files: SiteFiles,
-                       publishing: Publishing, options: BuildOptions) -> list[Diagnostic]:
+def _publishing_checks(project: Path, site: Site, scans: dict[str, PageScan], known: set[str],
+                       options: BuildOptions) -> list[Diagnostic]:
     """Links, anchors and assets of the rendered pages; `check` also warns when the origin is unknown."""
-    found = check_links(project, site, texts, files.paths() | publishing.image_paths)
+    found = check_links(project, site, scans, known)
     if not options.write and not site.origin:
         found.append(Diagnostic("content/site.yaml", 1, "base_url is a path, so pages get no absolute canonical "
                                 "URL, og:url or social-card image; set base_url (or --base-url) to the full URL, "

@@ -24,7 +24,7 @@ from markdown_it import MarkdownIt
 from .build import site_files, template_diagnostic
 from .content import CourseSource, ModuleFile, load_content, load_course
 from .diagnostics import Diagnostic, Diagnostics
-from .linkcheck import check_links
+from .linkcheck import check_links, scan_page
 from .markdown import make_markdown
 from .model import Module, Site
 from .outline import RecordingTargets, build_outline
@@ -230,7 +230,7 @@ class IncrementalBuilder:
         files = site_files(page_data, outline, self.static, publishing)
         targets = files.paths() | publishing.image_paths
         for path in rendered:
-            states[path].diagnostics = tuple(check_links(self.project, site, {path: files.data[path].decode()},
+            states[path].diagnostics = tuple(check_links(self.project, site, {path: scan_page(files.data[path].decode())},
                                                          targets))
         result = Rebuild(True, sorted({*diags.sorted(), *(d for s in states.values() for d in s.diagnostics)}),
                          rendered=len(rendered), pages=len(states))

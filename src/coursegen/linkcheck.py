@@ -13,7 +13,6 @@ from urllib.parse import unquote, urlsplit
 
 from .diagnostics import Diagnostic
 from .model import Site
-from .parallel import fork_map
 from .render import pages as site_pages
 
 SHARE_META = frozenset({"og:image", "og:url", "twitter:image"})
@@ -24,7 +23,7 @@ _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 
 class Ref(NamedTuple):
     url: str
-    offset: int  # where the attribute is in the rendered page
+    line: int  # the line of the rendered page the attribute is on
 
 
 @dataclass
@@ -44,6 +43,7 @@ _META = re.compile(r"<meta\s[^>]*>", re.IGNORECASE)
 _IMG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
 _ALT = re.compile(r"\salt(?:\s*=|[\s/>])", re.IGNORECASE)
 _ATTR = re.compile(rf"([^\s\"'>/=]+){_VALUE}")
+_NEWLINE = re.compile("\n")
 _TAG_SO_FAR = re.compile(r"""<[^\s"'>]*(?:[^"'>]|"[^"]*"|'[^']*')*""")  # a tag opened, not yet closed
 
 
@@ -65,6 +65,11 @@ def scan_page(text: str) -> PageScan:
     """The ids and the references (href, src, srcset, poster, sharing URLs) of one HTML page."""
     scan = PageScan()
     starts, ends = _skipped_ranges(text)
+    newlines = [m.start() for m in _NEWLINE.finditer(text)]
+
+    def ref(url: str, at: int) -> Ref:
+        return Ref(url, bisect_right(newlines, at) + 1)
+
     for match in _URL_OR_ID.finditer(text):
         at = match.start()
         if starts and (i := bisect_right(starts, at) - 1) >= 0 and at < ends[i]:
@@ -75,18 +80,18 @@ def scan_page(text: str) -> PageScan:
         if name == "id":
             scan.ids.add(value)
         elif name == "srcset":
-            scan.refs += [Ref(c.split()[0], at) for c in value.split(",") if c.strip()]
+            scan.refs += [ref(c.split()[0], at) for c in value.split(",") if c.strip()]
         else:
-            scan.refs.append(Ref(value, at))
+            scan.refs.append(ref(value, at))
     scan.ids.update(_value(m, 1) for m in _NAMED_A.finditer(text))
     for match in _META.finditer(text):
         attrs = {m.group(1).lower(): _value(m, 2) for m in _ATTR.finditer(match.group(0))}
         if attrs.get("property", attrs.get("name")) in SHARE_META and "content" in attrs:
-            scan.refs.append(Ref(attrs["content"], match.start()))
+            scan.refs.append(ref(attrs["content"], match.start()))
     for match in _IMG.finditer(text):
         if not _ALT.search(match.group(0)):
             found = re.search(rf"\ssrc{_VALUE}", match.group(0), re.IGNORECASE)
-            scan.no_alt.append(Ref(_value(found, 1) if found else "", match.start()))
+            scan.no_alt.append(ref(_value(found, 1) if found else "", match.start()))
     return scan
 
 
@@ -98,11 +103,8 @@ def page_url(site: Site, path: str) -> str:
 class LinkChecker:
     """Resolves every reference of every page against the output paths and the ids of each page."""
 
-    def __init__(self, site: Site, pages: Mapping[str, str], known: Iterable[str]):
-        self.site, self.known, self.pages = site, set(known) | set(pages), pages
-        html = [(path, text) for path, text in sorted(pages.items()) if path.endswith(".html")]
-        scans = fork_map(lambda page: scan_page(page[1]), html)  # on every core for large sites
-        self.scans = {path: scan for (path, _), scan in zip(html, scans or map(scan_page, (t for _, t in html)))}
+    def __init__(self, site: Site, scans: Mapping[str, PageScan], known: Iterable[str]):
+        self.site, self.known, self.scans = site, set(known) | set(scans), dict(sorted(scans.items()))
 
     def problems(self) -> Iterable[tuple[str, Ref, str, str]]:
         """(page path, reference, severity, message) for every problem found."""
@@ -208,12 +210,12 @@ def page_sources(site: Site) -> dict[str, tuple[str, ...]]:
     return found
 
 
-def check_links(project: Path, site: Site, pages: Mapping[str, str], known: Iterable[str]) -> list[Diagnostic]:
-    """Diagnostics for the rendered `pages` (path -> HTML), each at the source file and line it comes from.
+def check_links(project: Path, site: Site, scans: Mapping[str, PageScan], known: Iterable[str]) -> list[Diagnostic]:
+    """Diagnostics for the rendered pages (path -> scan_page(HTML)), each at the source file and line it comes from.
 
     A problem repeated on many pages (a template mistake) is reported once, with the number of pages.
     """
-    checker = LinkChecker(site, pages, known)
+    checker = LinkChecker(site, scans, known)
     sources = page_sources(site)
     where: dict[tuple[str, int, str, str], list[tuple[bool, str]]] = {}
     located: dict[tuple[tuple[str, ...], str], tuple[str, int]] = {}
@@ -222,9 +224,8 @@ def check_links(project: Path, site: Site, pages: Mapping[str, str], known: Iter
         if (source, ref.url) not in located:
             located[source, ref.url] = _source_line(project, site, source, ref.url)
         path, line = located[source, ref.url]
-        page_line = checker.pages[page].count("\n", 0, ref.offset) + 1
         borrowed = path != source[0]  # False sorts first: name the page whose own source holds the link
-        where.setdefault((path, line, severity, message), []).append((borrowed, f"{page}, line {page_line}"))
+        where.setdefault((path, line, severity, message), []).append((borrowed, f"{page}, line {ref.line}"))
     found = []
     for (path, line, severity, message), seen in sorted(where.items()):
         more = f" and {len(seen) - 1} more page{'s' if len(seen) > 2 else ''}" if len(seen) > 1 else ""

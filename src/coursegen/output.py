@@ -4,6 +4,7 @@ from __future__ import annotations
 import ctypes
 import hashlib
 import os
+import posixpath
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -94,28 +95,6 @@ def _prune(root: Path, wanted: set[str]) -> None:
             base.rmdir()
 
 
-def _write_tree(root: Path, files: SiteFiles) -> None:
-    """Make `root` hold exactly the site's files; files already there with the same bytes stay untouched."""
-    if root.exists():
-        _prune(root, files.paths() | {MARKER})
-    made: set[Path] = set()
-    for rel in sorted(files.paths()):
-        target = root / rel
-        if not target.resolve().is_relative_to(root.resolve()):
-            raise UsageError(f"refusing to write {rel}: it would land outside the output folder")
-        if target.parent not in made:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            made.add(target.parent)
-        data = files.data[rel] if rel in files.data else files.copies[rel]
-        if _same(target, data):
-            continue
-        if isinstance(data, bytes):
-            _overwrite(target, data)
-        else:
-            shutil.copyfile(data, target)
-    (root / MARKER).write_text("This folder is written by coursegen; it replaces it on every build.\n")
-
-
 def _exchange(a: Path, b: Path) -> bool:
     """Swap two folders in one atomic step (Linux renameat2 RENAME_EXCHANGE); False when unsupported."""
     renameat2 = getattr(_LIBC, "renameat2", None) if _LIBC else None
@@ -136,34 +115,63 @@ def _swap(new: Path, out: Path) -> None:
     old.rename(new)
 
 
-def write_site(project: Path, out: Path, files: SiteFiles,
-               finish: Callable[[Path], None] | None = None) -> None:
-    """Write the site into a temporary sibling, then swap it in; the old site survives any failure.
+class Staging:
+    """A temporary sibling of the output folder that a build fills, then swaps in; the old site survives
+    any failure. Pages may be `put` from forked worker processes as they are rendered."""
 
-    `finish(folder)` runs on the fully written temporary folder before the swap (the search
-    index); if it raises, the previous site stays in place.
-    """
-    check_output_folder(project, out)
-    out = out.resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    recover(out)
-    tmp = out.parent / f".{out.name}{TMP_TAG}{os.getpid()}"
-    spare = _spare_path(project, out)
-    if spare is not None and spare.is_dir():
-        spare.rename(tmp)  # the site before last: rewrite only what differs
-    try:
-        _write_tree(tmp, files)
-        if finish:
-            finish(tmp)
-        if out.exists():
-            _swap(tmp, out)  # tmp now holds the previous site: kept as the next build's spare
-            if spare is not None:
-                tmp.rename(spare)
+    def __init__(self, project: Path, out: Path):
+        check_output_folder(project, out)
+        self.out = out.resolve()
+        self.out.parent.mkdir(parents=True, exist_ok=True)
+        recover(self.out)
+        self.tmp = self.out.parent / f".{self.out.name}{TMP_TAG}{os.getpid()}"
+        self.spare = _spare_path(project, self.out)
+        if self.spare is not None and self.spare.is_dir():
+            self.spare.rename(self.tmp)  # the site before last: rewrite only what differs
+        self._folders: set[str] = set()  # made by this process
+
+    def put(self, rel: str, data: bytes | Path) -> None:
+        """Write one file (bytes, or a file to copy) unless it already holds exactly that."""
+        if rel.startswith("/") or posixpath.normpath(rel) != rel or rel.split("/", 1)[0] == "..":
+            raise UsageError(f"refusing to write {rel}: it would land outside the output folder")
+        target = self.tmp / rel
+        folder = posixpath.dirname(rel)
+        if folder not in self._folders:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._folders.add(folder)
+        if _same(target, data):
+            return
+        if isinstance(data, bytes):
+            _overwrite(target, data)
         else:
-            tmp.rename(out)
-    finally:
-        if tmp.exists():
-            shutil.rmtree(tmp, ignore_errors=True)
+            shutil.copyfile(data, target)
+
+    def commit(self, files: SiteFiles, written: set[str], finish: Callable[[Path], None] | None = None) -> None:
+        """Write `files`, drop what neither they nor the `written` pages account for, run `finish(folder)`
+        (the search index; if it raises, the previous site stays), then swap the new site in."""
+        try:
+            _prune(self.tmp, files.paths() | written | {MARKER})
+            for rel in sorted(files.paths()):
+                self.put(rel, files.data[rel] if rel in files.data else files.copies[rel])
+            (self.tmp / MARKER).write_text("This folder is written by coursegen; it replaces it on every build.\n")
+            if finish:
+                finish(self.tmp)
+            if self.out.exists():
+                _swap(self.tmp, self.out)  # tmp now holds the previous site: the next build's spare
+            else:
+                self.tmp.rename(self.out)
+        finally:
+            self.discard()
+
+    def discard(self) -> None:
+        """Clear the temporary folder away (after a failure the output folder stays as it was): kept as the
+        next build's spare where there is a place for it, else removed."""
+        if not self.tmp.exists():
+            return
+        if self.spare is not None and not self.spare.exists():
+            self.tmp.rename(self.spare)
+        else:
+            shutil.rmtree(self.tmp, ignore_errors=True)
 
 
 def _spare_path(project: Path, out: Path) -> Path | None:

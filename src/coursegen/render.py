@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from jinja2 import Environment
 
@@ -13,6 +13,8 @@ from .parallel import fork_map
 from .printpage import scope_ids
 from .seo import Seo
 from .staticfiles import StaticFile
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -70,22 +72,21 @@ class Renderer:
             site=self.site, static_url=self.static_url, absolute=self.site.absolute, **extra)
 
 
-def render_site(env: Environment, site: Site, static: tuple[StaticFile, ...],
-                progress: Callable[[int, int], None] | None = None, seo: Seo | None = None) -> dict[str, str]:
-    """All text outputs of the site: every page, sitemap.xml and robots.txt."""
-    renderer = Renderer(env, site, static, seo)
-    all_pages = list(pages(site))
-    out: dict[str, str] = {}
-    rendered = fork_map(renderer.render_page, all_pages)  # on every core for large sites
-    if rendered is not None:
-        out.update(zip((page.path for page in all_pages), rendered))
-    for done, page in enumerate(all_pages, 1):
-        if rendered is None:
-            out[page.path] = renderer.render_page(page)
+def render_site(renderer: Renderer, all_pages: list[Page], each: Callable[[Page, str], T],
+                progress: Callable[[int, int], None] | None = None) -> list[T]:
+    """[each(page, html) for every page], rendered on every core for large sites. `each` runs where its page
+    was rendered, so a worker process can write the page and send back only what `each` returns."""
+    done = fork_map(lambda page: each(page, renderer.render_page(page)), all_pages)
+    if done is not None:
         if progress:
-            progress(done, len(all_pages))
-    out.update(render_extras(renderer, all_pages))
-    return out
+            progress(len(all_pages), len(all_pages))
+        return done
+    done = []
+    for count, page in enumerate(all_pages, 1):
+        done.append(each(page, renderer.render_page(page)))
+        if progress:
+            progress(count, len(all_pages))
+    return done
 
 
 def render_extras(renderer: Renderer, all_pages: list[Page]) -> dict[str, str]:
