@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from functools import lru_cache
 from html import escape
 from typing import Any
 
@@ -14,6 +15,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.tasklists import tasklists_plugin
 from pygments import highlight
 from pygments.formatters import HtmlFormatter
+from pygments.lexer import Lexer
 from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
@@ -25,13 +27,22 @@ LinkResolver = Callable[[str, int, str], str]  # (href, line, kind 'link'|'image
 _FORMATTER = HtmlFormatter(nowrap=True)
 
 
+@lru_cache(maxsize=256)
+def _lexer(name: str) -> Lexer | None:
+    """The Pygments lexer for a fence's language name, None when Pygments has none.
+
+    Cached: the lookup scans every lexer's aliases, and lexers keep no state between texts.
+    """
+    try:
+        return get_lexer_by_name(name)
+    except ClassNotFound:
+        return None
+
+
 def highlight_code(code: str, lang: str) -> str:
     """Pygments-highlighted code in a <pre><code> pair (plain, escaped code for unknown languages)."""
     name = lang.split()[0] if lang.strip() else ""
-    try:
-        lexer = get_lexer_by_name(name) if name else None
-    except ClassNotFound:
-        lexer = None
+    lexer = _lexer(name) if name else None
     body = highlight(code, lexer, _FORMATTER) if lexer else escape(code)
     css = f' class="language-{escape(name)}"' if name else ""
     return f'<pre class="highlight"><code{css}>{body}</code></pre>\n'
