@@ -5,10 +5,11 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TypeVar
 
 from jinja2 import TemplateError
 
-from . import cache
+from . import cache, pagecache
 from .config import base_url_problem
 from .content import load_content
 from .diagnostics import Diagnostic, Diagnostics, UsageError
@@ -17,14 +18,15 @@ from .markdown import make_markdown
 from .model import Site
 from .outline import Outline
 from .output import SiteFiles, Staging, check_output_folder, recover
-from .parallel import parallel_outline
-from .render import Page, Renderer, pages, render_extras, render_site
+from .parallel import fork_map, parallel_outline
+from .render import Page, Renderer, pages, render_extras
 from .search import SearchIndexError, index_site
 from .seo import Publishing, prepare_publishing
 from .staticfiles import StaticFile, collect_static, widget_names
 from .templates import make_environment
 
 Progress = Callable[[int, int], None]
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,7 @@ class BuildReport:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     files: SiteFiles = field(default_factory=SiteFiles)
     pages: int = 0
+    rendered: int = 0  # pages rendered anew; the others were kept from the last build (see pagecache)
     seconds: float = 0.0
     up_to_date: bool = False  # `reuse` found nothing changed: the report is the last build's summary
 
@@ -95,8 +98,9 @@ def _build(project: Path, out: Path, options: BuildOptions) -> BuildReport:
     static = collect_static(project)
     md = make_markdown()
     source = load_content(project, diags)
+    store = cache.Store(project) if options.write else None
     outline = parallel_outline(source, md, diags, base_url=options.base_url, drafts=options.drafts,
-                               widgets=widget_names(static), store=cache.Store(project) if options.write else None)
+                               widgets=widget_names(static), store=store)
     report.diagnostics = diags.sorted()
     if outline is None or diags.errors:
         return report
@@ -104,10 +108,12 @@ def _build(project: Path, out: Path, options: BuildOptions) -> BuildReport:
     publishing = prepare_publishing(project, site, static, draw=options.write)
     renderer = Renderer(make_environment(project), site, static, publishing.seo)
     all_pages = list(pages(site))
+    keys = pagecache.page_keys(renderer, all_pages) if store and pagecache.reuse_possible(project) else {}
+    last = pagecache.last_pages(project, out, store) if store and keys else None
     staging = Staging(project, out) if options.write else None
     try:
         try:
-            rendered = render_site(renderer, all_pages, _page_writer(staging), options.progress)
+            rendered = _each_page(all_pages, _page_work(renderer, staging, keys, last), options.progress)
         except TemplateError as exc:
             report.diagnostics.append(template_diagnostic(project, exc))
             return report
@@ -122,9 +128,11 @@ def _build(project: Path, out: Path, options: BuildOptions) -> BuildReport:
             report.diagnostics = [_strict(d) for d in report.diagnostics]
         if not report.ok:
             return report
-        report.pages = len(all_pages)
-        if staging is not None:
-            _commit(staging, files, set(scans), report, fingerprint, options)
+        report.pages, report.rendered = len(all_pages), sum(done.rendered for done in rendered)
+        if staging is not None and store is not None:
+            _commit(staging, files, scans, report, fingerprint, options, keys)
+            if report.ok and keys:
+                pagecache.remember(store, keys, scans)
         return report
     finally:
         if staging is not None:
@@ -135,29 +143,51 @@ def _build(project: Path, out: Path, options: BuildOptions) -> BuildReport:
 class _Rendered:
     scan: PageScan  # what the link check needs of the page
     data: bytes | None  # the page, when it was not written yet (check, or no output folder)
+    rendered: bool = True  # False: kept from the last build
 
 
-def _page_writer(staging: Staging | None) -> Callable[[Page, str], _Rendered]:
-    """What happens to each page where it is rendered: scanned for links, and written when building."""
-    def each(page: Page, html: str) -> _Rendered:
-        data = html.encode()
+def _page_work(renderer: Renderer, staging: Staging | None, keys: dict[str, str],
+               last: pagecache.LastPages | None) -> Callable[[Page], _Rendered]:
+    """What happens to each page where it is rendered: kept from the last build when its key is unchanged,
+    else rendered and scanned for links; written into the staging folder when building."""
+    def work(page: Page) -> _Rendered:
+        if staging is not None and last is not None and (scan := last.reusable(page.path, keys[page.path])):
+            staging.put(page.path, last.out / page.path)
+            return _Rendered(scan, None, rendered=False)
+        html = renderer.render_page(page)
         if staging is None:
-            return _Rendered(scan_page(html), data)
-        staging.put(page.path, data)
+            return _Rendered(scan_page(html), html.encode())
+        staging.put(page.path, html.encode())
         return _Rendered(scan_page(html), None)
-    return each
+    return work
 
 
-def _commit(staging: Staging, files: SiteFiles, pages_written: set[str], report: BuildReport,
-            fingerprint: str | None, options: BuildOptions) -> None:
+def _each_page(all_pages: list[Page], work: Callable[[Page], T], progress: Progress | None) -> list[T]:
+    """[work(page) for page in all_pages], on every core for large sites: a worker does the whole of a
+    page's work (render, scan, write), so only what `work` returns travels back."""
+    done = fork_map(work, all_pages)
+    if done is not None:
+        if progress:
+            progress(len(all_pages), len(all_pages))
+        return done
+    done = []
+    for count, page in enumerate(all_pages, 1):
+        done.append(work(page))
+        if progress:
+            progress(count, len(all_pages))
+    return done
+
+
+def _commit(staging: Staging, files: SiteFiles, scans: dict[str, PageScan], report: BuildReport,
+            fingerprint: str | None, options: BuildOptions, keys: dict[str, str]) -> None:
     """Finish the site in the staging folder (files, search index) and swap it in; record the build."""
     try:
-        staging.commit(files, pages_written, finish=index_site if options.search else None)
+        staging.commit(files, set(scans), finish=index_site if options.search else None)
     except SearchIndexError as exc:
         report.diagnostics.append(Diagnostic(report.out.name, 1, f"search index: {exc}"))
     if report.ok:
         cache.record_build(report.project, report.out, fingerprint, report.pages,
-                           [(d.path, d.line, d.message, d.severity) for d in report.diagnostics])
+                           [(d.path, d.line, d.message, d.severity) for d in report.diagnostics], keys)
 
 
 def site_files(pages: Mapping[str, bytes], outline: Outline, static: Sequence[StaticFile],

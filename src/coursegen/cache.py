@@ -205,29 +205,34 @@ def _output_manifest(out: Path) -> list[tuple[str, int, int]]:
 
 
 def record_build(project: Path, out: Path, fingerprint: str | None, pages: int,
-                 diagnostics: Iterable[tuple[str, int, str, str]]) -> None:
-    """Remember a successful build of inputs `fingerprint` into `out` (as `out` is now)."""
+                 diagnostics: Iterable[tuple[str, int, str, str]], page_keys: dict[str, str] | None = None) -> None:
+    """Remember a successful build of inputs `fingerprint` into `out` (as `out` is now), with the key
+    of every page (see pagecache)."""
     path = _record_path(project, out)
     if fingerprint is None:
         path.unlink(missing_ok=True)
         return
     record = {"fingerprint": fingerprint, "pages": pages, "diagnostics": [list(d) for d in diagnostics],
-              "manifest": _output_manifest(out)}
+              "manifest": _output_manifest(out), "page_keys": page_keys or {}}
     try:
         _atomic_write(path, json.dumps(record).encode())
     except OSError as exc:
         log.debug("build record not written: %s", exc)
 
 
-def fresh_build(project: Path, out: Path, fingerprint: str | None) -> FreshBuild | None:
-    """The last build's summary when its inputs had `fingerprint` and its output is untouched, else None."""
-    if fingerprint is None:
-        return None
+def last_record(project: Path, out: Path) -> dict[str, Any] | None:
+    """What record_build wrote for the last successful build into `out`, if anything."""
     try:
         record = json.loads(_record_path(project, out).read_text())
     except (OSError, ValueError):
         return None
-    if record.get("fingerprint") != fingerprint:
+    return record if isinstance(record, dict) else None
+
+
+def fresh_build(project: Path, out: Path, fingerprint: str | None) -> FreshBuild | None:
+    """The last build's summary when its inputs had `fingerprint` and its output is untouched, else None."""
+    record = last_record(project, out) if fingerprint is not None else None
+    if record is None or record.get("fingerprint") != fingerprint:
         return None
     if [list(entry) for entry in _output_manifest(out)] != record.get("manifest"):
         return None

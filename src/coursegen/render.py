@@ -1,20 +1,17 @@
 """Model -> page HTML (and sitemap, robots) as strings. Writes nothing."""
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
 from jinja2 import Environment
 
 from . import __version__
 from .model import Course, Module, Site
-from .parallel import fork_map
 from .printpage import scope_ids
 from .seo import Seo
 from .staticfiles import StaticFile
-
-T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -70,23 +67,6 @@ class Renderer:
     def render_text(self, template: str, **extra: Any) -> str:
         return self.env.get_template(template).render(
             site=self.site, static_url=self.static_url, absolute=self.site.absolute, **extra)
-
-
-def render_site(renderer: Renderer, all_pages: list[Page], each: Callable[[Page, str], T],
-                progress: Callable[[int, int], None] | None = None) -> list[T]:
-    """[each(page, html) for every page], rendered on every core for large sites. `each` runs where its page
-    was rendered, so a worker process can write the page and send back only what `each` returns."""
-    done = fork_map(lambda page: each(page, renderer.render_page(page)), all_pages)
-    if done is not None:
-        if progress:
-            progress(len(all_pages), len(all_pages))
-        return done
-    done = []
-    for count, page in enumerate(all_pages, 1):
-        done.append(each(page, renderer.render_page(page)))
-        if progress:
-            progress(count, len(all_pages))
-    return done
 
 
 def render_extras(renderer: Renderer, all_pages: list[Page]) -> dict[str, str]:

@@ -1,0 +1,127 @@
+"""Which pages of the last build can be kept as they are, so an edit re-renders only the pages it changes.
+
+Every page gets a key: a digest of everything the built-in theme's templates can read while rendering it.
+That is coursegen's code (the theme included), the static file names, the page itself and its metadata,
+the site's *outline* (every field of every course and module except the bodies of modules: intro, cards'
+HTML and previews, sources, word count), and the bodies that page shows: its own module's, every module's
+of its course for the whole-course print page, and the card previews of its modules for a course page.
+tests/test_pagecache.py checks on the flagship that the theme's templates read no more than that. A page whose key is the one it was last written with, and whose
+file in the output folder is untouched since (size and modification time as recorded), is copied from
+there instead of rendered; its link scan comes from the cache.
+
+A project's own templates may read anything (another module's body, say), so a project with files in
+templates/ renders every page every time.
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+import pickle
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from . import cache
+from .linkcheck import PageScan
+from .model import Course, Module, Site
+from .render import Page, Renderer
+
+KIND = "page"  # cache.Store kind: page key -> PageScan
+
+
+def _digest(value: Any) -> str:
+    """A digest of a model value by content (no pickle memo, so equal values give equal bytes)."""
+    stream = io.BytesIO()
+    pickler = pickle.Pickler(stream, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.fast = True  # the model has no cycles
+    pickler.dump(value)
+    return hashlib.sha256(stream.getvalue()).hexdigest()
+
+
+def _body(module: Module) -> tuple:
+    return module.intro_html, tuple((card.html, card.preview) for card in module.cards), module.sources_html
+
+
+def _previews(module: Module) -> tuple:
+    return tuple(card.preview for card in module.cards)
+
+
+def _outline_only(site: Site) -> Site:
+    """The site without module bodies: what any page may show of other modules."""
+    def module(m: Module) -> Module:
+        return replace(m, intro_html="", sources_html=(), word_count=0,
+                       cards=tuple(replace(card, html="", preview="") for card in m.cards))
+
+    def course(c: Course) -> Course:
+        return replace(c, modules=tuple(module(m) for m in c.modules))
+
+    return replace(site, courses=tuple(course(c) for c in site.courses))
+
+
+def reuse_possible(project: Path) -> bool:
+    """Pages can be reused only with the built-in theme's templates (see the module docstring)."""
+    folder = project / "templates"
+    return not (folder.is_dir() and any(p.is_file() for p in folder.rglob("*")))
+
+
+def page_keys(renderer: Renderer, all_pages: Iterable[Page]) -> dict[str, str]:
+    """The key of every page: equal keys mean the theme renders byte-identical pages."""
+    site = renderer.site
+    common = _digest((cache.code_digest(), sorted(renderer.static_paths.items()), _outline_only(site)))
+    modules = [m for c in site.courses for m in c.modules]
+    bodies = {m.url: _digest(_body(m)) for m in modules}
+    previews = {m.url: _digest(_previews(m)) for m in modules}
+    keys = {}
+    for page in all_pages:
+        of_course = page.course.modules if page.course else ()
+        shown = [page.module] if page.module else (of_course if page.kind == "print" else ())
+        own = (page.path, page.template, page.url, page.title, page.description, page.kind, page.in_sitemap,
+               page.course.slug if page.course else None, page.module.url if page.module else None)
+        keys[page.path] = cache.digest(common, _digest((own, renderer.seo.meta(page))),
+                                       [bodies[m.url] for m in shown],
+                                       [previews[m.url] for m in of_course] if page.kind == "course" else [])
+    return keys
+
+
+@dataclass
+class LastPages:
+    """The pages of the last build into the output folder: their keys and the files as written."""
+
+    out: Path
+    keys: dict[str, str]  # page path -> key it was written with
+    files: dict[str, tuple[int, int]]  # page path -> (size, mtime_ns) when written
+    scans: dict[str, PageScan]  # key -> link scan
+
+    def reusable(self, path: str, key: str) -> PageScan | None:
+        """The page's scan when its file in the output folder is the one written under `key`."""
+        if self.keys.get(path) != key or key not in self.scans:
+            return None
+        try:
+            st = (self.out / path).stat()
+        except OSError:
+            return None
+        return self.scans[key] if (st.st_size, st.st_mtime_ns) == self.files.get(path) else None
+
+
+def last_pages(project: Path, out: Path, store: cache.Store) -> LastPages:
+    record = cache.last_record(project, out) or {}
+    keys = record.get("page_keys") or {}
+    files = {rel: (size, mtime) for rel, size, mtime in record.get("manifest", []) if rel in keys}
+    scans = {}
+    for key in set(keys.values()):
+        scan = store.get(KIND, key)
+        if isinstance(scan, PageScan):
+            scans[key] = scan
+    return LastPages(out, keys, files, scans)
+
+
+def remember(store: cache.Store, keys: dict[str, str], scans: dict[str, PageScan]) -> None:
+    """Keep the scans of this build's pages (and only those) for the next build."""
+    known = store.keys(KIND)
+    for path, key in keys.items():
+        if key not in known:
+            store.put(KIND, key, scans[path])
+    store.prune(KIND, set(keys.values()))
+    store.save()
+
