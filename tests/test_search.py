@@ -5,6 +5,7 @@ import json
 import stat
 from pathlib import Path
 
+from coursegen import search
 from coursegen.search import index_pages
 
 
@@ -88,3 +89,54 @@ def test_index_pages_gives_the_bundle_for_a_site_kept_in_memory(demo):
     assert json.loads(bundle["pagefind/pagefind-entry.json"])["languages"]["en"]["page_count"] == 3
     assert not demo.out.exists()
 
+
+
+def test_a_small_site_gets_one_index_and_an_empty_list_of_parts(demo):
+    assert demo.build().ok
+    assert json.loads((demo.out / "pagefind/parts.json").read_text()) == {"parts": []}
+    assert not list((demo.out / "pagefind").glob("part-*"))
+
+
+def test_a_large_site_is_indexed_in_parts_of_bounded_size(demo, monkeypatch):
+    monkeypatch.setattr(search, "PART_PAGES", 2)
+    report = demo.build()
+    assert report.ok, [d.format() for d in report.diagnostics]
+    bundle = demo.out / "pagefind"
+    assert json.loads((bundle / "parts.json").read_text()) == {"parts": ["part-1/"]}
+    counts = [page_count(bundle), page_count(bundle / "part-1")]
+    assert counts == [2, 1]  # the course page and its two modules, each indexed once
+    assert (bundle / "part-1/pagefind.js").is_file()
+    assert not list(bundle.rglob("pagefind-*ui*"))
+
+
+def test_parts_leave_out_pages_that_are_not_searchable_and_respect_the_byte_limit(tmp_path, monkeypatch):
+    site = tmp_path / "site"
+    for rel, words in [("a/index.html", 10), ("b/index.html", 10), ("c/index.html", 1000), ("d/index.html", 10)]:
+        write_page(site / rel, "searchable " * words)
+    (site / "a/print").mkdir()
+    (site / "a/print/index.html").write_text("<html lang='en'><body><main>printed copy</main></body></html>")
+    monkeypatch.setattr(search, "PART_BYTES", 5000)
+    parts = search.split_pages(site, search.html_pages(site))
+    assert parts == [["a/index.html", "b/index.html"], ["c/index.html"], ["d/index.html"]]
+
+
+def test_pages_with_glob_characters_in_their_path_are_each_indexed_once(tmp_path, monkeypatch):
+    site = tmp_path / "site"
+    names = ["a,b/index.html", "c{d}/index.html", "e[f]*/index.html", "g h (x)/index.html", "$:<é>/index.html"]
+    for rel in names:
+        write_page(site / rel, f"page {rel.split('/')[0]}")
+    monkeypatch.setattr(search, "PART_PAGES", 1)
+    search.index_site(site)
+    bundle = site / "pagefind"
+    parts = json.loads((bundle / "parts.json").read_text())["parts"]
+    assert [page_count(bundle)] + [page_count(bundle / part) for part in parts] == [1, 1, 1, 1, 1]
+
+
+def write_page(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"<!doctype html><html lang='en'><head><title>{text[:20]}</title></head>"
+                    f"<body><main data-pagefind-body><h1>Page</h1><p>{text}</p></main></body></html>")
+
+
+def page_count(bundle: Path) -> int:
+    return json.loads((bundle / "pagefind-entry.json").read_text())["languages"]["en"]["page_count"]

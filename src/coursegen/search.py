@@ -3,10 +3,19 @@
 Pages opt in with `data-pagefind-body` (course and module pages); navigation inside them is
 marked `data-pagefind-ignore`. The index lands in `SITE/pagefind/`, which the theme's search box
 loads on first use. Result URLs are root-absolute; the browser side adds the site's base path.
+
+Pagefind keeps every page it indexes in memory (about 110 KB per module page), so a large site is
+indexed in parts of at most PART_PAGES pages, one Pagefind run after another: the first part is
+`pagefind/` itself, the others `pagefind/part-N/`, listed in `pagefind/parts.json`, which the
+search box reads to merge them (Pagefind's `mergeIndex`). A small site gets one index and an
+empty list.
 """
 from __future__ import annotations
 
+import json
 import logging
+import os
+import re
 import subprocess
 import tempfile
 from pathlib import Path
@@ -14,10 +23,16 @@ from pathlib import Path
 log = logging.getLogger(__name__)
 
 BUNDLE = "pagefind"  # folder of the index inside the site
+PARTS = "parts.json"  # inside the bundle: {"parts": ["part-1/", ...]}, the extra indexes to merge
+PART_PAGES = 400  # most pages one Pagefind run indexes (~50 MB of its memory at ~13 KB per page)
+PART_BYTES = 8_000_000  # most bytes of HTML one Pagefind run reads (a part of very long pages is shorter)
+GLOB_CHARS = 100_000  # longest --glob argument of a part (Linux allows 128 KiB in one argument)
+MARKER = b"data-pagefind-body"
 # Pagefind's ready-made search interfaces (~420 KB); the theme has its own search box on pagefind.js.
 UNUSED_UI = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-component-ui.js", "pagefind-component-ui.css",
              "pagefind-modular-ui.js", "pagefind-modular-ui.css", "pagefind-highlight.js")
 TIMEOUT_SECONDS = 300
+_GLOB_SPECIAL = re.compile(r"([?*$:<>()\[\]{},\\])")  # Pagefind's glob syntax; a backslash escapes them
 
 
 class SearchIndexError(Exception):
@@ -38,18 +53,68 @@ def pagefind_executable() -> Path:
 
 def index_site(site: Path) -> None:
     """Write SITE/pagefind/ from the HTML pages in `site`. Raises SearchIndexError on failure."""
-    command = [str(pagefind_executable()), "--site", str(site), "--output-subdir", BUNDLE, "--quiet"]
+    binary = pagefind_executable()
+    pages = html_pages(site)
+    parts = split_pages(site, pages) if len(pages) > PART_PAGES else []
+    if len(parts) <= 1:
+        _run_pagefind(binary, site, BUNDLE)
+        folders = [BUNDLE]
+    else:
+        folders = [BUNDLE if n == 0 else f"{BUNDLE}/part-{n}" for n in range(len(parts))]
+        for folder, pages in zip(folders, parts):
+            _run_pagefind(binary, site, folder, pages)
+    for folder in folders:
+        for name in UNUSED_UI:
+            (site / folder / name).unlink(missing_ok=True)
+    manifest = {"parts": [folder.removeprefix(BUNDLE + "/") + "/" for folder in folders[1:]]}
+    (site / BUNDLE / PARTS).write_text(json.dumps(manifest) + "\n", encoding="utf-8")
+
+
+def split_pages(site: Path, pages: list[str]) -> list[list[str]]:
+    """The searchable ones of `pages` (paths relative to `site`) in runs of at most PART_PAGES pages,
+    PART_BYTES bytes and GLOB_CHARS characters of paths; pages without `data-pagefind-body` (print
+    views, the home page) are left out."""
+    parts: list[list[str]] = [[]]
+    size = chars = 0
+    for rel in pages:
+        data = (site / rel).read_bytes()
+        if MARKER not in data:
+            continue
+        glob = 2 * len(rel) + 1  # at most, escaped, in the part's --glob
+        if parts[-1] and (len(parts[-1]) >= PART_PAGES or size + len(data) > PART_BYTES or chars + glob > GLOB_CHARS):
+            parts.append([])
+            size = chars = 0
+        parts[-1].append(rel)
+        size += len(data)
+        chars += glob
+    return [part for part in parts if part]
+
+
+def html_pages(site: Path) -> list[str]:
+    """Every .html file under `site` outside the search bundle, as sorted POSIX paths relative to it."""
+    found = []
+    for folder, dirs, files in os.walk(site):
+        if Path(folder) == site and BUNDLE in dirs:
+            dirs.remove(BUNDLE)
+        prefix = Path(folder).relative_to(site).as_posix()
+        found += [name if prefix == "." else f"{prefix}/{name}" for name in files if name.endswith(".html")]
+    return sorted(found)
+
+
+def _run_pagefind(binary: Path, site: Path, folder: str, pages: list[str] | None = None) -> None:
+    """One Pagefind run writing SITE/FOLDER/, over `pages` only when given."""
+    command = [str(binary), "--site", str(site), "--output-subdir", folder, "--quiet"]
+    if pages is not None:
+        command += ["--glob", "{" + ",".join(_GLOB_SPECIAL.sub(r"\\\1", rel) for rel in pages) + "}"]
     try:
         done = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT_SECONDS, check=False)
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise SearchIndexError(f"Pagefind could not run: {exc}") from exc
-    if done.returncode != 0 or not (site / BUNDLE / "pagefind.js").is_file():
+    if done.returncode != 0 or not (site / folder / "pagefind.js").is_file():
         detail = (done.stderr or done.stdout).strip().splitlines()
         raise SearchIndexError("Pagefind failed to index the site" + (f": {detail[-1]}" if detail else ""))
     for line in (done.stdout + done.stderr).strip().splitlines():
         log.debug("pagefind: %s", line)
-    for name in UNUSED_UI:
-        (site / BUNDLE / name).unlink(missing_ok=True)
 
 
 def index_pages(pages: dict[str, bytes]) -> dict[str, bytes]:

@@ -1,10 +1,13 @@
 """Search in real Chromium: the Pagefind index written by `coursegen build`, at the root and under a sub-path."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from learner_site import build_learner_site
 from playwright.sync_api import expect
+
+import coursegen.search
 
 
 def search(page, query: str):
@@ -94,3 +97,24 @@ def test_slash_hint_sits_inside_the_search_box_on_wide_screens_only(learner, pag
     assert field["y"] <= hint["y"] and hint["y"] + hint["height"] <= field["y"] + field["height"]
     page.set_viewport_size({"width": 375, "height": 800})
     expect(page.locator(".cg-search-key")).to_be_hidden()
+
+
+def test_a_site_indexed_in_parts_finds_words_of_the_last_part_under_a_sub_path(
+        tmp_path: Path, page, serve_folder, console_errors, monkeypatch):
+    monkeypatch.setattr(coursegen.search, "PART_PAGES", 1)  # one index per page: four parts to merge
+    out = build_learner_site(tmp_path / "project", tmp_path / "www" / "courses", base_url="/courses/")
+    parts = coursegen.search.split_pages(out, coursegen.search.html_pages(out))
+    assert parts[-1] == ["mechanics/waves/index.html"]  # "matter" is only on the Waves page
+    assert json.loads((out / "pagefind/parts.json").read_text())["parts"] == ["part-1/", "part-2/", "part-3/"]
+    root = serve_folder(tmp_path / "www")
+    page.goto(root + "/courses/mechanics/energy/")
+    results = search(page, "matter")
+    expect(results).to_have_count(1)
+    expect(results.first).to_contain_text("What a Wave Is")
+    assert results.first.get_attribute("href") == "/courses/mechanics/waves/#what-a-wave-is"
+    results.first.click()
+    page.wait_for_url("**/courses/mechanics/waves/#what-a-wave-is")
+    expect(page.locator("h1")).to_have_text("Waves")
+    page.get_by_role("searchbox").fill("quasiperiodic")  # the first part still answers
+    expect(page.locator(".cg-search-results a").first).to_contain_text("Kinetic Energy")
+    assert console_errors == []

@@ -228,10 +228,15 @@
     let pagefind = null;
     let generation = 0;
     box.hidden = false;
+    // A large site's index comes in parts, listed in the bundle's parts.json: merged into one search.
     const load = async () => {
       if (!pagefind) {
-        pagefind = import(box.dataset.bundle).then(async (module) => {
-          await module.options({ baseUrl: base, excerptLength: 18 });
+        const bundle = new URL(box.dataset.bundle, location.href);
+        const options = { baseUrl: base, excerptLength: 18 };
+        pagefind = import(bundle.href).then(async (module) => {
+          await module.options(options);
+          const listed = await fetch(new URL("parts.json", bundle)).then((r) => (r.ok ? r.json() : {}));
+          await Promise.all((listed.parts || []).map((part) => module.mergeIndex(new URL(part, bundle).pathname, options)));
           return module;
         });
       }
