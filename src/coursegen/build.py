@@ -106,21 +106,28 @@ def _build(project: Path, out: Path, options: BuildOptions) -> BuildReport:
         return report
     site = outline.site
     publishing = prepare_publishing(project, site, static, draw=options.write)
-    renderer = Renderer(make_environment(project), site, static, publishing.seo)
+    compiled = cache.folder(project, "templates") if options.write else None
+    renderer = Renderer(make_environment(project, compiled), site, static, publishing.seo)
     all_pages = list(pages(site))
     keys = pagecache.page_keys(renderer, all_pages) if store and pagecache.reuse_possible(project) else {}
     last = pagecache.last_pages(project, out, store) if store and keys else None
     staging = Staging(project, out) if options.write else None
     try:
         try:
-            rendered = _each_page(all_pages, _page_work(renderer, staging, keys, last), options.progress)
+            kept = _keep_pages(all_pages, staging, keys, last)
+            fresh = [page for page in all_pages if page.path not in kept]
+            for name in sorted({page.template for page in fresh}):
+                renderer.env.get_template(name)  # compiled once, here, not in every worker
+            rendered = dict(zip((page.path for page in fresh),
+                                _each_page(fresh, _page_work(renderer, staging), options.progress)))
         except TemplateError as exc:
             report.diagnostics.append(template_diagnostic(project, exc))
             return report
         extras = {path: text.encode() for path, text in render_extras(renderer, all_pages).items()}
-        unwritten = {page.path: done.data for page, done in zip(all_pages, rendered) if done.data is not None}
+        unwritten = {path: done.data for path, done in rendered.items() if done.data is not None}
         files = site_files({**unwritten, **extras}, outline, static, publishing)
-        scans = {page.path: done.scan for page, done in zip(all_pages, rendered)}
+        scans = {page.path: kept[page.path] if page.path in kept else rendered[page.path].scan
+                 for page in all_pages}
         report.site, report.files = site, files
         report.diagnostics += _publishing_checks(project, site, scans, files.paths() | publishing.image_paths,
                                                  options)
@@ -128,7 +135,7 @@ def _build(project: Path, out: Path, options: BuildOptions) -> BuildReport:
             report.diagnostics = [_strict(d) for d in report.diagnostics]
         if not report.ok:
             return report
-        report.pages, report.rendered = len(all_pages), sum(done.rendered for done in rendered)
+        report.pages, report.rendered = len(all_pages), len(rendered)
         if staging is not None and store is not None:
             _commit(staging, files, scans, report, fingerprint, options, keys)
             if report.ok and keys:
@@ -143,17 +150,24 @@ def _build(project: Path, out: Path, options: BuildOptions) -> BuildReport:
 class _Rendered:
     scan: PageScan  # what the link check needs of the page
     data: bytes | None  # the page, when it was not written yet (check, or no output folder)
-    rendered: bool = True  # False: kept from the last build
 
 
-def _page_work(renderer: Renderer, staging: Staging | None, keys: dict[str, str],
-               last: pagecache.LastPages | None) -> Callable[[Page], _Rendered]:
-    """What happens to each page where it is rendered: kept from the last build when its key is unchanged,
-    else rendered and scanned for links; written into the staging folder when building."""
-    def work(page: Page) -> _Rendered:
-        if staging is not None and last is not None and (scan := last.reusable(page.path, keys[page.path])):
+def _keep_pages(all_pages: list[Page], staging: Staging | None, keys: dict[str, str],
+                last: pagecache.LastPages | None) -> dict[str, PageScan]:
+    """The pages kept as the last build wrote them (see pagecache), put in the staging folder: path -> scan."""
+    kept: dict[str, PageScan] = {}
+    if staging is None or last is None:
+        return kept
+    for page in all_pages:
+        if scan := last.reusable(page.path, keys[page.path]):
             staging.put(page.path, last.out / page.path)
-            return _Rendered(scan, None, rendered=False)
+            kept[page.path] = scan
+    return kept
+
+
+def _page_work(renderer: Renderer, staging: Staging | None) -> Callable[[Page], _Rendered]:
+    """What happens to each page where it is rendered: scanned for links, and written when building."""
+    def work(page: Page) -> _Rendered:
         html = renderer.render_page(page)
         if staging is None:
             return _Rendered(scan_page(html), html.encode())

@@ -124,6 +124,16 @@ def _atomic_write(path: Path, data: bytes) -> None:
         raise
 
 
+def folder(project: Path, name: str) -> Path | None:
+    """PROJECT/.coursegen-cache/NAME, made if needed; None when it cannot be made (a read-only project)."""
+    path = project / CACHE_DIR / name
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return path
+
+
 class Store:
     """Content-addressed results, one pack file per kind: `get(kind, key)` returns what `put(kind, key, value)`
     stored, or None. A pack is read whole on first use and written once, by `save()`: one file instead of

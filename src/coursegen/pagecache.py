@@ -5,26 +5,29 @@ That is coursegen's code (the theme included), the static file names, the page i
 the site's *outline* (every field of every course and module except the bodies of modules: intro, cards'
 HTML and previews, sources, word count), and the bodies that page shows: its own module's, every module's
 of its course for the whole-course print page, and the card previews of its modules for a course page.
-tests/test_pagecache.py checks on the flagship that the theme's templates read no more than that. A page whose key is the one it was last written with, and whose
-file in the output folder is untouched since (size and modification time as recorded), is copied from
-there instead of rendered; its link scan comes from the cache.
+tests/test_pagecache.py checks on the flagship that the theme's templates read no more than that.
+
+A page whose key is the one it was last written with, and whose file in the output folder is untouched
+since (size and modification time as recorded), is copied from there instead of rendered; its link scan
+comes from the cache.
 
 A project's own templates may read anything (another module's body, say), so a project with files in
 templates/ renders every page every time.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import pickle
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
 from . import cache
 from .linkcheck import PageScan
-from .model import Course, Module, Site
+from .model import Card, Course, Module, Site
 from .render import Page, Renderer
 
 KIND = "page"  # cache.Store kind: page key -> PageScan
@@ -47,16 +50,21 @@ def _previews(module: Module) -> tuple:
     return tuple(card.preview for card in module.cards)
 
 
-def _outline_only(site: Site) -> Site:
-    """The site without module bodies: what any page may show of other modules."""
-    def module(m: Module) -> Module:
-        return replace(m, intro_html="", sources_html=(), word_count=0,
-                       cards=tuple(replace(card, html="", preview="") for card in m.cards))
+_HIDDEN = {Module: {"intro_html", "sources_html", "word_count"}, Card: {"html", "preview"}}  # bodies
 
-    def course(c: Course) -> Course:
-        return replace(c, modules=tuple(module(m) for m in c.modules))
 
-    return replace(site, courses=tuple(course(c) for c in site.courses))
+@functools.cache
+def _shown_fields(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(cls) if f.name not in _HIDDEN.get(cls, ()))
+
+
+def _outline(value: Any) -> Any:
+    """A model value as nested tuples without module bodies: what any page may show of other modules."""
+    if isinstance(value, (Site, Course, Module, Card)):
+        return (type(value).__name__, *(_outline(getattr(value, name)) for name in _shown_fields(type(value))))
+    if isinstance(value, tuple):
+        return tuple(_outline(item) for item in value)
+    return value
 
 
 def reuse_possible(project: Path) -> bool:
@@ -68,7 +76,7 @@ def reuse_possible(project: Path) -> bool:
 def page_keys(renderer: Renderer, all_pages: Iterable[Page]) -> dict[str, str]:
     """The key of every page: equal keys mean the theme renders byte-identical pages."""
     site = renderer.site
-    common = _digest((cache.code_digest(), sorted(renderer.static_paths.items()), _outline_only(site)))
+    common = _digest((cache.code_digest(), sorted(renderer.static_paths.items()), _outline(site)))
     modules = [m for c in site.courses for m in c.modules]
     bodies = {m.url: _digest(_body(m)) for m in modules}
     previews = {m.url: _digest(_previews(m)) for m in modules}

@@ -3,15 +3,25 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, StrictUndefined, select_autoescape
+from jinja2 import (
+    ChoiceLoader,
+    Environment,
+    FileSystemBytecodeCache,
+    FileSystemLoader,
+    PrefixLoader,
+    StrictUndefined,
+    select_autoescape,
+)
 
 THEME = Path(__file__).parent / "theme"
 
 
-def make_environment(project: Path) -> Environment:
+def make_environment(project: Path, compiled: Path | None = None) -> Environment:
     """A strict, autoescaping environment; a project template overrides the theme's by file name.
 
     `{% extends "theme/base.html" %}` reaches the built-in file even when the project overrides it.
+    With `compiled`, a folder, compiled templates are kept there for the next run (Jinja checks each
+    against its source).
     """
     theme = FileSystemLoader(THEME / "templates")
     loaders: list = []
@@ -25,4 +35,5 @@ def make_environment(project: Path) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        bytecode_cache=FileSystemBytecodeCache(str(compiled)) if compiled else None,
     )
