@@ -1,6 +1,6 @@
 """Per-module cost of the parse and Markdown stages, on one core, on the synthetic course.
 
-Prints milliseconds per module (best of --repeat runs) for:
+Prints CPU milliseconds per module (best of --repeat runs) for:
   front matter   split_front_matter + parse_yaml + read_module_meta
   tokens         markdown-it parse of the body
   parse_module   both, plus block checks and card splitting (what a build does per module)
@@ -8,11 +8,15 @@ Prints milliseconds per module (best of --repeat runs) for:
   render, plain  the same with code blocks escaped instead of highlighted
   outline        load_content + build_outline: parse, model and render of every module, serial, no cache
 
+Objects made before the runs are frozen (gc.freeze), so the figures do not swing with whichever run a
+full garbage collection of everything in memory happens to fall in.
+
     python bench/parse_bench.py [--modules 500] [--repeat 5]
 """
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 import tempfile
 import time
@@ -36,12 +40,13 @@ from coursegen.yamlsource import parse_yaml
 
 
 def _best(run: Callable[[], object], repeat: int, count: int) -> float:
-    """Best wall time of `repeat` runs, in ms per module."""
+    """Best CPU time of `repeat` runs, in ms per module (CPU time: steady while other jobs run)."""
     times = []
     for _ in range(repeat):
-        started = time.perf_counter()
+        gc.collect()  # each run pays for collecting its own objects, not the previous run's
+        started = time.process_time()
         run()
-        times.append(time.perf_counter() - started)
+        times.append(time.process_time() - started)
     return min(times) * 1000 / count
 
 
@@ -78,6 +83,7 @@ def measure(project: Path, repeat: int) -> dict[str, float]:
     assert not diags.errors and all(parsed), diags.sorted()[:3]
     modules = [p for p in parsed if p is not None]
     n = len(files)
+    gc.freeze()  # what the runs share (sources, parsed modules) is not traversed by their collections
     figures = {
         "front matter": _best(lambda: _front_matter(files), repeat, n),
         "tokens": _best(lambda: [md.parse(b) for b in bodies], repeat, n),
