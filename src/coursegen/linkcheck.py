@@ -108,9 +108,14 @@ class LinkChecker:
 
     def problems(self) -> Iterable[tuple[str, Ref, str, str]]:
         """(page path, reference, severity, message) for every problem found."""
+        known: dict[object, tuple[str, str] | None] = {}  # the same URL on many pages is resolved once
         for path, scan in self.scans.items():
             for ref in scan.refs:
-                found = self.resolve(path, ref.url)
+                url = ref.url.strip()
+                key = url if url.startswith("/") or _SCHEME.match(url) else (path, url)  # page-independent
+                if key not in known:
+                    known[key] = self.resolve(path, url)
+                found = known[key]
                 if found:
                     yield path, ref, *found
             for ref in scan.no_alt:

@@ -10,8 +10,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PIL import Image, ImageDraw, ImageFont
+if TYPE_CHECKING:  # Pillow is imported when a card is drawn: most builds draw none
+    from PIL import ImageFont
 
 from .model import Course, Module, Site
 from .preview import cut_preview
@@ -118,6 +120,7 @@ def plan_cards(site: Site, palette: Palette) -> dict[str, SocialCard]:
 
 @lru_cache(maxsize=32)
 def _font(bold: bool, size: int) -> ImageFont.FreeTypeFont:
+    from PIL import ImageFont
     return ImageFont.truetype(str(BOLD if bold else REGULAR), size)
 
 
@@ -161,6 +164,7 @@ def _line_height(font: ImageFont.FreeTypeFont) -> int:
 
 def draw_card(card: SocialCard) -> bytes:
     """Draw the card as PNG bytes; the same card always gives the same bytes."""
+    from PIL import Image, ImageDraw
     p = card.palette
     image = Image.new("RGB", (WIDTH, HEIGHT), p.bg)
     draw = ImageDraw.Draw(image)
