@@ -109,15 +109,27 @@ def test_a_large_site_is_indexed_in_parts_of_bounded_size(demo, monkeypatch):
     assert not list(bundle.rglob("pagefind-*ui*"))
 
 
-def test_parts_leave_out_pages_that_are_not_searchable_and_respect_the_byte_limit(tmp_path, monkeypatch):
+def test_parts_take_pages_in_turn_and_leave_out_pages_that_are_not_searchable(tmp_path, monkeypatch):
     site = tmp_path / "site"
-    for rel, words in [("a/index.html", 10), ("b/index.html", 10), ("c/index.html", 1000), ("d/index.html", 10)]:
-        write_page(site / rel, "searchable " * words)
+    for course in ("a", "b"):
+        for module in range(3):
+            write_page(site / course / f"m{module}/index.html", f"{course} module {module}")
     (site / "a/print").mkdir()
     (site / "a/print/index.html").write_text("<html lang='en'><body><main>printed copy</main></body></html>")
-    monkeypatch.setattr(search, "PART_BYTES", 5000)
+    monkeypatch.setattr(search, "PART_PAGES", 2)
     parts = search.split_pages(site, search.html_pages(site))
-    assert parts == [["a/index.html", "b/index.html"], ["c/index.html"], ["d/index.html"]]
+    # every part holds pages of both courses, so each is a sample of the whole site
+    assert parts == [["a/m0/index.html", "b/m0/index.html"], ["a/m1/index.html", "b/m1/index.html"],
+                     ["a/m2/index.html", "b/m2/index.html"]]
+
+
+def test_very_long_pages_make_more_parts(tmp_path, monkeypatch):
+    site = tmp_path / "site"
+    for name, words in [("a", 10), ("b", 2000), ("c", 10), ("d", 10)]:
+        write_page(site / name / "index.html", "searchable " * words)
+    monkeypatch.setattr(search, "PART_BYTES", 12_000)
+    assert search.split_pages(site, search.html_pages(site)) == [["a/index.html", "c/index.html"],
+                                                                 ["b/index.html", "d/index.html"]]
 
 
 def test_pages_with_glob_characters_in_their_path_are_each_indexed_once(tmp_path, monkeypatch):

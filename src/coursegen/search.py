@@ -5,7 +5,7 @@ marked `data-pagefind-ignore`. The index lands in `SITE/pagefind/`, which the th
 loads on first use. Result URLs are root-absolute; the browser side adds the site's base path.
 
 Pagefind keeps every page it indexes in memory (about 110 KB per module page), so a large site is
-indexed in parts of at most PART_PAGES pages, one Pagefind run after another: the first part is
+indexed in parts of about PART_PAGES pages, one Pagefind run after another: the first part is
 `pagefind/` itself, the others `pagefind/part-N/`, listed in `pagefind/parts.json`, which the
 search box reads to merge them (Pagefind's `mergeIndex`). A small site gets one index and an
 empty list.
@@ -71,23 +71,22 @@ def index_site(site: Path) -> None:
 
 
 def split_pages(site: Path, pages: list[str]) -> list[list[str]]:
-    """The searchable ones of `pages` (paths relative to `site`) in runs of at most PART_PAGES pages,
-    PART_BYTES bytes and GLOB_CHARS characters of paths; pages without `data-pagefind-body` (print
-    views, the home page) are left out."""
-    parts: list[list[str]] = [[]]
-    size = chars = 0
+    """The searchable ones of `pages` (paths relative to `site`), dealt out in turn to as many parts
+    as keep each within about PART_PAGES pages, PART_BYTES bytes and GLOB_CHARS characters of paths.
+
+    Dealt out, not cut into runs: each part is then a sample of the whole site, so the word
+    statistics Pagefind ranks by (how many pages hold a word, the average page length) are about
+    the same in every part, and the merged results rank as one index would. Pages without
+    `data-pagefind-body` (print views, the home page) are left out.
+    """
+    found: list[tuple[str, int]] = []
     for rel in pages:
         data = (site / rel).read_bytes()
-        if MARKER not in data:
-            continue
-        glob = 2 * len(rel) + 1  # at most, escaped, in the part's --glob
-        if parts[-1] and (len(parts[-1]) >= PART_PAGES or size + len(data) > PART_BYTES or chars + glob > GLOB_CHARS):
-            parts.append([])
-            size = chars = 0
-        parts[-1].append(rel)
-        size += len(data)
-        chars += glob
-    return [part for part in parts if part]
+        if MARKER in data:
+            found.append((rel, len(data)))
+    count = max(-(-len(found) // PART_PAGES), -(-sum(size for _, size in found) // PART_BYTES),
+                -(-sum(2 * len(rel) + 1 for rel, _ in found) // GLOB_CHARS))  # a glob escapes at most every character
+    return [[rel for rel, _ in found[n::count]] for n in range(count)]
 
 
 def html_pages(site: Path) -> list[str]:
