@@ -106,6 +106,14 @@ def test_nothing_changed_renders_nothing_and_a_touched_output_file_is_rewritten(
     assert report.rendered == 1 and page.read_bytes() == good
 
 
+def test_the_cli_says_how_many_pages_it_kept(dated: CourseProject) -> None:
+    first = dated.cli("build", str(dated.root))
+    assert first.returncode == 0 and "6 rendered;" in first.stdout
+    edit(dated, FIRST, "Intro paragraph.", "An intro paragraph.")
+    second = dated.cli("build", str(dated.root))
+    assert "Built 6 pages" in second.stdout and "2 rendered, 4 unchanged since the last build" in second.stdout
+
+
 def test_a_project_with_its_own_templates_renders_every_page(dated: CourseProject) -> None:
     dated.write("templates/404.html", '{% extends "theme/404.html" %}')
     assert dated.build(search=False).ok

@@ -126,7 +126,10 @@ def _cmd_build(args: argparse.Namespace) -> int:
         return EXIT_CONTENT
     if not args.quiet:
         where = _display(report.out)
-        print(f"Built {report.pages} pages into {where}/ in {report.seconds:.2f} s ({_summary(report)}).")
+        kept = report.pages - report.rendered
+        unchanged = f", {kept} unchanged since the last build" if kept else ""
+        print(f"Built {report.pages} pages into {where}/ in {report.seconds:.2f} s "
+              f"({report.rendered} rendered{unchanged}; {_summary(report)}).")
         print(f"View it: python -m http.server --directory {where} 8000, then open http://127.0.0.1:8000/"
               " (or run 'coursegen serve' for a live preview)")
     return EXIT_OK
