@@ -48,12 +48,21 @@ def _heading_text(inline: Token) -> str:
     return plain_text([inline]) or inline.content.strip()
 
 
+# The token types _check_blocks reads: the others (most of a page) are passed over at once.
+_CHECKED = frozenset(("container_block_open", "container_block_close", "fence", "inline"))
+
+
 def _check_blocks(tokens: list[Token], path: str, offset: int, source_lines: list[str],
                   widgets: frozenset[str], diags: Diagnostics) -> None:
     """Validate ::: containers and quiz/widget fences; stash parsed data in token.meta."""
     openers: list[Token] = []
     for token in tokens:
+        if token.type not in _CHECKED:
+            continue
         start = (token.map[0] if token.map else 0) + offset + 1
+        if token.type == "inline":
+            _mark_link_lines(token, start)
+            continue
 
         def report(line: int, message: str, start: int = start) -> None:
             diags.error(path, start + line, message)
@@ -78,8 +87,6 @@ def _check_blocks(tokens: list[Token], path: str, offset: int, source_lines: lis
                 widget = blocks.parse_widget(name.strip(), token.content, widgets, report)
                 if widget:
                     token.meta["widget"] = widget
-        elif token.type == "inline":
-            _mark_link_lines(token, start)
 
 
 def _mark_link_lines(inline: Token, start: int) -> None:
@@ -165,5 +172,11 @@ def parse_module(md: MarkdownIt, file: ModuleFile, widgets: frozenset[str],
     _check_card_meta(meta, cards, path, diags)
     if len(diags.errors) > before:
         return None
-    words = len(plain_text(tokens).split())
-    return ParsedModule(file, meta, tuple(intro), tuple(cards), frozenset(anchors), words)
+    return ParsedModule(file, meta, tuple(intro), tuple(cards), frozenset(anchors), _word_count(intro, cards))
+
+
+def _word_count(intro: list[Token], cards: list[ParsedCard]) -> int:
+    """len(plain_text(all tokens).split()), summed from the parts (the card texts are plain already):
+    each inline token's text ends at a word break, and no card heading is inside a ::: block."""
+    return len(plain_text(intro).split()) + sum(
+        len(plain_text(card.title_tokens).split()) + len(card.text.split()) for card in cards)
