@@ -105,8 +105,9 @@ def test_a_large_site_is_indexed_in_parts_of_bounded_size(demo, monkeypatch):
     assert json.loads((bundle / "parts.json").read_text()) == {"parts": ["part-1/"]}
     counts = [page_count(bundle), page_count(bundle / "part-1")]
     assert counts == [2, 1]  # the course page and its two modules, each indexed once
-    assert (bundle / "part-1/pagefind.js").is_file()
+    assert (bundle / "part-1/pagefind-entry.json").is_file()
     assert not list(bundle.rglob("pagefind-*ui*"))
+    assert not list((bundle / "part-1").glob("*.js")) + list((bundle / "part-1").glob("wasm.*"))  # shared
 
 
 def test_parts_take_pages_in_turn_and_leave_out_pages_that_are_not_searchable(tmp_path, monkeypatch):

@@ -63,9 +63,13 @@ def index_site(site: Path) -> None:
         folders = [BUNDLE if n == 0 else f"{BUNDLE}/part-{n}" for n in range(len(parts))]
         for folder, pages in zip(folders, parts):
             _run_pagefind(binary, site, folder, pages)
-    for folder in folders:
-        for name in UNUSED_UI:
-            (site / folder / name).unlink(missing_ok=True)
+    for n, folder in enumerate(folders):
+        unused = [site / folder / name for name in UNUSED_UI]
+        if n:  # a merged part runs on the first part's script, worker and WebAssembly
+            unused += [site / folder / "pagefind.js", site / folder / "pagefind-worker.js",
+                       *(site / folder).glob("wasm.*.pagefind")]
+        for path in unused:
+            path.unlink(missing_ok=True)
     manifest = {"parts": [folder.removeprefix(BUNDLE + "/") + "/" for folder in folders[1:]]}
     (site / BUNDLE / PARTS).write_text(json.dumps(manifest) + "\n", encoding="utf-8")
 
