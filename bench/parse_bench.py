@@ -2,6 +2,7 @@
 
 Prints CPU milliseconds per module (best of --repeat runs) for:
   front matter   split_front_matter + parse_yaml + read_module_meta
+  front matter * the same with Markdown emphasis and '&' in a goal ('Say *why* & how - ...')
   tokens         markdown-it parse of the body
   parse_module   both, plus block checks and card splitting (what a build does per module)
   render         the module's Markdown HTML (intro, card titles and bodies, goals), Pygments on
@@ -21,6 +22,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from html import escape
 from pathlib import Path
 from unittest import mock
@@ -56,6 +58,11 @@ def _front_matter(files: list[ModuleFile]) -> None:
         read_module_meta(parse_yaml(split.yaml_text), file.source.rel, split.yaml_offset, Diagnostics())
 
 
+def _starred(file: ModuleFile) -> ModuleFile:
+    text = file.source.text.replace("goals:\n  - ", "goals:\n  - Say *why* & how - ", 1)
+    return replace(file, source=replace(file.source, text=text))
+
+
 def _render(md: markdown.MarkdownIt, parsed: list[ParsedModule]) -> None:
     def resolve(href: str, _line: int, _kind: str) -> str:
         return href
@@ -83,9 +90,11 @@ def measure(project: Path, repeat: int) -> dict[str, float]:
     assert not diags.errors and all(parsed), diags.sorted()[:3]
     modules = [p for p in parsed if p is not None]
     n = len(files)
+    starred = [_starred(f) for f in files]
     gc.freeze()  # what the runs share (sources, parsed modules) is not traversed by their collections
     figures = {
         "front matter": _best(lambda: _front_matter(files), repeat, n),
+        "front matter *": _best(lambda: _front_matter(starred), repeat, n),
         "tokens": _best(lambda: [md.parse(b) for b in bodies], repeat, n),
         "parse_module": _best(lambda: [parse_module(md, f, frozenset(), Diagnostics()) for f in files], repeat, n),
         "render": _best(lambda: _render(md, modules), repeat, n),

@@ -52,15 +52,33 @@ class YamlDoc:
 _FAST_LOADER = getattr(yaml, "CSafeLoader", None)
 
 
+def _shares_nodes(root: Node) -> bool:
+    """Whether a node stands twice in the composed document: what an alias (*name) makes."""
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            return True
+        seen.add(id(node))
+        if isinstance(node, MappingNode):
+            stack.extend(part for pair in node.value for part in pair)
+        elif isinstance(node, SequenceNode):
+            stack.extend(node.value)
+    return False
+
+
 def _parse_fast(text: str) -> YamlDoc | None:
     """Alias-free, valid YAML through libyaml (fast); None leaves the text to the careful parser, which
     reports aliases and syntax errors with the messages and lines authors see."""
-    if _FAST_LOADER is None or "&" in text or "*" in text:
+    if _FAST_LOADER is None:
         return None
     loader = _FAST_LOADER(text)
     try:
         node = loader.get_single_node()
-        if node is None:
+        # '*' and '&' are common in Markdown values ('*why*', 'Q&A'); only an alias, which needs a '*',
+        # shares a node, and a node graph is looked at before anything is built from it
+        if node is None or ("*" in text and _shares_nodes(node)):
             return None
         value = loader.construct_document(node)
     except yaml.YAMLError:
