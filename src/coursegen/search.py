@@ -61,15 +61,9 @@ def index_site(site: Path) -> None:
         folders = [BUNDLE]
     else:
         folders = [BUNDLE if n == 0 else f"{BUNDLE}/part-{n}" for n in range(len(parts))]
-        for folder, pages in zip(folders, parts):
-            _run_pagefind(binary, site, folder, pages)
-    for n, folder in enumerate(folders):
-        unused = [site / folder / name for name in UNUSED_UI]
-        if n:  # a merged part runs on the first part's script, worker and WebAssembly
-            unused += [site / folder / "pagefind.js", site / folder / "pagefind-worker.js",
-                       *(site / folder).glob("wasm.*.pagefind")]
-        for path in unused:
-            path.unlink(missing_ok=True)
+        for folder, part in zip(folders, parts):
+            _run_pagefind(binary, site, folder, part)
+    _drop_unused(site, folders)
     manifest = {"parts": [folder.removeprefix(BUNDLE + "/") + "/" for folder in folders[1:]]}
     (site / BUNDLE / PARTS).write_text(json.dumps(manifest) + "\n", encoding="utf-8")
 
@@ -80,7 +74,7 @@ def split_pages(site: Path, pages: list[str]) -> list[list[str]]:
 
     Dealt out, not cut into runs: each part is then a sample of the whole site, so the word
     statistics Pagefind ranks by (how many pages hold a word, the average page length) are about
-    the same in every part, and the merged results rank as one index would. Pages without
+    the same in every part, and the merged results rank about as one index would. Pages without
     `data-pagefind-body` (print views, the home page) are left out.
     """
     found: list[tuple[str, int]] = []
@@ -88,9 +82,25 @@ def split_pages(site: Path, pages: list[str]) -> list[list[str]]:
         data = (site / rel).read_bytes()
         if MARKER in data:
             found.append((rel, len(data)))
-    count = max(-(-len(found) // PART_PAGES), -(-sum(size for _, size in found) // PART_BYTES),
-                -(-sum(2 * len(rel) + 1 for rel, _ in found) // GLOB_CHARS))  # a glob escapes at most every character
+    glob_chars = sum(2 * len(rel) + 1 for rel, _ in found)  # escaped, at most, and a comma
+    count = max(_parts_for(len(found), PART_PAGES), _parts_for(sum(size for _, size in found), PART_BYTES),
+                _parts_for(glob_chars, GLOB_CHARS))
     return [[rel for rel, _ in found[n::count]] for n in range(count)]
+
+
+def _parts_for(total: int, limit: int) -> int:
+    return -(-total // limit)  # rounded up
+
+
+def _drop_unused(site: Path, folders: list[str]) -> None:
+    """Delete Pagefind's own interfaces, and what the parts after the first share with it."""
+    for n, folder in enumerate(folders):
+        unused = [site / folder / name for name in UNUSED_UI]
+        if n:  # a merged part runs on the first part's script, worker and WebAssembly
+            unused += [site / folder / "pagefind.js", site / folder / "pagefind-worker.js",
+                       *(site / folder).glob("wasm.*.pagefind")]
+        for path in unused:
+            path.unlink(missing_ok=True)
 
 
 def html_pages(site: Path) -> list[str]:
