@@ -1,8 +1,10 @@
 """build(project, options) -> BuildReport: the one orchestrator of load, parse, model, render, write."""
 from __future__ import annotations
 
+import gc
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TypeVar
@@ -76,9 +78,22 @@ def build(project: Path | str, options: BuildOptions = BuildOptions()) -> BuildR
     """
     started = time.perf_counter()
     project = Path(project).resolve()
-    report = _build(project, (options.out or project / "build").resolve(), options)
+    with _fewer_collections():
+        report = _build(project, (options.out or project / "build").resolve(), options)
     report.seconds = time.perf_counter() - started
     return report
+
+
+@contextmanager
+def _fewer_collections() -> Iterator[None]:
+    """Run the garbage collector less often: a build makes millions of objects that live until it ends
+    (parsed Markdown), and each full collection walks them all (1.4 s of 2000 modules' build)."""
+    before = gc.get_threshold()
+    gc.set_threshold(20_000, 50, 50)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
 
 
 def _build(project: Path, out: Path, options: BuildOptions) -> BuildReport:
