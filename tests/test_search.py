@@ -93,7 +93,7 @@ def test_index_pages_gives_the_bundle_for_a_site_kept_in_memory(demo):
 
 def test_a_small_site_gets_one_index_and_an_empty_list_of_parts(demo):
     assert demo.build().ok
-    assert json.loads((demo.out / "pagefind/parts.json").read_text()) == {"parts": []}
+    assert json.loads((demo.out / "pagefind/parts.json").read_text())["parts"] == []
     assert not list((demo.out / "pagefind").glob("part-*"))
 
 
@@ -102,7 +102,7 @@ def test_a_large_site_is_indexed_in_parts_of_bounded_size(demo, monkeypatch):
     report = demo.build()
     assert report.ok, [d.format() for d in report.diagnostics]
     bundle = demo.out / "pagefind"
-    assert json.loads((bundle / "parts.json").read_text()) == {"parts": ["part-1/"]}
+    assert json.loads((bundle / "parts.json").read_text())["parts"] == ["part-1/"]
     counts = [page_count(bundle), page_count(bundle / "part-1")]
     assert counts == [2, 1]  # the course page and its two modules, each indexed once
     assert (bundle / "part-1/pagefind-entry.json").is_file()
@@ -153,3 +153,34 @@ def write_page(path: Path, text: str) -> None:
 
 def page_count(bundle: Path) -> int:
     return json.loads((bundle / "pagefind-entry.json").read_text())["languages"]["en"]["page_count"]
+
+
+def _inodes(folder: Path) -> dict[str, int]:
+    """Inode of each file of one part (the first part's folder holds the others: left out)."""
+    return {p.relative_to(folder).as_posix(): p.stat().st_ino for p in folder.rglob("*")
+            if p.is_file() and not p.relative_to(folder).as_posix().startswith("part-") and p.name != "parts.json"}
+
+
+def _bundle(out: Path) -> dict[str, bytes]:
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in (out / "pagefind").rglob("*") if p.is_file()}
+
+
+def test_a_rebuild_indexes_again_only_the_parts_whose_pages_changed(demo, tmp_path, monkeypatch):
+    monkeypatch.setattr(search, "PART_PAGES", 2)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    assert demo.build().ok
+    parts = search.split_pages(demo.out, search.html_pages(demo.out))
+    folders = [demo.out / "pagefind", demo.out / "pagefind/part-1"]
+    edited = next(n for n, part in enumerate(parts) if "demo/first/index.html" in part)
+    before = [_inodes(folder) for folder in folders]
+    module = demo.root / "content/demo/01-first.md"
+    module.write_text(module.read_text().replace("Intro paragraph.", "Intro paragraph about quasars."))
+    report = demo.build()
+    assert report.ok and report.rendered == 2  # the module page and the print page, which is not searched
+    after = [_inodes(folder) for folder in folders]
+    assert after[1 - edited] == before[1 - edited]  # the other part: the last build's files, linked
+    assert not set(after[edited].values()) & set(before[edited].values())  # indexed again
+    scratch = tmp_path / "scratch"
+    report = demo.build(out=scratch)
+    assert report.ok and report.rendered == report.pages
+    assert _bundle(demo.out) == _bundle(scratch)  # the same index a build from scratch makes

@@ -6,6 +6,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import TypeVar
 
@@ -211,7 +212,7 @@ def _commit(staging: Staging, files: SiteFiles, scans: dict[str, PageScan], repo
             fingerprint: str | None, options: BuildOptions, keys: dict[str, str]) -> None:
     """Finish the site in the staging folder (files, search index) and swap it in; record the build."""
     try:
-        staging.commit(files, set(scans), finish=index_site if options.search else None)
+        staging.commit(files, set(scans), finish=partial(index_site, previous=report.out) if options.search else None)
     except SearchIndexError as exc:
         report.diagnostics.append(Diagnostic(report.out.name, 1, f"search index: {exc}"))
     if report.ok:

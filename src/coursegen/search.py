@@ -12,10 +12,12 @@ empty list.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
 import re
+import shutil
 import subprocess
 import tempfile
 from pathlib import Path
@@ -51,21 +53,66 @@ def pagefind_executable() -> Path:
     return Path(binary)
 
 
-def index_site(site: Path) -> None:
-    """Write SITE/pagefind/ from the HTML pages in `site`. Raises SearchIndexError on failure."""
+def index_site(site: Path, previous: Path | None = None) -> None:
+    """Write SITE/pagefind/ from the HTML pages in `site`. Raises SearchIndexError on failure.
+
+    `previous` is the site the last build wrote to the same place: a part whose pages are byte for
+    byte the ones it was made from there is linked from it (copied across file systems), not indexed
+    again. parts.json keeps, for that, a digest of each part's pages and of the Pagefind binary.
+    """
     binary = pagefind_executable()
     pages = html_pages(site)
     parts = split_pages(site, pages) if len(pages) > PART_PAGES else []
     if len(parts) <= 1:
-        _run_pagefind(binary, site, BUNDLE)
-        folders = [BUNDLE]
+        plan: list[tuple[str, list[str] | None, list[str]]] = [(BUNDLE, None, pages)]  # (folder, glob, read)
     else:
-        folders = [BUNDLE if n == 0 else f"{BUNDLE}/part-{n}" for n in range(len(parts))]
-        for folder, part in zip(folders, parts):
-            _run_pagefind(binary, site, folder, part)
+        plan = [(BUNDLE if n == 0 else f"{BUNDLE}/part-{n}", part, part) for n, part in enumerate(parts)]
+    before = _inputs_of(previous) if previous is not None else []
+    inputs = []
+    for n, (folder, glob, read) in enumerate(plan):
+        inputs.append(_inputs_digest(binary, site, read))
+        if previous is not None and n < len(before) and before[n] == inputs[n] and (previous / folder).is_dir():
+            _link_tree(previous / folder, site / folder, top_level_skip=n == 0)
+        else:
+            _run_pagefind(binary, site, folder, glob)
+    folders = [folder for folder, _, _ in plan]
     _drop_unused(site, folders)
-    manifest = {"parts": [folder.removeprefix(BUNDLE + "/") + "/" for folder in folders[1:]]}
+    manifest = {"parts": [folder.removeprefix(BUNDLE + "/") + "/" for folder in folders[1:]], "inputs": inputs}
     (site / BUNDLE / PARTS).write_text(json.dumps(manifest) + "\n", encoding="utf-8")
+
+
+def _inputs_digest(binary: Path, site: Path, pages: list[str]) -> str:
+    """What one Pagefind run reads: the binary (path, size, date) and every page's path and bytes."""
+    stat = binary.stat()
+    h = hashlib.sha256(f"{binary}|{stat.st_size}|{stat.st_mtime_ns}".encode())
+    for rel in pages:
+        h.update(rel.encode() + b"\0" + hashlib.sha256((site / rel).read_bytes()).digest())
+    return h.hexdigest()
+
+
+def _inputs_of(previous: Path) -> list[str]:
+    """The part digests recorded in a site's parts.json ([] when there are none)."""
+    try:
+        inputs = json.loads((previous / BUNDLE / PARTS).read_text(encoding="utf-8")).get("inputs", [])
+    except (OSError, ValueError, AttributeError):
+        return []
+    return [str(i) for i in inputs] if isinstance(inputs, list) else []
+
+
+def _link_tree(source: Path, target: Path, top_level_skip: bool) -> None:
+    """Hard-link every file below `source` into `target` (copy where linking fails); with
+    `top_level_skip`, leave out the other parts' folders and parts.json at the top."""
+    for folder, dirs, files in os.walk(source):
+        rel = Path(folder).relative_to(source)
+        if top_level_skip and rel == Path("."):
+            dirs[:] = [d for d in dirs if not d.startswith("part-")]
+            files = [f for f in files if f != PARTS]
+        (target / rel).mkdir(parents=True, exist_ok=True)
+        for name in files:
+            try:
+                os.link(Path(folder, name), target / rel / name)
+            except OSError:
+                shutil.copy2(Path(folder, name), target / rel / name)
 
 
 def split_pages(site: Path, pages: list[str]) -> list[list[str]]:
