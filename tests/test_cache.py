@@ -181,3 +181,30 @@ def test_module_cache_is_keyed_by_coursegen_code(demo: CourseProject, monkeypatc
     assert demo.build(search=False).ok
     now = cache.Store(demo.root).keys("module")
     assert len(now) == len(stored) and not set(stored) & set(now)  # replaced, not accumulated
+
+
+def test_highlighted_code_is_kept_by_coursegen_version_and_used_again(demo: CourseProject,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    from coursegen import markdown
+    demo.write("content/demo/02-second.md", demo.root.joinpath("content/demo/02-second.md").read_text()
+               + "\n```python\nanswer = 42\n```\n")
+    monkeypatch.setattr(markdown.Highlights, "known", {})
+    assert demo.build(search=False).ok
+    stored = cache.Store(demo.root).get("code", cache.code_digest())
+    assert stored and any("answer" in code for _, code in stored)
+    page = (demo.out / "demo/second/index.html").read_text()
+    markdown.Highlights.known.clear()  # a new process: only the cache knows the code
+    fake = {key: html.replace("answer", "cached-answer") for key, html in stored.items()}
+    store = cache.Store(demo.root)
+    store.put("code", cache.code_digest(), fake)
+    store.save()
+    demo.write("content/demo/02-second.md", demo.root.joinpath("content/demo/02-second.md").read_text()
+               .replace("## Second Card", "## Second Card\n\nEdited."))
+    assert demo.build(search=False).ok
+    assert "cached-answer" in (demo.out / "demo/second/index.html").read_text()  # taken from the cache
+    assert page != (demo.out / "demo/second/index.html").read_text()
+    monkeypatch.setattr(cache, "code_digest", lambda: "another coursegen")
+    markdown.Highlights.known.clear()
+    demo.write("content/demo/02-second.md", demo.root.joinpath("content/demo/02-second.md").read_text() + "\nMore.\n")
+    assert demo.build(search=False).ok
+    assert "cached-answer" not in (demo.out / "demo/second/index.html").read_text()  # another version: not used

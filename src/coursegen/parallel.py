@@ -29,13 +29,14 @@ from . import cache
 from . import outline as outline_module
 from .content import ContentSource, ModuleFile
 from .diagnostics import Diagnostic, Diagnostics
-from .markdown import make_markdown
+from .markdown import Highlights, make_markdown
 from .model import Module, Site
 from .outline import Outline, RecordingTargets, build_outline
 from .parse import ParsedModule, parse_module
 
 log = logging.getLogger(__name__)
 
+MAX_HIGHLIGHTS = 50_000  # code blocks kept in the cache; beyond, only this build's are kept
 MIN_MODULES = 80  # below this, starting processes costs more than it saves
 T = TypeVar("T")
 
@@ -171,6 +172,7 @@ def _worker(conn: Any, files: list[ModuleFile], widgets: frozenset[str]) -> None
                 conn.send(chunk)
                 chunk = []
         conn.send(chunk)
+        conn.send(("highlights", Highlights.take_new()))
         conn.send(None)
     except Exception:  # noqa: BLE001 - reported to the parent, which builds serially
         conn.send(("failed", traceback.format_exc()))
@@ -233,6 +235,10 @@ class _Workers:
                 if message is None:
                     waiting.discard(conn)
                     continue
+                if isinstance(message, tuple):  # ("highlights", code the worker highlighted)
+                    Highlights.known.update(message[1])
+                    Highlights.new.update(message[1])
+                    continue
                 for rel, module, items, calls in message:
                     self.done[rel] = (module, items, calls)
                     diags.items.extend(items)
@@ -278,6 +284,8 @@ class _Memo:
         files = [m for course in source.courses for m in course.modules]
         self.keys = {f.source.rel: _module_key(f, widgets) for f in files} if store else {}
         self.entries: dict[str, _Entry] = {}
+        if store is not None:
+            Highlights.known.update(store.get("code", cache.code_digest()) or {})  # Pygments' version is in it
         for rel, key in self.keys.items():
             entry = store.get("module", key) if store else None
             if isinstance(entry, _Entry):
@@ -339,6 +347,10 @@ class _Memo:
             if rel in self.entries:
                 self.store.put("module", self.keys[rel], self.entries[rel])  # type: ignore[union-attr]
         self.store.prune("module", set(self.keys.values()))  # type: ignore[union-attr]
+        if new := Highlights.take_new():
+            kept = Highlights.known if len(Highlights.known) <= MAX_HIGHLIGHTS else new
+            self.store.put("code", cache.code_digest(), kept)  # type: ignore[union-attr]
+            self.store.prune("code", {cache.code_digest()})  # type: ignore[union-attr]
         self.store.save()  # type: ignore[union-attr]
 
     def close(self) -> None:
