@@ -120,6 +120,15 @@ def _build(project: Path, out: Path, options: BuildOptions) -> BuildReport:
     report.diagnostics = diags.sorted()
     if outline is None or diags.errors:
         return report
+    _render_and_write(project, out, outline, static, store, fingerprint, options, report)
+    return report
+
+
+def _render_and_write(project: Path, out: Path, outline: Outline, static: tuple[StaticFile, ...],
+                      store: cache.Store | None, fingerprint: str | None, options: BuildOptions,
+                      report: BuildReport) -> None:
+    """Render the pages (keeping those the last build wrote that are unchanged), check their links, and
+    write the site when building; problems land in `report`."""
     site = outline.site
     publishing = prepare_publishing(project, site, static, draw=options.write)
     compiled = cache.folder(project, "templates") if options.write else None
@@ -131,14 +140,11 @@ def _build(project: Path, out: Path, options: BuildOptions) -> BuildReport:
     try:
         try:
             kept = _keep_pages(all_pages, staging, keys, last)
-            fresh = [page for page in all_pages if page.path not in kept]
-            for name in sorted({page.template for page in fresh}):
-                renderer.env.get_template(name)  # compiled once, here, not in every worker
-            rendered = dict(zip((page.path for page in fresh),
-                                _each_page(fresh, _page_work(renderer, staging), options.progress)))
+            rendered = _render_pages(renderer, [p for p in all_pages if p.path not in kept], staging,
+                                     options.progress)
         except TemplateError as exc:
             report.diagnostics.append(template_diagnostic(project, exc))
-            return report
+            return
         extras = {path: text.encode() for path, text in render_extras(renderer, all_pages).items()}
         unwritten = {path: done.data for path, done in rendered.items() if done.data is not None}
         files = site_files({**unwritten, **extras}, outline, static, publishing)
@@ -149,14 +155,12 @@ def _build(project: Path, out: Path, options: BuildOptions) -> BuildReport:
                                                  options)
         if options.strict:
             report.diagnostics = [_strict(d) for d in report.diagnostics]
-        if not report.ok:
-            return report
-        report.pages, report.rendered = len(all_pages), len(rendered)
-        if staging is not None and store is not None:
+        if report.ok:
+            report.pages, report.rendered = len(all_pages), len(rendered)
+        if report.ok and staging is not None and store is not None:
             _commit(staging, files, scans, report, fingerprint, options, keys)
             if report.ok and keys:
                 pagecache.remember(store, keys, scans)
-        return report
     finally:
         if staging is not None:
             staging.discard()
@@ -179,6 +183,14 @@ def _keep_pages(all_pages: list[Page], staging: Staging | None, keys: dict[str, 
             staging.put(page.path, last.out / page.path)
             kept[page.path] = scan
     return kept
+
+
+def _render_pages(renderer: Renderer, fresh: list[Page], staging: Staging | None,
+                  progress: Progress | None) -> dict[str, _Rendered]:
+    """Render `fresh` (on every core when there are many), scanning each page and writing it when building."""
+    for name in sorted({page.template for page in fresh}):
+        renderer.env.get_template(name)  # compiled once, here, not in every worker
+    return dict(zip((page.path for page in fresh), _each_page(fresh, _page_work(renderer, staging), progress)))
 
 
 def _page_work(renderer: Renderer, staging: Staging | None) -> Callable[[Page], _Rendered]:
