@@ -134,14 +134,16 @@ def _render_and_write(project: Path, out: Path, outline: Outline, static: tuple[
     compiled = cache.folder(project, "templates") if options.write else None
     renderer = Renderer(make_environment(project, compiled), site, static, publishing.seo)
     all_pages = list(pages(site))
-    keys = pagecache.page_keys(renderer, all_pages) if store and pagecache.reuse_possible(project) else {}
-    last = pagecache.last_pages(project, out, store) if store and keys else None
+    key_of = pagecache.PageKeys(renderer) if store and pagecache.reuse_possible(project) else None
+    last = pagecache.last_pages(project, out, store) if store and key_of else None
+    keys = {page.path: key_of(page) for page in all_pages} if key_of and last and last.keys else {}
     staging = Staging(project, out) if options.write else None
     try:
         try:
             kept = _keep_pages(all_pages, staging, keys, last)
             rendered = _render_pages(renderer, [p for p in all_pages if p.path not in kept], staging,
-                                     options.progress)
+                                     options.progress, key_of if key_of and not keys else None)
+            keys = keys or {path: done.key for path, done in rendered.items() if done.key}
         except TemplateError as exc:
             report.diagnostics.append(template_diagnostic(project, exc))
             return
@@ -170,13 +172,14 @@ def _render_and_write(project: Path, out: Path, outline: Outline, static: tuple[
 class _Rendered:
     scan: PageScan  # what the link check needs of the page
     data: bytes | None  # the page, when it was not written yet (check, or no output folder)
+    key: str | None = None  # its page key, when the worker computed it
 
 
 def _keep_pages(all_pages: list[Page], staging: Staging | None, keys: dict[str, str],
                 last: pagecache.LastPages | None) -> dict[str, PageScan]:
     """The pages kept as the last build wrote them (see pagecache), put in the staging folder: path -> scan."""
     kept: dict[str, PageScan] = {}
-    if staging is None or last is None:
+    if staging is None or last is None or not keys:
         return kept
     for page in all_pages:
         if scan := last.reusable(page.path, keys[page.path]):
@@ -185,22 +188,26 @@ def _keep_pages(all_pages: list[Page], staging: Staging | None, keys: dict[str, 
     return kept
 
 
-def _render_pages(renderer: Renderer, fresh: list[Page], staging: Staging | None,
-                  progress: Progress | None) -> dict[str, _Rendered]:
-    """Render `fresh` (on every core when there are many), scanning each page and writing it when building."""
+def _render_pages(renderer: Renderer, fresh: list[Page], staging: Staging | None, progress: Progress | None,
+                  key_of: pagecache.PageKeys | None) -> dict[str, _Rendered]:
+    """Render `fresh` (on every core when there are many), scanning each page and writing it when building;
+    with `key_of`, each page's key is computed there too."""
     for name in sorted({page.template for page in fresh}):
         renderer.env.get_template(name)  # compiled once, here, not in every worker
-    return dict(zip((page.path for page in fresh), _each_page(fresh, _page_work(renderer, staging), progress)))
+    work = _page_work(renderer, staging, key_of)
+    return dict(zip((page.path for page in fresh), _each_page(fresh, work, progress)))
 
 
-def _page_work(renderer: Renderer, staging: Staging | None) -> Callable[[Page], _Rendered]:
+def _page_work(renderer: Renderer, staging: Staging | None,
+               key_of: pagecache.PageKeys | None) -> Callable[[Page], _Rendered]:
     """What happens to each page where it is rendered: scanned for links, and written when building."""
     def work(page: Page) -> _Rendered:
         html = renderer.render_page(page)
+        key = key_of(page) if key_of else None
         if staging is None:
-            return _Rendered(scan_page(html), html.encode())
+            return _Rendered(scan_page(html), html.encode(), key)
         staging.put(page.path, html.encode())
-        return _Rendered(scan_page(html), None)
+        return _Rendered(scan_page(html), None, key)
     return work
 
 

@@ -170,7 +170,11 @@ class Store:
             return None
 
     def put(self, kind: str, key: str, value: Any) -> None:
-        self._pack(kind)[key] = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        self.put_pickled(kind, key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+
+    def put_pickled(self, kind: str, key: str, data: bytes) -> None:
+        """put() of a value someone already pickled (a worker process, say)."""
+        self._pack(kind)[key] = data
         self._changed.add(kind)
 
     def prune(self, kind: str, keep: set[str]) -> None:

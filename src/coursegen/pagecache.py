@@ -20,7 +20,6 @@ import functools
 import hashlib
 import io
 import pickle
-from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
@@ -73,23 +72,31 @@ def reuse_possible(project: Path) -> bool:
     return not (folder.is_dir() and any(p.is_file() for p in folder.rglob("*")))
 
 
-def page_keys(renderer: Renderer, all_pages: Iterable[Page]) -> dict[str, str]:
-    """The key of every page: equal keys mean the theme renders byte-identical pages."""
-    site = renderer.site
-    common = _digest((cache.code_digest(), sorted(renderer.static_paths.items()), _outline(site)))
-    modules = [m for c in site.courses for m in c.modules]
-    bodies = {m.url: _digest(_body(m)) for m in modules}
-    previews = {m.url: _digest(_previews(m)) for m in modules}
-    keys = {}
-    for page in all_pages:
+class PageKeys:
+    """The key of each page: equal keys mean the theme renders byte-identical pages. The site-wide part is
+    computed here; a page's own part when asked (in a worker process, for a first build)."""
+
+    def __init__(self, renderer: Renderer):
+        self.renderer = renderer
+        self.common = _digest((cache.code_digest(), sorted(renderer.static_paths.items()), _outline(renderer.site)))
+        self._bodies: dict[str, str] = {}
+        self._previews: dict[str, str] = {}
+
+    def __call__(self, page: Page) -> str:
         of_course = page.course.modules if page.course else ()
         shown = [page.module] if page.module else (of_course if page.kind == "print" else ())
         own = (page.path, page.template, page.url, page.title, page.description, page.kind, page.in_sitemap,
                page.course.slug if page.course else None, page.module.url if page.module else None)
-        keys[page.path] = cache.digest(common, _digest((own, renderer.seo.meta(page))),
-                                       [bodies[m.url] for m in shown],
-                                       [previews[m.url] for m in of_course] if page.kind == "course" else [])
-    return keys
+        return cache.digest(self.common, _digest((own, self.renderer.seo.meta(page))),
+                            [self._digest_of(self._bodies, m, _body) for m in shown],
+                            [self._digest_of(self._previews, m, _previews) for m in of_course]
+                            if page.kind == "course" else [])
+
+    @staticmethod
+    def _digest_of(known: dict[str, str], module: Module, part: Any) -> str:
+        if module.url not in known:
+            known[module.url] = _digest(part(module))
+        return known[module.url]
 
 
 @dataclass

@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import pickle
 import threading
 import traceback
 from collections.abc import Callable
@@ -155,19 +156,20 @@ def _worker(conn: Any, files: list[ModuleFile], widgets: frozenset[str]) -> None
     try:
         md = make_markdown()
         parsed: dict[str, ParsedModule | None] = {}
-        light = []
+        light = {}
         for file in files:
             diags = Diagnostics()
             parsed[file.source.rel] = parse_module(md, file, widgets, diags)
-            light.append((file.source.rel, _light(parsed[file.source.rel]), diags.items))
-        conn.send(light)
+            light[file.source.rel] = (_light(parsed[file.source.rel]), diags.items)
+        conn.send([(rel, *parse) for rel, parse in light.items()])
         job = conn.recv()
         if job is None:
             return
         targets, keys = job
         chunk = []
-        for rel, key in keys:
-            chunk.append((rel, *_render(md, parsed.pop(rel), key, targets)))  # tokens freed as it goes
+        for rel, key in keys:  # tokens are freed as it goes; the entry is pickled once, here, for the cache too
+            entry = _Entry(*light[rel], key, _render(md, parsed.pop(rel), key, targets))  # type: ignore[arg-type]
+            chunk.append((rel, pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL)))
             if len(chunk) == CHUNK:
                 conn.send(chunk)
                 chunk = []
@@ -208,6 +210,7 @@ class _Workers:
         self.jobs: list[list[tuple[str, tuple]]] = [[] for _ in self.workers]
         self.targets: Any = None
         self.done: dict[str, Rendered] = {}
+        self.pickled: dict[str, bytes] = {}  # the _Entry of each module rendered, as the cache stores it
 
     @staticmethod
     def _receive(conn: Any) -> Any:
@@ -239,9 +242,10 @@ class _Workers:
                     Highlights.known.update(message[1])
                     Highlights.new.update(message[1])
                     continue
-                for rel, module, items, calls in message:
-                    self.done[rel] = (module, items, calls)
-                    diags.items.extend(items)
+                for rel, data in message:
+                    entry = pickle.loads(data)
+                    self.done[rel], self.pickled[rel] = entry.built, data
+                    diags.items.extend(entry.built[1])
         courses = tuple(replace(c, modules=tuple(self.done[m.rel][0] if isinstance(m, _Pending) else m
                                                  for m in c.modules)) for c in site.courses)
         return replace(site, courses=courses)
@@ -343,8 +347,11 @@ class _Memo:
 
     def save(self) -> None:
         """Store the entries of every module parsed or rendered in this build."""
+        pickled = self.workers.pickled if self.workers else {}
         for rel in sorted(self.changed & set(self.keys)):
-            if rel in self.entries:
+            if rel in pickled:
+                self.store.put_pickled("module", self.keys[rel], pickled[rel])  # type: ignore[union-attr]
+            elif rel in self.entries:
                 self.store.put("module", self.keys[rel], self.entries[rel])  # type: ignore[union-attr]
         self.store.prune("module", set(self.keys.values()))  # type: ignore[union-attr]
         if new := Highlights.take_new():

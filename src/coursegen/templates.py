@@ -36,4 +36,5 @@ def make_environment(project: Path, compiled: Path | None = None) -> Environment
         lstrip_blocks=True,
         keep_trailing_newline=True,
         bytecode_cache=FileSystemBytecodeCache(str(compiled)) if compiled else None,
+        auto_reload=False,  # an environment lives for one build (serve makes a new one when templates change)
     )
