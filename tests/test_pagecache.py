@@ -114,8 +114,13 @@ def test_the_cli_says_how_many_pages_it_kept(dated: CourseProject) -> None:
     assert "Built 6 pages" in second.stdout and "2 rendered, 4 unchanged since the last build" in second.stdout
 
 
-def test_a_project_with_its_own_templates_renders_every_page(dated: CourseProject) -> None:
-    dated.write("templates/404.html", '{% extends "theme/404.html" %}')
+def test_a_project_that_overrides_a_theme_template_renders_every_page(dated: CourseProject) -> None:
+    dated.write("templates/README.md", "Templates placed here replace the theme's.")
+    dated.write("templates/extra/note.html", "<p>not loaded by any template</p>")
+    assert dated.build(search=False).ok
+    report = dated.build(search=False)
+    assert report.ok and report.rendered == 0  # files that override nothing change nothing
+    dated.write("templates/partials/footer.html", "<footer>Ours</footer>")
     assert dated.build(search=False).ok
     report = dated.build(search=False)
     assert report.ok and report.rendered == report.pages

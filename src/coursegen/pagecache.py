@@ -11,8 +11,8 @@ A page whose key is the one it was last written with, and whose file in the outp
 since (size and modification time as recorded), is copied from there instead of rendered; its link scan
 comes from the cache.
 
-A project's own templates may read anything (another module's body, say), so a project with files in
-templates/ renders every page every time.
+A project's own templates may read anything (another module's body, say), so a project whose templates/
+overrides any of the theme's renders every page every time.
 """
 from __future__ import annotations
 
@@ -28,6 +28,7 @@ from . import cache
 from .linkcheck import PageScan
 from .model import Card, Course, Module, Site
 from .render import Page, Renderer
+from .templates import THEME
 
 KIND = "page"  # cache.Store kind: page key -> PageScan
 
@@ -67,9 +68,14 @@ def _outline(value: Any) -> Any:
 
 
 def reuse_possible(project: Path) -> bool:
-    """Pages can be reused only with the built-in theme's templates (see the module docstring)."""
+    """Pages can be reused only with the built-in theme's templates (see the module docstring): no file in
+    the project's templates/ may stand in for one of the theme's (other files there, a README say, are
+    never loaded: only a template that overrides one of the theme's could include them)."""
     folder = project / "templates"
-    return not (folder.is_dir() and any(p.is_file() for p in folder.rglob("*")))
+    if not folder.is_dir():
+        return True
+    theme = THEME / "templates"
+    return not any((theme / p.relative_to(folder)).is_file() for p in folder.rglob("*") if p.is_file())
 
 
 class PageKeys:
