@@ -80,7 +80,7 @@ class CourseProject:
         self.root = root
         self.out = root / "build"
 
-    def write(self, rel: str, text: str | bytes) -> "CourseProject":
+    def write(self, rel: str, text: str | bytes) -> CourseProject:
         path = self.root / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         if isinstance(text, bytes):
@@ -89,11 +89,11 @@ class CourseProject:
             path.write_text(textwrap.dedent(text) if text.startswith("\n") else text, encoding="utf-8")
         return self
 
-    def remove(self, rel: str) -> "CourseProject":
+    def remove(self, rel: str) -> CourseProject:
         (self.root / rel).unlink()
         return self
 
-    def demo(self) -> "CourseProject":
+    def demo(self) -> CourseProject:
         """A valid two-module course plus a planned course."""
         return (self.write("content/site.yaml", SITE_YAML)
                 .write("content/demo/course.yaml", COURSE_YAML)
@@ -110,7 +110,7 @@ class CourseProject:
 
     def cli(self, *args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
         return subprocess.run([sys.executable, "-m", "coursegen", *args], cwd=cwd or self.root,
-                              capture_output=True, text=True, timeout=120)
+                              capture_output=True, text=True, timeout=120, check=False)
 
     def html(self, rel: str) -> BeautifulSoup:
         return BeautifulSoup((self.out / rel).read_text(encoding="utf-8"), "html.parser")

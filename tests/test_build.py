@@ -1,7 +1,6 @@
 """Integration: build fixture projects and check what a learner sees in the HTML."""
 from __future__ import annotations
 
-
 from helpers import MODULE_TWO
 
 from coursegen.preview import ELLIPSIS
@@ -77,7 +76,7 @@ def test_previews_override_and_cut_at_word_boundary(demo):
     assert automatic.endswith(ELLIPSIS) and len(automatic) <= 140
     assert automatic.startswith("Bold words and code and a link lead into")
     words = automatic[:-1].split()
-    source_words = ("Bold words and code and a link lead into a long paragraph that keeps going well beyond "
+    source_words = ("Bold words and code and a link lead into a long paragraph that keeps going well beyond "  # noqa: SIM905
                     "the preview limit so that the preview has to be cut somewhere sensible at a word").split()
     assert words == source_words[: len(words)]  # whole words only
 
@@ -263,8 +262,8 @@ def test_unknown_widget_is_an_error_until_its_script_exists(demo):
     demo.write("content/demo/03-blocks.md", BLOCKS_MODULE)
     report = demo.build()
     assert [d.format() for d in report.errors] == [
-        "content/demo/03-blocks.md:28: error: unknown widget 'counter'; add static/widgets/counter.js "
-        "(available: none found)"]
+        ("content/demo/03-blocks.md:28: error: unknown widget 'counter'; add static/widgets/counter.js "
+        "(available: none found)")]
     demo.write("static/widgets/counter.js", "export default function mount(el) { el.textContent = 'ok'; }")
     assert demo.build().ok
 

@@ -9,7 +9,7 @@ from coursegen import __version__
 
 def run(*args, cwd):
     return subprocess.run([sys.executable, "-m", "coursegen", *args], cwd=cwd, capture_output=True,
-                          text=True, timeout=120)
+                          text=True, timeout=120, check=False)
 
 
 def test_version(tmp_path):
@@ -60,7 +60,7 @@ def test_build_options_base_url_out_and_quiet(demo, tmp_path):
 def test_github_annotations_when_running_in_actions(demo):
     demo.write("content/demo/03-x.md", "---\ntitle: T\n")
     result = subprocess.run([sys.executable, "-m", "coursegen", "check"], cwd=demo.root, capture_output=True,
-                            text=True, env={**__import__("os").environ, "GITHUB_ACTIONS": "true"})
+                            text=True, env={**__import__("os").environ, "GITHUB_ACTIONS": "true"}, check=False)
     assert result.returncode == 1
     assert "::error file=content/demo/03-x.md,line=1::" in result.stderr
 

@@ -9,16 +9,16 @@ GOOD_HEAD = "---\ntitle: T\nsummary: S\ngoals:\n  - G\n---\n"
 CASES = {
     "front matter not closed": (
         {"content/demo/03-x.md": "---\ntitle: T\nsummary: S\n"},
-        ["content/demo/03-x.md:1: error: the front matter that opens on line 1 is never closed; "
-         "add a line with just '---' after the last key"]),
+        [("content/demo/03-x.md:1: error: the front matter that opens on line 1 is never closed; "
+         "add a line with just '---' after the last key")]),
     "no front matter": (
         {"content/demo/03-x.md": "# Just markdown\n"},
-        ["content/demo/03-x.md:1: error: a module must start with front matter: a line '---', "
-         "then title, summary and goals, then another '---'"]),
+        [("content/demo/03-x.md:1: error: a module must start with front matter: a line '---', "
+         "then title, summary and goals, then another '---'")]),
     "empty file": (
         {"content/demo/03-x.md": ""},
-        ["content/demo/03-x.md:1: error: the file is empty; a module starts with front matter "
-         "('---', then title, summary and goals, then '---')"]),
+        [("content/demo/03-x.md:1: error: the file is empty; a module starts with front matter "
+         "('---', then title, summary and goals, then '---')")]),
     "yaml syntax error": (
         {"content/demo/03-x.md": "---\ntitle: T\nsummary: [unclosed\ngoals: []\n---\n"},
         ["content/demo/03-x.md:4: error: front matter: invalid YAML: expected ',' or ']', but got ':'"]),
@@ -46,58 +46,58 @@ CASES = {
     "cards metadata mismatch": (
         {"content/demo/03-x.md": GOOD_HEAD.replace("goals:", "cards:\n  - title: Wrong\ngoals:")
          + "## Right\n\nText.\n"},
-        ["content/demo/03-x.md:5: error: 'cards' entry 1 is titled 'Wrong' but card 1 is '## Right' (line 9); "
-         "entries must match the headings in order"]),
+        [("content/demo/03-x.md:5: error: 'cards' entry 1 is titled 'Wrong' but card 1 is '## Right' (line 9); "
+         "entries must match the headings in order")]),
     "visual without alt": (
         {"content/demo/03-x.md": GOOD_HEAD.replace("goals:", "cards:\n  - title: A\n    visual: a.svg\ngoals:")
          + "## A\n\nText.\n"},
-        ["content/demo/03-x.md:6: error: card 'A' has a 'visual' but no 'alt' text; "
-         "add 'alt:' describing the picture for readers who cannot see it"]),
+        [("content/demo/03-x.md:6: error: card 'A' has a 'visual' but no 'alt' text; "
+         "add 'alt:' describing the picture for readers who cannot see it")]),
     "duplicate card titles": (
         {"content/demo/03-x.md": GOOD_HEAD + "## Same\n\nOne.\n\n## Same\n\nTwo.\n"},
-        ["content/demo/03-x.md:11: error: two cards have the id 'same' (the first, 'Same', is on line 7); "
-         "give this card a different title"]),
+        [("content/demo/03-x.md:11: error: two cards have the id 'same' (the first, 'Same', is on line 7); "
+         "give this card a different title")]),
     "link to missing module": (
         {"content/demo/03-x.md": GOOD_HEAD + "## A\n\nSee [nothing](09-nothing.md).\n"},
         ["content/demo/03-x.md:9: error: link to '09-nothing.md': no such module"]),
     "link to missing anchor": (
         {"content/demo/03-x.md": GOOD_HEAD + "## A\n\nSee [card](01-first.md#no-such-card).\n"},
-        ["content/demo/03-x.md:9: error: link to '01-first.md#no-such-card': that module has no card "
-         "or heading with id 'no-such-card'"]),
+        [("content/demo/03-x.md:9: error: link to '01-first.md#no-such-card': that module has no card "
+         "or heading with id 'no-such-card'")]),
     "missing image": (
         {"content/demo/03-x.md": GOOD_HEAD + "## A\n\n![diagram](images/missing.svg)\n"},
-        ["content/demo/03-x.md:9: error: image 'images/missing.svg' not found "
-         "(looked for content/demo/images/missing.svg)"]),
+        [("content/demo/03-x.md:9: error: image 'images/missing.svg' not found "
+         "(looked for content/demo/images/missing.svg)")]),
     "duplicate module numbers": (
         {"content/demo/02-again.md": GOOD_HEAD},
-        ["content/demo/02-second.md:1: error: module number 02 is also used by content/demo/02-again.md; "
-         "give each module its own number"]),
+        [("content/demo/02-second.md:1: error: module number 02 is also used by content/demo/02-again.md; "
+         "give each module its own number")]),
     "duplicate module slugs": (
         {"content/demo/05-second.md": GOOD_HEAD},
-        ["content/demo/05-second.md:1: error: module slug 'second' is also used by content/demo/02-second.md; "
-         "two modules cannot share a URL"]),
+        [("content/demo/05-second.md:1: error: module slug 'second' is also used by content/demo/02-second.md; "
+         "two modules cannot share a URL")]),
     "not utf-8": (
         {"content/demo/03-x.md": GOOD_HEAD.encode() + b"## A\n\ncaf\xe9\n"},
-        ["content/demo/03-x.md:9: error: this file is not UTF-8 text (byte 0xe9 cannot be decoded); "
-         "save it with UTF-8 encoding"]),
+        [("content/demo/03-x.md:9: error: this file is not UTF-8 text (byte 0xe9 cannot be decoded); "
+         "save it with UTF-8 encoding")]),
     "tabs in yaml": (
         {"content/demo/03-x.md": "---\ntitle: T\nsummary: S\ngoals:\n\t- G\n---\n"},
-        ["content/demo/03-x.md:5: error: front matter: invalid YAML: found character '\\t' that cannot "
-         "start any token (YAML does not allow tabs for indentation; use spaces)"]),
+        [("content/demo/03-x.md:5: error: front matter: invalid YAML: found character '\\t' that cannot "
+         "start any token (YAML does not allow tabs for indentation; use spaces)")]),
     "unknown site key": (
         {"content/site.yaml": "title: T\ndescription: D\ncourse:\n  - demo\n"},
         ["content/site.yaml:3: error: unknown key 'course' in site.yaml; did you mean 'courses'?"]),
     "course listed but missing": (
         {"content/site.yaml": "title: T\ndescription: D\ncourses:\n  - demo\n  - later\n  - ghost\n"},
-        ["content/site.yaml:6: error: course 'ghost' is listed in 'courses' but content/ghost/ does not "
-         "exist (courses found: demo, later)"]),
+        [("content/site.yaml:6: error: course 'ghost' is listed in 'courses' but content/ghost/ does not "
+         "exist (courses found: demo, later)")]),
     "bad course status": (
         {"content/later/course.yaml": "title: L\ntagline: T\ndescription: D\nstatus: soon\n"},
         ["content/later/course.yaml:4: error: 'status' must be 'published' or 'planned', not 'soon'"]),
     "next names a missing course": (
         {"content/demo/course.yaml": "title: D\ntagline: T\ndescription: D\nnext:\n  - nowhere\n"},
-        ["content/demo/course.yaml:5: error: 'next' names course 'nowhere', which does not exist or is "
-         "not listed in site.yaml 'courses'"]),
+        [("content/demo/course.yaml:5: error: 'next' names course 'nowhere', which does not exist or is "
+         "not listed in site.yaml 'courses'")]),
     "unknown block": (
         {"content/demo/03-x.md": GOOD_HEAD + "## A\n\n::: danger\nBoo\n:::\n"},
         ["content/demo/03-x.md:9: error: unknown block '::: danger'; use one of: note, tip, warning, reveal"]),
@@ -106,8 +106,8 @@ CASES = {
         ["content/demo/03-x.md:11: error: the quiz has no correct option; mark at least one with 'correct: true'"]),
     "bad module file name": (
         {"content/demo/notes.md": GOOD_HEAD},
-        ["content/demo/notes.md:1: error: module file name 'notes.md' must look like '01-some-slug.md': "
-         "a number, a hyphen, then lowercase words joined by hyphens"]),
+        [("content/demo/notes.md:1: error: module file name 'notes.md' must look like '01-some-slug.md': "
+         "a number, a hyphen, then lowercase words joined by hyphens")]),
 }
 
 

@@ -88,7 +88,7 @@ def test_the_repository_publishes_its_flagship_site_with_the_starter_recipe():
     starter = yaml.safe_load((REPO / "src/coursegen/starter" / WORKFLOW).read_text())
     install = [s for s in ours["jobs"]["build"]["steps"] if s.get("name") == "Install coursegen"]
     assert install and install[0]["run"].startswith("python -m pip install .")
-    strip = lambda w: [s for s in w["jobs"]["build"]["steps"] if s.get("name") != "Install coursegen"]  # noqa: E731
+    strip = lambda w: [s for s in w["jobs"]["build"]["steps"] if s.get("name") != "Install coursegen"]
     assert strip(ours) == strip(starter) and ours["jobs"]["deploy"] == starter["jobs"]["deploy"]
 
 

@@ -1,8 +1,6 @@
 """The built site in real Chromium: pages load cleanly and a quiz answers."""
 from __future__ import annotations
 
-
-
 QUIZ_MODULE = """\
 ---
 title: Quiz Module
