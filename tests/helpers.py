@@ -114,3 +114,52 @@ class CourseProject:
 
     def html(self, rel: str) -> BeautifulSoup:
         return BeautifulSoup((self.out / rel).read_text(encoding="utf-8"), "html.parser")
+
+
+MODULE_THREE = """\
+---
+title: Third Module
+summary: A module added while serving.
+goals:
+  - Appear in the course.
+---
+## Third Card
+
+Added later.
+"""
+
+
+WORDS = ("Alpha", "Beta", "Gamma", "Delta")
+
+
+def random_edit(root: Path, kind: int, word: str) -> list[Path]:
+    """One of nine kinds of edit an author makes while previewing (each keeps the content valid)."""
+    def write(rel: str, text: str) -> list[Path]:
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text, encoding="utf-8")
+        return [root / rel]
+
+    def replace_line(rel: str, prefix: str, line: str) -> list[Path]:
+        text = (root / rel).read_text(encoding="utf-8")
+        old = next(x for x in text.split("\n") if x.startswith(prefix))
+        return write(rel, text.replace(old, line, 1))
+
+    def delete_third() -> list[Path]:
+        third = root / "content/demo/03-third.md"
+        if third.exists():
+            third.unlink()
+        return [third]
+
+    return [
+        lambda: replace_line("content/demo/02-second.md", "Back to", f"Back to, said {word},"
+                             " [the start](01-first.md)."),
+        lambda: replace_line("content/demo/02-second.md", "title:", f"title: Second {word}"),
+        lambda: replace_line("content/demo/01-first.md", "## Another", f"## Another {word}"),
+        lambda: replace_line("content/demo/course.yaml", "title:", f"title: Demo {word}"),
+        lambda: replace_line("content/demo/01-first.md", "summary:", f"summary: First, {word}.\ndraft: true"
+                             if word in ("Alpha", "Beta") else "summary: The very first module."),
+        lambda: write("templates/partials/footer.html", f"<footer>{word} {{{{ site.title }}}}</footer>\n"),
+        lambda: write("static/coursegen.css", f"/* {word} */ body {{ margin: 0; }}\n"),
+        lambda: write("content/demo/03-third.md", MODULE_THREE.replace("Third Module", f"Third {word}")),
+        delete_third,
+    ][kind]()

@@ -2,12 +2,16 @@
 its output is byte for byte what a build from scratch gives."""
 from __future__ import annotations
 
+import os
 import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
-from helpers import REPO, CourseProject
+from helpers import REPO, WORDS, CourseProject, random_edit
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from coursegen import BuildOptions, build
 from coursegen.model import Card, Module
@@ -29,14 +33,15 @@ def tree(folder: Path) -> dict[str, bytes]:
             if p.is_file() and not p.name.startswith(".coursegen")}
 
 
-def from_scratch(project: Path, tmp: Path) -> dict[str, bytes]:
+def from_scratch(project: Path, tmp: Path, drafts: bool = False) -> dict[str, bytes]:
     """The site a first build of a copy of `project` gives (no cache, no previous output)."""
     copy = tmp / "scratch"
     shutil.rmtree(copy, ignore_errors=True)
     shutil.copytree(project / "content", copy / "content")
-    if (project / "static").is_dir():
-        shutil.copytree(project / "static", copy / "static")
-    report = build(copy, BuildOptions(out=copy / "build", search=False))
+    for folder in ("static", "templates"):
+        if (project / folder).is_dir():
+            shutil.copytree(project / folder, copy / folder)
+    report = build(copy, BuildOptions(out=copy / "build", search=False, drafts=drafts))
     assert report.ok, [d.format() for d in report.errors]
     assert report.rendered == report.pages
     return tree(copy / "build")
@@ -141,6 +146,26 @@ def test_large_site_rebuild_on_every_core_equals_a_build_from_scratch(tmp_path: 
     report = build(project, options)
     assert report.ok and report.rendered == 3  # and the course page, which shows the card's preview
     assert tree(project / "build") == from_scratch(project, tmp_path)
+
+
+@settings(max_examples=int(os.environ.get("CG_EXAMPLES", "10")), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.integers(0, 8), st.sampled_from(WORDS)), min_size=1, max_size=4))
+def test_any_series_of_edits_rebuilds_what_a_build_from_scratch_gives(edits: list[tuple[int, str]]) -> None:
+    """Random edits (text, titles, headings, drafts, a theme override, CSS, modules added and removed),
+    each followed by a build that keeps what it can: always byte for byte a first build."""
+    os.environ["SOURCE_DATE_EPOCH"] = "1700000000"
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            project = CourseProject(Path(tmp) / "site").demo()
+            assert project.build(search=False, drafts=True).ok  # some edits mark a module as a draft
+            for kind, word in edits:
+                random_edit(project.root, kind, word)
+                report = project.build(search=False, drafts=True)
+                assert report.ok, [d.format() for d in report.errors]
+                assert tree(project.out) == from_scratch(project.root, Path(tmp), drafts=True), (kind, word)
+    finally:
+        del os.environ["SOURCE_DATE_EPOCH"]
 
 
 # --- the key covers what the theme reads ---------------------------------------------------------------

@@ -12,26 +12,13 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from helpers import CourseProject
+from helpers import MODULE_THREE, WORDS, CourseProject, random_edit
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from servehelp import Server, edit, get, page_with, sandbox, until
 
 from coursegen import BuildOptions, check
 from coursegen.incremental import IncrementalBuilder
-
-MODULE_THREE = """\
----
-title: Third Module
-summary: A module added while serving.
-goals:
-  - Appear in the course.
----
-## Third Card
-
-Added later.
-"""
-
 
 # --- incremental rebuilds give exactly what a full build gives -------------------------------------------
 
@@ -82,40 +69,6 @@ def test_incremental_rebuild_equals_full_build(demo: CourseProject, kind: str) -
     _assert_same(builder, demo.root)
 
 
-WORDS = ("Alpha", "Beta", "Gamma", "Delta")
-
-
-def _random_edit(root: Path, kind: int, word: str) -> list[Path]:
-    """One of nine kinds of edit an author makes while previewing (each keeps the content valid)."""
-    def write(rel: str, text: str) -> list[Path]:
-        (root / rel).parent.mkdir(parents=True, exist_ok=True)
-        (root / rel).write_text(text, encoding="utf-8")
-        return [root / rel]
-
-    def replace_line(rel: str, prefix: str, line: str) -> list[Path]:
-        text = (root / rel).read_text(encoding="utf-8")
-        old = next(x for x in text.split("\n") if x.startswith(prefix))
-        return write(rel, text.replace(old, line, 1))
-
-    def delete_third() -> list[Path]:
-        third = root / "content/demo/03-third.md"
-        if third.exists():
-            third.unlink()
-        return [third]
-
-    return [
-        lambda: replace_line("content/demo/02-second.md", "Back to", f"Back to, said {word},"
-                             " [the start](01-first.md)."),
-        lambda: replace_line("content/demo/02-second.md", "title:", f"title: Second {word}"),
-        lambda: replace_line("content/demo/01-first.md", "## Another", f"## Another {word}"),
-        lambda: replace_line("content/demo/course.yaml", "title:", f"title: Demo {word}"),
-        lambda: replace_line("content/demo/01-first.md", "summary:", f"summary: First, {word}.\ndraft: true"
-                             if word in ("Alpha", "Beta") else "summary: The very first module."),
-        lambda: write("templates/partials/footer.html", f"<footer>{word} {{{{ site.title }}}}</footer>\n"),
-        lambda: write("static/coursegen.css", f"/* {word} */ body {{ margin: 0; }}\n"),
-        lambda: write("content/demo/03-third.md", MODULE_THREE.replace("Third Module", f"Third {word}")),
-        delete_third,
-    ][kind]()
 
 
 @settings(max_examples=int(os.environ.get("CG_EXAMPLES", "12")), deadline=None,
@@ -127,7 +80,7 @@ def test_any_series_of_edits_gives_what_a_full_build_gives(edits: list[tuple[int
         builder = IncrementalBuilder(project.root)
         assert builder.rebuild().ok
         for kind, word in edits:
-            result = builder.rebuild(_random_edit(project.root, kind, word))
+            result = builder.rebuild(random_edit(project.root, kind, word))
             assert result.ok, [d.format() for d in result.errors] or result.crash
         _assert_same(builder, project.root)
 
