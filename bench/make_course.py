@@ -40,13 +40,13 @@ def _table(seed: int) -> str:
     return f"| Term | Value | Meaning |\n|---|---:|---|\n{rows}\n"
 
 
-def _card(number: int, index: int, slug_of: dict[int, str], total: int) -> str:
+def _card(number: int, index: int, slug_of: dict[int, str], total: int, course: int) -> str:
     seed = number * 4 + index
     body = [f"## {CARD_TITLES[index]}\n", _paragraph(seed), ""]
     if index == 0:
         body += [f"- {_sentence(seed + 1, 6)}", f"- {_sentence(seed + 2, 7)}", f"- {_sentence(seed + 3, 5)}", ""]
     elif index == 1:
-        body += [_code(seed), _paragraph(seed + 5, 2), ""]
+        body += [_code(seed + 1000 * course), _paragraph(seed + 5, 2), ""]  # no two code blocks alike
     elif index == 2:
         body += [_table(seed), "1. " + _sentence(seed + 4, 6), "2. " + _sentence(seed + 6, 6), ""]
     else:
@@ -60,13 +60,15 @@ def _card(number: int, index: int, slug_of: dict[int, str], total: int) -> str:
     return "\n".join(body)
 
 
-def module_text(number: int, slug_of: dict[int, str], total: int) -> str:
-    """The Markdown of one synthetic module (front matter and four cards)."""
+def module_text(number: int, slug_of: dict[int, str], total: int, course: int = 0) -> str:
+    """The Markdown of one synthetic module (front matter and four cards); `course` (its course's index)
+    makes its code block differ from the same module's in other courses, so no cache of highlighted code
+    gets the same block twice in one build."""
     front = (f"---\ntitle: Module {number} on {WORDS[number % len(WORDS)]}s\n"
              f"summary: {_sentence(number, 12)}\n"
              f"goals:\n  - {_sentence(number + 1, 8)}\n  - {_sentence(number + 2, 9)}\n---\n")
     intro = _paragraph(number * 3, 2) + "\n\n"
-    return front + intro + "\n".join(_card(number, i, slug_of, total) for i in range(4))
+    return front + intro + "\n".join(_card(number, i, slug_of, total, course) for i in range(4))
 
 
 def make_course(root: Path, modules: int, per_course: int = MODULES_PER_COURSE) -> Path:
@@ -89,7 +91,7 @@ def make_course(root: Path, modules: int, per_course: int = MODULES_PER_COURSE) 
             f"description: {_paragraph(c, 2)}\n", encoding="utf-8")
         slug_of = {n: f"{n:03d}-topic-{n}" for n in range(1, count + 1)}
         for n in range(1, count + 1):
-            (folder / f"{slug_of[n]}.md").write_text(module_text(n, slug_of, count), encoding="utf-8")
+            (folder / f"{slug_of[n]}.md").write_text(module_text(n, slug_of, count, c), encoding="utf-8")
     return root
 
 
