@@ -61,8 +61,8 @@ def highlight_code(code: str, lang: str) -> str:
     lexer = _lexer(name) if name else None
     body = highlight(code, lexer, _FORMATTER) if lexer else escape(code)
     css = f' class="language-{escape(name)}"' if name else ""
-    Highlights.known[key] = Highlights.new[key] = f'<pre class="highlight"><code{css}>{body}</code></pre>\n'
-    return Highlights.known[key]
+    done = Highlights.known[key] = Highlights.new[key] = f'<pre class="highlight"><code{css}>{body}</code></pre>\n'
+    return done
 
 
 def _fence(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict) -> str:

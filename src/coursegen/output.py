@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .cache import CACHE_DIR
+from .cache import folder as cache_folder
 from .diagnostics import UsageError
 
 try:
@@ -177,10 +177,9 @@ class Staging:
 def _spare_path(project: Path, out: Path) -> Path | None:
     """Where the previous site waits to be reused (deleting thousands of folders is slow on some disks):
     in the project's cache, when that is on the same file system as the output folder."""
-    folder = project / CACHE_DIR / "spare"
+    folder = cache_folder(project, "spare")
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        if folder.stat().st_dev != out.parent.stat().st_dev:
+        if folder is None or folder.stat().st_dev != out.parent.stat().st_dev:
             return None
     except OSError:
         return None
