@@ -184,3 +184,31 @@ def test_a_rebuild_indexes_again_only_the_parts_whose_pages_changed(demo, tmp_pa
     report = demo.build(out=scratch)
     assert report.ok and report.rendered == report.pages
     assert _bundle(demo.out) == _bundle(scratch)  # the same index a build from scratch makes
+
+
+def test_parts_are_indexed_side_by_side(demo, tmp_path, monkeypatch):
+    real = search.pagefind_executable()
+    runs = tmp_path / "runs"
+    runs.mkdir()
+    body = (f'touch {runs}/$$; sleep 1; ls {runs} | wc -l >> {tmp_path}/at-once; rm {runs}/$$; '
+            f'exec "{real}" "$@"')
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(fake_pagefind(tmp_path, body)))
+    monkeypatch.setattr(search, "PART_PAGES", 2)
+    assert demo.build().ok
+    assert sorted(int(n) for n in (tmp_path / "at-once").read_text().split()) == [2, 2]  # both ran at once
+    bundle = demo.out / "pagefind"
+    assert [page_count(bundle), page_count(bundle / "part-1")] == [2, 1]
+
+
+def test_a_failed_part_fails_the_build_and_keeps_the_previous_site(demo, tmp_path, monkeypatch):
+    assert demo.build().ok
+    before = (demo.out / "pagefind/pagefind-entry.json").read_bytes()
+    real = search.pagefind_executable()
+    body = f'case "$*" in *part-1*) echo "Error: part broke" >&2; exit 3;; esac; exec "{real}" "$@"'
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(fake_pagefind(tmp_path, body)))
+    monkeypatch.setattr(search, "PART_PAGES", 2)
+    report = demo.build()
+    assert [d.format() for d in report.errors] == [
+        "build:1: error: search index: Pagefind failed to index the site: Error: part broke"]
+    assert (demo.out / "pagefind/pagefind-entry.json").read_bytes() == before
+    assert not (demo.out / "pagefind/part-1").exists()

@@ -5,7 +5,7 @@ marked `data-pagefind-ignore`. The index lands in `SITE/pagefind/`, which the th
 loads on first use. Result URLs are root-absolute; the browser side adds the site's base path.
 
 Pagefind keeps every page it indexes in memory (about 110 KB per module page), so a large site is
-indexed in parts of about PART_PAGES pages, one Pagefind run after another: the first part is
+indexed in parts of about PART_PAGES pages, RUNS_AT_ONCE Pagefind runs at a time: the first part is
 `pagefind/` itself, the others `pagefind/part-N/`, listed in `pagefind/parts.json`, which the
 search box reads to merge them (Pagefind's `mergeIndex`). A small site gets one index and an
 empty list.
@@ -20,6 +20,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import time
 from pathlib import Path
 
 log = logging.getLogger(__name__)
@@ -34,6 +35,7 @@ MARKER = b"data-pagefind-body"
 UNUSED_UI = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-component-ui.js", "pagefind-component-ui.css",
              "pagefind-modular-ui.js", "pagefind-modular-ui.css", "pagefind-highlight.js")
 TIMEOUT_SECONDS = 300
+RUNS_AT_ONCE = 2  # Pagefind runs side by side: a run leaves cores idle, and each holds its part (~50 MB)
 _GLOB_SPECIAL = re.compile(r"([?*$:<>()\[\]{},\\])")  # Pagefind's glob syntax; a backslash escapes them
 
 
@@ -68,13 +70,14 @@ def index_site(site: Path, previous: Path | None = None) -> None:
     else:
         plan = [(BUNDLE if n == 0 else f"{BUNDLE}/part-{n}", part, part) for n, part in enumerate(parts)]
     before = _inputs_of(previous) if previous is not None else []
-    inputs = []
+    inputs, runs = [], []
     for n, (folder, glob, read) in enumerate(plan):
         inputs.append(_inputs_digest(binary, site, read))
         if previous is not None and n < len(before) and before[n] == inputs[n] and (previous / folder).is_dir():
             _link_tree(previous / folder, site / folder, top_level_skip=n == 0)
         else:
-            _run_pagefind(binary, site, folder, glob)
+            runs.append(_pagefind_command(binary, site, folder, glob))
+    _run_pagefind(runs, site)
     folders = [folder for folder, _, _ in plan]
     _drop_unused(site, folders)
     manifest = {"parts": [folder.removeprefix(BUNDLE + "/") + "/" for folder in folders[1:]], "inputs": inputs}
@@ -161,19 +164,46 @@ def html_pages(site: Path) -> list[str]:
     return sorted(found)
 
 
-def _run_pagefind(binary: Path, site: Path, folder: str, pages: list[str] | None = None) -> None:
-    """One Pagefind run writing SITE/FOLDER/, over `pages` only when given."""
+def _pagefind_command(binary: Path, site: Path, folder: str, pages: list[str] | None = None) -> list[str]:
+    """The Pagefind command that writes SITE/FOLDER/, over `pages` only when given."""
     command = [str(binary), "--site", str(site), "--output-subdir", folder, "--quiet"]
     if pages is not None:
         command += ["--glob", "{" + ",".join(_GLOB_SPECIAL.sub(r"\\\1", rel) for rel in pages) + "}"]
+    return command
+
+
+def _run_pagefind(commands: list[list[str]], site: Path) -> None:
+    """Run the Pagefind `commands`, RUNS_AT_ONCE at a time (they write separate folders); raise
+    SearchIndexError when one fails, after stopping the others."""
+    waiting, running = list(commands), []
+    deadline = time.monotonic() + TIMEOUT_SECONDS
     try:
-        done = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT_SECONDS, check=False)
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        raise SearchIndexError(f"Pagefind could not run: {exc}") from exc
-    if done.returncode != 0 or not (site / folder / "pagefind.js").is_file():
-        detail = (done.stderr or done.stdout).strip().splitlines()
+        while waiting or running:
+            while waiting and len(running) < RUNS_AT_ONCE:
+                command = waiting.pop(0)
+                try:
+                    running.append((command, subprocess.Popen(command, stdout=subprocess.PIPE,
+                                                              stderr=subprocess.PIPE, text=True)))
+                except OSError as exc:
+                    raise SearchIndexError(f"Pagefind could not run: {exc}") from exc
+            command, process = running.pop(0)
+            try:
+                stdout, stderr = process.communicate(timeout=max(0.0, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired as exc:
+                raise SearchIndexError(f"Pagefind could not run: {exc}") from exc
+            _check_run(command, process.returncode, stdout, stderr, site)
+    finally:
+        for _, process in running:
+            process.kill()
+            process.communicate()
+
+
+def _check_run(command: list[str], returncode: int, stdout: str, stderr: str, site: Path) -> None:
+    folder = command[command.index("--output-subdir") + 1]
+    if returncode != 0 or not (site / folder / "pagefind.js").is_file():
+        detail = (stderr or stdout).strip().splitlines()
         raise SearchIndexError("Pagefind failed to index the site" + (f": {detail[-1]}" if detail else ""))
-    for line in (done.stdout + done.stderr).strip().splitlines():
+    for line in (stdout + stderr).strip().splitlines():
         log.debug("pagefind: %s", line)
 
 
