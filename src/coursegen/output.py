@@ -86,13 +86,25 @@ def _overwrite(target: Path, data: bytes) -> None:
 
 def _prune(root: Path, wanted: set[str]) -> None:
     """Delete what `root` holds beyond the `wanted` relative paths (files, then emptied folders)."""
-    for folder, _, names in os.walk(root, topdown=False):
-        base = Path(folder)
-        for name in names:
-            if (base / name).relative_to(root).as_posix() not in wanted:
-                (base / name).unlink()
-        if base != root and not any(base.iterdir()):
-            base.rmdir()
+    _prune_folder(str(root), "", wanted)
+
+
+def _prune_folder(folder: str, rel: str, wanted: set[str]) -> bool:
+    """_prune below `folder` (`rel` from the root, with a trailing slash); whether it is left empty.
+    Plain strings and scandir: an edit's build prunes a tree of thousands of folders."""
+    empty = True
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                if _prune_folder(entry.path, f"{rel}{entry.name}/", wanted):
+                    os.rmdir(entry.path)
+                else:
+                    empty = False
+            elif f"{rel}{entry.name}" in wanted:
+                empty = False
+            else:
+                os.unlink(entry.path)
+    return empty
 
 
 def _exchange(a: Path, b: Path) -> bool:
