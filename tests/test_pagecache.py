@@ -100,6 +100,17 @@ def test_adding_and_removing_modules_equals_a_build_from_scratch(dated: CoursePr
     assert not (dated.out / "demo/third").exists()
 
 
+def test_a_module_saved_unchanged_gets_its_new_date(demo: CourseProject, tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)  # pages are dated by their files' times
+    assert demo.build(search=False).ok
+    os.utime(demo.root / FIRST, (1_800_000_000, 1_800_000_000))  # saved again, same text: 2027-01-15
+    report = demo.build(search=False)
+    assert report.ok and 0 < report.rendered < report.pages
+    assert '"dateModified":"2027-01-15"' in (demo.out / "demo/first/index.html").read_text()
+    assert tree(demo.out) == from_scratch(demo.root, tmp_path)  # the copy keeps the files' times
+
+
 def test_nothing_changed_renders_nothing_and_a_touched_output_file_is_rewritten(dated: CourseProject) -> None:
     assert dated.build(search=False).ok
     report = dated.build(search=False)

@@ -93,7 +93,8 @@ class PageKeys:
         shown = [page.module] if page.module else (of_course if page.kind == "print" else ())
         own = (page.path, page.template, page.url, page.title, page.description, page.kind, page.in_sitemap,
                page.course.slug if page.course else None, page.module.url if page.module else None)
-        return cache.digest(self.common, _digest((own, self.renderer.seo.meta(page))),
+        seo = self.renderer.seo  # the page's metadata reads the outline, the page, its social card and date
+        return cache.digest(self.common, _digest((own, seo.cards.get(page.url), seo.dates.get(page.url))),
                             [self._digest_of(self._bodies, m, _body) for m in shown],
                             [self._digest_of(self._previews, m, _previews) for m in of_course]
                             if page.kind == "course" else [])
