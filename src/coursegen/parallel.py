@@ -274,8 +274,8 @@ class _Entry:
 
 
 def _module_key(file: ModuleFile, widgets: frozenset[str]) -> str:
-    return cache.digest(cache.code_digest(), file.source.rel, file.number, file.slug, file.source.text,
-                        sorted(widgets))
+    return cache.digest(cache.code_digest(), file.source.rel, file.number, file.slug,
+                        file.source.text.encode(), sorted(widgets))  # bytes: hashed without JSON escaping
 
 
 class _Memo:
