@@ -10,9 +10,14 @@ CONTEXT = "https://schema.org"
 _INLINE_MARKUP = re.compile(r"!?\[([^\]]*)\]\([^)]*\)|[*_`]+")
 
 
+_MARKUP_STARTS = ("[", "*", "_", "`")  # every match of _INLINE_MARKUP holds one
+
+
 def plain(text: str) -> str:
     """Inline Markdown (links, emphasis, code) to plain text with folded whitespace."""
-    return " ".join(_INLINE_MARKUP.sub(lambda m: m.group(1) or "", text).split())
+    if any(start in text for start in _MARKUP_STARTS):  # most summaries and goals have none: skip the scan
+        text = _INLINE_MARKUP.sub(lambda m: m.group(1) or "", text)
+    return " ".join(text.split())
 
 
 def iso_duration(minutes: int) -> str:

@@ -1,6 +1,7 @@
 """Search and sharing metadata of each page: title, description, canonical, Open Graph, JSON-LD, dates."""
 from __future__ import annotations
 
+import functools
 import json
 import os
 from collections.abc import Mapping
@@ -60,6 +61,7 @@ _TERRITORY = {"en": "US", "ja": "JP", "zh": "CN", "ko": "KR", "sv": "SE", "da": 
               "kk": "KZ", "hy": "AM"}
 
 
+@functools.cache  # one language per site, asked for on every page
 def og_locale(language: str) -> str:
     """A BCP 47 tag as an Open Graph locale: 'en' -> 'en_US', 'pt-BR' -> 'pt_BR'."""
     lang, _, territory = language.replace("_", "-").partition("-")
@@ -68,9 +70,12 @@ def og_locale(language: str) -> str:
     return f"{lang}_{territory.upper()}"
 
 
+_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))  # json.dumps would make one per call
+
+
 def script_json(data: Any) -> str:
     """JSON that cannot end its <script> element early or break an HTML parser."""
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    text = _JSON.encode(data)
     for raw, escaped in (("&", "\\u0026"), ("<", "\\u003c"), (">", "\\u003e"),
                          ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
         text = text.replace(raw, escaped)

@@ -1,7 +1,9 @@
 """The Jinja environment: the project's templates/ first, then the built-in theme."""
 from __future__ import annotations
 
+from collections.abc import MutableMapping
 from pathlib import Path
+from typing import Any
 
 from jinja2 import (
     ChoiceLoader,
@@ -16,6 +18,18 @@ from jinja2 import (
 THEME = Path(__file__).parent / "theme"
 
 
+class _Environment(Environment):
+    """An Environment whose templates see its globals as one flat dict.
+
+    Jinja's default, a ChainMap over the environment's globals, is iterated into a set for every
+    include (a new Context each time): a tenth of a module page's rendering. Jinja documents changing
+    the globals after templates are loaded as unsupported, and coursegen never does.
+    """
+
+    def make_globals(self, d: MutableMapping[str, Any] | None) -> MutableMapping[str, Any]:
+        return {**self.globals, **(d or {})}
+
+
 def make_environment(project: Path, compiled: Path | None = None) -> Environment:
     """A strict, autoescaping environment; a project template overrides the theme's by file name.
 
@@ -28,7 +42,7 @@ def make_environment(project: Path, compiled: Path | None = None) -> Environment
     if (project / "templates").is_dir():
         loaders.append(FileSystemLoader(project / "templates"))
     loaders += [theme, PrefixLoader({"theme": theme})]
-    return Environment(
+    return _Environment(
         loader=ChoiceLoader(loaders),
         autoescape=select_autoescape(["html", "xml"]),
         undefined=StrictUndefined,
