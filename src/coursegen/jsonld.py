@@ -10,12 +10,10 @@ CONTEXT = "https://schema.org"
 _INLINE_MARKUP = re.compile(r"!?\[([^\]]*)\]\([^)]*\)|[*_`]+")
 
 
-_MARKUP_STARTS = ("[", "*", "_", "`")  # every match of _INLINE_MARKUP holds one
-
-
 def plain(text: str) -> str:
     """Inline Markdown (links, emphasis, code) to plain text with folded whitespace."""
-    if any(start in text for start in _MARKUP_STARTS):  # most summaries and goals have none: skip the scan
+    # every match of _INLINE_MARKUP holds one of these; most summaries and goals have none: skip the scan
+    if "[" in text or "*" in text or "_" in text or "`" in text:
         text = _INLINE_MARKUP.sub(lambda m: m.group(1) or "", text)
     return " ".join(text.split())
 

@@ -5,8 +5,6 @@ import re
 from collections.abc import Callable
 
 _ID_ATTRS = re.compile(r'\b(id|for|name|aria-labelledby|aria-describedby|aria-controls)="([^"]*)"')
-_ID_MARKS = tuple(f'{name}="' for name in ("id", "for", "name", "aria-labelledby", "aria-describedby",
-                                            "aria-controls"))
 # No leading \b: a pattern that starts with a literal is searched for quickly; _sub_at_word_start checks the \b.
 _LOCAL_HREF = re.compile(r'href="#([^"]*)"')
 _WORD = re.compile(r"\w")
@@ -21,7 +19,8 @@ def scope_ids(html: str, prefix: str) -> str:
         scoped = " ".join(f"{prefix}--{value}" for value in match.group(2).split())
         return f'{match.group(1)}="{scoped}"'
 
-    if any(mark in html for mark in _ID_MARKS):  # most card HTML has none: skip the slow \b scan
+    # most card HTML has no such attribute: skip the slow \b scan (a chain of `in`, cheaper than any())
+    if 'id="' in html or 'for="' in html or 'name="' in html or "aria-" in html:
         html = _ID_ATTRS.sub(ids, html)
     return _sub_at_word_start(_LOCAL_HREF, html, lambda m: f'href="#{prefix}--{m.group(1)}"')
 
