@@ -2,16 +2,20 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 
 import pytest
 from bs4 import BeautifulSoup
 from helpers import REPO
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from coursegen import linkcheck as lc
 from coursegen.cli import github_annotation
 from coursegen.diagnostics import Diagnostic
-from coursegen.linkcheck import scan_page
+from coursegen.linkcheck import PageScan, Ref, scan_page
 
 BASE = "https://example.org/sub/"
 
@@ -167,6 +171,61 @@ def test_attribute_lookalikes_inside_other_attribute_values_are_not_links():
     text = '<meta content="x &lt;img src=y&gt;" name="description"><a title=\'say src="z"\' href="ok">'
     assert [r.url for r in scan_page(text).refs] == ["ok"]
 
+
+
+def test_fast_scanner_on_hand_written_markup_with_line_numbers():
+    text = ("<A HREF='upper-ignored' href='single' id=bare>\n<a title=\"a > b\" href=after-gt>"
+            "<!-- <a href=\"in-comment\"> -->\n<SCRIPT>var a = '<a href=\"in-script\">';</SCRIPT>"
+            "<img srcset=\"a.png 1x,\n b.png 2x\" src = 'c.png'>\n<a name='legacy'></a>"
+            "<meta property=\"og:image\" content=\"/card.png\">\n<meta name=\"og:title\" content=\"not-a-url\">")
+    scan = scan_page(text)
+    assert scan.ids == {"bare", "legacy"}
+    assert scan.refs == [("single", 1), ("after-gt", 2), ("a.png", 3), ("b.png", 3), ("c.png", 4), ("/card.png", 5)]
+    assert scan.no_alt == [("c.png", 3)]
+
+
+TOKENS = ["<a", "<A", "<img", "<IMG", "<meta", "<script>", "<script src=s.js>", "</script>", "<style>", "</STYLE >",
+          "<ſcript>", "<!--", "-->", "<!-->", " href=", " HREF=", " id=", "id=", " name=", " NAME =", " name\n=", "=",
+          " = ", '"', "'", ">", "<", " ", "\n", "x", " srcset=", '"a.png 1x, b.png 2x"', " property=", " content=",
+          "og:image", "twitter:image", " alt", "&amp;", "\t", "\xa0", " src = ", "data-name=", " poster=", " action=",
+          "<p", "</a>", "<a name=n>", "/>"]
+
+
+@given(st.lists(st.sampled_from(TOKENS), max_size=40).map("".join))
+@settings(max_examples=300, deadline=None)
+def test_fast_scanner_finds_what_one_regex_pass_per_kind_finds(text):
+    assert scan_page(text) == _one_pass_per_kind(text)
+
+
+def _one_pass_per_kind(text: str) -> PageScan:
+    """The scanner as it was before it looked only where its regexes can match: slower, plainly right."""
+    scan, skipped = PageScan(), [(m.start() if not m.group(1) else text.find(">", m.start()) + 1, m.end())
+                                 for m in lc._SKIPPED.finditer(text)]
+
+    def ref(url: str, at: int) -> Ref:
+        return Ref(url, text.count("\n", 0, at + 1) + 1)
+
+    for match in lc._URL_OR_ID.finditer(text):
+        at, name, value = match.start(), match.group(1), lc._value(match)
+        if any(start <= at < end for start, end in skipped) or \
+                not lc._TAG_SO_FAR.fullmatch(text, text.rfind("<", 0, at), at):
+            continue
+        if name == "id":
+            scan.ids.add(value)
+        elif name == "srcset":
+            scan.refs += [ref(c.split()[0], at) for c in value.split(",") if c.strip()]
+        else:
+            scan.refs.append(ref(value, at))
+    scan.ids.update(lc._value(m) for m in re.finditer(r"<a\s[^>]*?\b" + lc._NAMED_A_NAME.pattern, text, re.IGNORECASE))
+    for match in lc._META.finditer(text):
+        attrs = {m.group(1).lower(): lc._value(m) for m in lc._ATTR.finditer(match.group(0))}
+        if attrs.get("property", attrs.get("name")) in lc.SHARE_META and "content" in attrs:
+            scan.refs.append(ref(attrs["content"], match.start()))
+    for match in lc._IMG.finditer(text):
+        if not lc._ALT.search(match.group(0)):
+            found = lc._IMG_SRC.search(match.group(0))
+            scan.no_alt.append(ref(lc._value(found) if found else "", match.start()))
+    return scan
 
 
 def test_absolute_links_are_checked_inside_the_site_and_left_alone_outside_it(demo):

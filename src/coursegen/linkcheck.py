@@ -38,60 +38,149 @@ class PageScan:
 _VALUE = r"""\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))"""
 _URL_OR_ID = re.compile(rf"\s(id|href|src(?:set)?|poster|action){_VALUE}")  # lowercase names: ~2× faster
 _SKIPPED = re.compile(r"<!--.*?(?:-->|\Z)|<(script|style)\b[^>]*>.*?(?:</\1\s*>|\Z)", re.DOTALL | re.IGNORECASE)
-_NAMED_A = re.compile(rf"<a\s[^>]*?\bname{_VALUE}", re.IGNORECASE)
+_NAMED_A_NAME = re.compile(rf"name{_VALUE}", re.IGNORECASE)  # <a\s[^>]*?\bname=value names an anchor
 _META = re.compile(r"<meta\s[^>]*>", re.IGNORECASE)
 _IMG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
 _ALT = re.compile(r"\salt(?:\s*=|[\s/>])", re.IGNORECASE)
+_IMG_SRC = re.compile(rf"\ssrc{_VALUE}", re.IGNORECASE)
 _ATTR = re.compile(rf"([^\s\"'>/=]+){_VALUE}")
-_NEWLINE = re.compile("\n")
 _TAG_SO_FAR = re.compile(r"""<[^\s"'>]*(?:[^"'>]|"[^"]*"|'[^']*')*""")  # a tag opened, not yet closed
 
+# Each regex above run over the whole page costs a pass trying every '<' or every space. Instead two passes find
+# where they can match: the few '<' that open a comment, script, style, meta or img, and the '=' after a wanted
+# attribute name (a regex starting with a literal skips text fast; look-behinds check the name). The regexes
+# then run only there, keeping the matches and overlaps of their finditer: ~2.4× faster in all.
+# (?i) as in the regexes above: it also matches 'ſcript' and 'İmg'.
+_OPENER = re.compile(r"<(?=(?i:[!sim]))(?:(!--|(?i:script|style)\b)|((?i:meta)\s)|((?i:img)\b))")
+_URL_NAMES = ("id", "href", "src", "srcset", "poster", "action")
+_EQUALS = re.compile(r"=(?<=[dfcrtneE\s]=)(?:"  # the look-behind on one character rejects most '=' at once
+                     + "".join(rf"(?<=\s{name}=)()|" for name in _URL_NAMES) + r"(?<=\b(?i:name)=)()|(?<=\s=)())")
+_NAME = len(_URL_NAMES) + 1  # the group of `name=`; the one after it is '=' after spaces
+_NAME_ENDS = re.compile(rf"\s({'|'.join(_URL_NAMES)})\Z|\b(?i:name)\Z")  # the name before spaces and '='
+_A_OPEN = re.compile(r"<a\s", re.IGNORECASE)
+_RAW_END = {"script": re.compile(r"</script\s*>", re.IGNORECASE), "style": re.compile(r"</style\s*>", re.IGNORECASE)}
 
-def _value(match: re.Match, first: int) -> str:
-    value = next((v for v in match.group(first, first + 1, first + 2) if v is not None), "")
+
+def _value(match: re.Match) -> str:
+    value = match[match.lastindex]  # the value's groups come last: the one that matched closed last
     return html.unescape(value) if "&" in value else value
 
 
-def _skipped_ranges(text: str) -> tuple[list[int], list[int]]:
+class _Lines:
+    """Line numbers of offsets, counting newlines only as far as the offsets asked for."""
+
+    def __init__(self, text: str):
+        self.text, self.at, self.line = text, 0, 1
+
+    def __call__(self, at: int) -> int:
+        at += 1  # an attribute's match starts at the space before it, maybe a newline: the line after it
+        if at >= self.at:
+            self.line += self.text.count("\n", self.at, at)
+        else:
+            self.line -= self.text.count("\n", at, self.at)
+        self.at = at
+        return self.line
+
+
+def _emulated_finditer(pattern: re.Pattern, text: str, starts: Iterable[int]) -> Iterable[re.Match]:
+    """pattern.finditer(text), given every offset it can match at, in order."""
+    end = 0
+    for at in starts:
+        if at >= end and (match := pattern.match(text, at)):
+            end = match.end()
+            yield match
+
+
+def _openers(text: str) -> tuple[list[int], list[int], list[int]]:
+    """Where _SKIPPED, _META and _IMG can match."""
+    found: tuple[list[int], list[int], list[int]] = ([], [], [])
+    for match in _OPENER.finditer(text):
+        found[match.lastindex - 1].append(match.start())
+    return found
+
+
+def _skipped(text: str, at: int) -> tuple[int, int] | None:
+    """_SKIPPED.match(text, at) as (where the skipped body starts, where it ends), searching for the end instead of
+    trying it at every character (.*?)."""
+    if text.startswith("<!--", at):
+        end = text.find("-->", at + 4)
+        return at, end + 3 if end >= 0 else len(text)
+    opened = text.find(">", at) + 1
+    name = "script" if text[at + 1:at + 7].lower() == "script" else "style"
+    if not opened or text[at + 1:at + 1 + len(name)].lower() != name:  # no tag end, or 'ſcript' (own case rules)
+        match = _SKIPPED.match(text, at)
+        return (opened, match.end()) if match else None
+    end = _RAW_END[name].search(text, opened)  # a script's own src is checked; its body is not
+    return opened, end.end() if end else len(text)
+
+
+def _skipped_ranges(text: str, openers: Iterable[int]) -> tuple[list[int], list[int]]:
+    """Where the comments, scripts and styles _SKIPPED.finditer finds start and end."""
     starts, ends = [], []
-    for match in _SKIPPED.finditer(text):
-        opening = text.find(">", match.start()) + 1 if match.group(1) else match.start()
-        starts.append(opening)  # a script's own src is checked; its body is not
-        ends.append(match.end())
+    for at in openers:
+        if not (ends and at < ends[-1]) and (found := _skipped(text, at)):
+            starts.append(found[0])
+            ends.append(found[1])
     return starts, ends
+
+
+def _attribute_starts(text: str) -> tuple[list[int], list[int]]:
+    """Where _URL_OR_ID can match (the space before the name), and where the `name` of <a name=...> can."""
+    urls, names = [], []
+    for equals in _EQUALS.finditer(text):
+        at, kind = equals.start(), equals.lastindex
+        if kind < _NAME:
+            urls.append(at - len(_URL_NAMES[kind - 1]) - 1)
+        elif kind == _NAME:
+            names.append(at - 4)
+        else:  # spaces before the '=': rare, so found the slow way
+            while at and text[at - 1].isspace():
+                at -= 1
+            if found := _NAME_ENDS.search(text, max(0, at - 7), at):
+                (urls if found.group(1) else names).append(found.start())
+    return urls, names
+
+
+def _named_anchors(text: str, starts: list[int]) -> Iterable[str]:
+    """The ids of <a name=...>, as a finditer of _NAMED_A_NAME after an '<a', given where each name= is, in an <a> or
+    not: the first name= in each <a> tag, or the first after the previous value."""
+    end = 0
+    for at in starts:
+        if (match := _NAMED_A_NAME.match(text, at)) and _A_OPEN.search(text, max(text.rfind(">", 0, at) + 1, end), at):
+            end = match.end()
+            yield _value(match)
 
 
 def scan_page(text: str) -> PageScan:
     """The ids and the references (href, src, srcset, poster, sharing URLs) of one HTML page."""
-    scan = PageScan()
-    starts, ends = _skipped_ranges(text)
-    newlines = [m.start() for m in _NEWLINE.finditer(text)]
-
-    def ref(url: str, at: int) -> Ref:
-        return Ref(url, bisect_right(newlines, at) + 1)
-
-    for match in _URL_OR_ID.finditer(text):
+    scan, line = PageScan(), _Lines(text)
+    skipping, metas, images = _openers(text)
+    urls, names = _attribute_starts(text)
+    skipped, ends = _skipped_ranges(text, skipping)
+    for match in _emulated_finditer(_URL_OR_ID, text, urls):
         at = match.start()
-        if starts and (i := bisect_right(starts, at) - 1) >= 0 and at < ends[i]:
+        if skipped and (i := bisect_right(skipped, at) - 1) >= 0 and at < ends[i]:
             continue
         if not _TAG_SO_FAR.fullmatch(text, text.rfind("<", 0, at), at):  # in text or in another value
             continue
-        name, value = match.group(1), _value(match, 2)
+        name, value = match.group(1), _value(match)
         if name == "id":
             scan.ids.add(value)
         elif name == "srcset":
-            scan.refs += [ref(c.split()[0], at) for c in value.split(",") if c.strip()]
+            scan.refs += [Ref(c.split()[0], line(at)) for c in value.split(",") if c.strip()]
         else:
-            scan.refs.append(ref(value, at))
-    scan.ids.update(_value(m, 1) for m in _NAMED_A.finditer(text))
-    for match in _META.finditer(text):
-        attrs = {m.group(1).lower(): _value(m, 2) for m in _ATTR.finditer(match.group(0))}
-        if attrs.get("property", attrs.get("name")) in SHARE_META and "content" in attrs:
-            scan.refs.append(ref(attrs["content"], match.start()))
-    for match in _IMG.finditer(text):
+            scan.refs.append(Ref(value, line(at)))
+    scan.ids.update(_named_anchors(text, names))
+    for match in _emulated_finditer(_META, text, metas):
+        tag = match.group(0)
+        if "og:image" in tag or "og:url" in tag or "twitter:image" in tag or "&" in tag:  # else no share URL
+            attrs = {m.group(1).lower(): _value(m) for m in _ATTR.finditer(tag)}
+            if attrs.get("property", attrs.get("name")) in SHARE_META and "content" in attrs:
+                scan.refs.append(Ref(attrs["content"], line(match.start())))
+    for match in _emulated_finditer(_IMG, text, images):
         if not _ALT.search(match.group(0)):
-            found = re.search(rf"\ssrc{_VALUE}", match.group(0), re.IGNORECASE)
-            scan.no_alt.append(ref(_value(found, 1) if found else "", match.start()))
+            found = _IMG_SRC.search(match.group(0))
+            scan.no_alt.append(Ref(_value(found) if found else "", line(match.start())))
     return scan
 
 
