@@ -5,7 +5,7 @@
 
 For each N it writes a course of N modules x 4 cards (bench/make_course.py), copies the same Markdown
 into an MkDocs project (default config, its search plugin included) and a Hugo site (minimal layouts,
-Chroma highlighting), then measures, as medians over --repeat runs:
+Chroma highlighting), then measures, as medians over --repeat rounds (each round runs every tool):
 - cold: output and caches removed first;
 - warm: the same command again with nothing changed;
 - edit: one module's text changed, then built again (coursegen and Hugo; MkDocs has no incremental build);
@@ -163,10 +163,12 @@ def tools_for(root: Path, n: int, with_mkdocs: bool, with_hugo: bool) -> list[To
     site = make_course(root / "coursegen", n)
     nosearch = ("from pathlib import Path; from coursegen import build, BuildOptions; "
                 "r = build(Path('.'), BuildOptions(search=False)); raise SystemExit(0 if r.ok else 1)")
+    plain = root / "coursegen-no-index"  # its own copy: the runs of the two take turns
+    shutil.copytree(site, plain)
     tools = [Tool("coursegen", site, [PYTHON, "-m", "coursegen", "build", "-q"], site / "build",
                   [site / "build", site / ".coursegen-cache"], "content/*/*.md"),
-             Tool("coursegen (no search index)", site, [PYTHON, "-c", nosearch], site / "build",
-                  [site / "build", site / ".coursegen-cache"], "content/*/*.md")]
+             Tool("coursegen (no search index)", plain, [PYTHON, "-c", nosearch], plain / "build",
+                  [plain / "build", plain / ".coursegen-cache"], "content/*/*.md")]
     if with_mkdocs:
         make_mkdocs(site, root / "mkdocs")
         tools.append(Tool("mkdocs", root / "mkdocs", [str(mkdocs_bin()), "build", "-q"], root / "mkdocs/site",
@@ -197,18 +199,23 @@ class Figures:
     edit: list[Run] = field(default_factory=list)
 
 
-def bench_tool(tool: Tool, repeat: int) -> Figures:
-    figures = Figures(0)
+def bench_tools(tools: list[Tool], repeat: int) -> list[Figures]:
+    """The figures of every tool, taken in rounds that run each tool once: this machine's disk is much
+    slower at some moments than at others (creating a file took 0.03 ms one minute, 0.7 ms the next),
+    and taking turns spreads such spells over all tools alike."""
+    figures = [Figures(0) for _ in tools]
     for _ in range(repeat):
-        for path in tool.clean:
-            shutil.rmtree(path, ignore_errors=True)
-        figures.cold.append(measure(tool.command, tool.folder))
-        figures.warm.append(measure(tool.command, tool.folder))
-    figures.pages = len(list(tool.out.rglob("*.html")))
-    if tool.edit_glob:
-        for counter in range(repeat):
-            edit_one(tool, counter + 1)
-            figures.edit.append(measure(tool.command, tool.folder))
+        for tool, f in zip(tools, figures):
+            for path in tool.clean:
+                shutil.rmtree(path, ignore_errors=True)
+            f.cold.append(measure(tool.command, tool.folder))
+            f.warm.append(measure(tool.command, tool.folder))
+            f.pages = len(list(tool.out.rglob("*.html")))
+    for counter in range(repeat):
+        for tool, f in zip(tools, figures):
+            if tool.edit_glob:
+                edit_one(tool, counter + 1)
+                f.edit.append(measure(tool.command, tool.folder))
     return figures
 
 
@@ -243,7 +250,7 @@ def main() -> None:
         shutil.rmtree(root, ignore_errors=True)
         tools = tools_for(root, n, not args.no_mkdocs, not args.no_hugo)
         repeat = 1 if n >= 2000 else args.repeat
-        report(n, [(tool.name, bench_tool(tool, repeat)) for tool in tools])
+        report(n, list(zip((tool.name for tool in tools), bench_tools(tools, repeat))))
 
 
 if __name__ == "__main__":
