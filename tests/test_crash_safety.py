@@ -101,3 +101,62 @@ def test_out_folder_made_by_coursegen_is_replaced(demo: CourseProject) -> None:
                .replace("First Steps", "First Steps, edited"))
     assert demo.cli("build", "--out", "site-out").returncode == 0
     assert "First Steps, edited" in (demo.root / "site-out/demo/first/index.html").read_text()
+
+
+def _stat(pid: int) -> list[str] | None:
+    """/proc/PID/stat after the command name: state, parent pid, ...; None when the process is gone."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+
+
+def _children(pid: int) -> set[int]:
+    pids = (int(entry.name) for entry in os.scandir("/proc") if entry.name.isdigit())
+    return {child for child in pids if (stat := _stat(child)) and stat[1] == str(pid)}
+
+
+def _alive(pids: set[int]) -> set[int]:
+    return {pid for pid in pids if (stat := _stat(pid)) and stat[0] != "Z"}
+
+
+def _kill_main_process_once_it_has_helpers(root: Path, env: dict[str, str] | None = None) -> set[int]:
+    """Start a build, SIGKILL only its own process (not its group) once it has started helper processes,
+    and return the helpers' pids."""
+    process = subprocess.Popen([sys.executable, "-m", "coursegen", "build", str(root), "-q"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+                               env=env)
+    try:
+        helpers: set[int] = set()
+        deadline = time.monotonic() + 60
+        while not helpers and process.poll() is None and time.monotonic() < deadline:
+            helpers = _children(process.pid)
+            time.sleep(0.005)
+        assert helpers, "the build started no helper process"
+        process.kill()
+        process.wait()
+        deadline = time.monotonic() + 5
+        while _alive(helpers) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return helpers
+    finally:
+        os.killpg(process.pid, signal.SIGKILL)  # whatever is left, so the test never leaks processes
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="helpers are tied to the build on Linux")
+def test_workers_end_when_the_build_alone_is_killed(tmp_path: Path) -> None:
+    root = make_course(tmp_path / "site", 120)  # enough modules for worker processes
+    helpers = _kill_main_process_once_it_has_helpers(root)
+    assert not _alive(helpers), "worker processes outlived the killed build"
+    build_to_end(root)
+    assert leftovers(root) == []
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="helpers are tied to the build on Linux")
+def test_pagefind_ends_when_the_build_alone_is_killed(demo: CourseProject, tmp_path: Path) -> None:
+    slow = tmp_path / "slow-pagefind"
+    slow.write_text("#!/bin/sh\nexec sleep 60\n")
+    slow.chmod(0o755)
+    env = {**os.environ, "PAGEFIND_BINARY_PATH": str(slow)}
+    helpers = _kill_main_process_once_it_has_helpers(demo.root, env)
+    assert not _alive(helpers), "Pagefind outlived the killed build"

@@ -30,6 +30,7 @@ from . import cache
 from . import outline as outline_module
 from .content import ContentSource, ModuleFile
 from .diagnostics import Diagnostic, Diagnostics
+from .lifeline import die_with_parent
 from .markdown import Highlights, make_markdown
 from .model import Module, Site
 from .outline import Outline, RecordingTargets, build_outline
@@ -64,7 +65,9 @@ def workers_for(source: ContentSource) -> int:
 CHUNK = 16  # results per message: workers never hold all their results at once
 
 
-def _map_worker(conn: Any, function: Callable[[Any], Any], items: list, start: int, step: int) -> None:
+def _map_worker(conn: Any, function: Callable[[Any], Any], items: list, start: int, step: int,
+                parent: int) -> None:
+    die_with_parent(parent)
     try:
         chunk = []
         for item in items[start::step]:
@@ -91,7 +94,8 @@ def fork_map(function: Callable[[Any], T], items: list, minimum: int = MIN_MODUL
     workers = []
     for start in range(count):
         parent, child = context.Pipe()
-        process = context.Process(target=_map_worker, args=(child, function, items, start, count), daemon=True)
+        process = context.Process(target=_map_worker, args=(child, function, items, start, count, os.getpid()),
+                                  daemon=True)
         process.start()
         child.close()
         workers.append((process, parent))
@@ -152,7 +156,8 @@ def _render(md: MarkdownIt, parsed: ParsedModule, key: tuple, targets: Any) -> R
     return module, diags.items, recorder.calls
 
 
-def _worker(conn: Any, files: list[ModuleFile], widgets: frozenset[str]) -> None:
+def _worker(conn: Any, files: list[ModuleFile], widgets: frozenset[str], parent: int) -> None:
+    die_with_parent(parent)
     try:
         md = make_markdown()
         parsed: dict[str, ParsedModule | None] = {}
@@ -198,7 +203,7 @@ class _Workers:
         for n in range(count):
             share = files[n::count]
             parent, child = context.Pipe()
-            process = context.Process(target=_worker, args=(child, share, widgets), daemon=True)
+            process = context.Process(target=_worker, args=(child, share, widgets, os.getpid()), daemon=True)
             process.start()
             child.close()
             self.workers.append((process, parent))

@@ -23,6 +23,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from .lifeline import before_exec
+
 log = logging.getLogger(__name__)
 
 BUNDLE = "pagefind"  # folder of the index inside the site
@@ -181,21 +183,27 @@ def _run_pagefind(commands: list[list[str]], site: Path) -> None:
         while waiting or running:
             while waiting and len(running) < RUNS_AT_ONCE:
                 command = waiting.pop(0)
-                try:
-                    running.append((command, subprocess.Popen(command, stdout=subprocess.PIPE,
-                                                              stderr=subprocess.PIPE, text=True)))
-                except OSError as exc:
-                    raise SearchIndexError(f"Pagefind could not run: {exc}") from exc
+                running.append((command, _start(command)))
             command, process = running.pop(0)
             try:
                 stdout, stderr = process.communicate(timeout=max(0.0, deadline - time.monotonic()))
             except subprocess.TimeoutExpired as exc:
+                running.append((command, process))  # stopped below
                 raise SearchIndexError(f"Pagefind could not run: {exc}") from exc
             _check_run(command, process.returncode, stdout, stderr, site)
     finally:
         for _, process in running:
             process.kill()
             process.communicate()
+
+
+def _start(command: list[str]) -> subprocess.Popen:
+    """Start one Pagefind run, tied to this process (it ends if the build is killed)."""
+    try:
+        return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                preexec_fn=before_exec())  # noqa: PLW1509 - None when threads run
+    except OSError as exc:
+        raise SearchIndexError(f"Pagefind could not run: {exc}") from exc
 
 
 def _check_run(command: list[str], returncode: int, stdout: str, stderr: str, site: Path) -> None:
