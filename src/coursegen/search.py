@@ -21,6 +21,7 @@ import shutil
 import subprocess
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from .lifeline import before_exec
@@ -65,20 +66,22 @@ def index_site(site: Path, previous: Path | None = None) -> None:
     again. parts.json keeps, for that, a digest of each part's pages and of the Pagefind binary.
     """
     binary = pagefind_executable()
-    pages = html_pages(site)
-    parts = split_pages(site, pages) if len(pages) > PART_PAGES else []
+    files = _page_files(site, html_pages(site))  # each page read once
+    parts = _split(files) if len(files) > PART_PAGES else []
+    plan: list[tuple[str, list[str] | None, list[str]]]  # (folder, glob, pages it reads)
     if len(parts) <= 1:
-        plan: list[tuple[str, list[str] | None, list[str]]] = [(BUNDLE, None, pages)]  # (folder, glob, read)
+        plan = [(BUNDLE, None, [f.rel for f in files])]
     else:
         plan = [(BUNDLE if n == 0 else f"{BUNDLE}/part-{n}", part, part) for n, part in enumerate(parts)]
+    digests = {f.rel: f.digest for f in files}
     before = _inputs_of(previous) if previous is not None else []
     inputs, runs = [], []
     for n, (folder, glob, read) in enumerate(plan):
-        inputs.append(_inputs_digest(binary, site, read))
+        inputs.append(_inputs_digest(binary, [(rel, digests[rel]) for rel in read]))
         if previous is not None and n < len(before) and before[n] == inputs[n] and (previous / folder).is_dir():
             _link_tree(previous / folder, site / folder, top_level_skip=n == 0)
         else:
-            runs.append(_pagefind_command(binary, site, folder, glob))
+            runs.append((folder, _pagefind_command(binary, site, folder, glob)))
     _run_pagefind(runs, site)
     folders = [folder for folder, _, _ in plan]
     _drop_unused(site, folders)
@@ -86,12 +89,28 @@ def index_site(site: Path, previous: Path | None = None) -> None:
     (site / BUNDLE / PARTS).write_text(json.dumps(manifest) + "\n", encoding="utf-8")
 
 
-def _inputs_digest(binary: Path, site: Path, pages: list[str]) -> str:
-    """What one Pagefind run reads: the binary (path, size, date) and every page's path and bytes."""
+@dataclass(frozen=True)
+class _PageFile:
+    rel: str  # path relative to the site
+    size: int
+    searchable: bool  # holds data-pagefind-body
+    digest: bytes  # sha256 of its bytes
+
+
+def _page_files(site: Path, pages: list[str]) -> list[_PageFile]:
+    found = []
+    for rel in pages:
+        data = (site / rel).read_bytes()
+        found.append(_PageFile(rel, len(data), MARKER in data, hashlib.sha256(data).digest()))
+    return found
+
+
+def _inputs_digest(binary: Path, pages: list[tuple[str, bytes]]) -> str:
+    """What one Pagefind run reads: the binary (path, size, date) and every page's path and bytes (digest)."""
     stat = binary.stat()
     h = hashlib.sha256(f"{binary}|{stat.st_size}|{stat.st_mtime_ns}".encode())
-    for rel in pages:
-        h.update(rel.encode() + b"\0" + hashlib.sha256((site / rel).read_bytes()).digest())
+    for rel, digest in pages:
+        h.update(rel.encode() + b"\0" + digest)
     return h.hexdigest()
 
 
@@ -129,15 +148,15 @@ def split_pages(site: Path, pages: list[str]) -> list[list[str]]:
     the same in every part, and the merged results rank about as one index would. Pages without
     `data-pagefind-body` (print views, the home page) are left out.
     """
-    found: list[tuple[str, int]] = []
-    for rel in pages:
-        data = (site / rel).read_bytes()
-        if MARKER in data:
-            found.append((rel, len(data)))
-    glob_chars = sum(2 * len(rel) + 1 for rel, _ in found)  # escaped, at most, and a comma
-    count = max(_parts_for(len(found), PART_PAGES), _parts_for(sum(size for _, size in found), PART_BYTES),
+    return _split(_page_files(site, pages))
+
+
+def _split(files: list[_PageFile]) -> list[list[str]]:
+    found = [f for f in files if f.searchable]
+    glob_chars = sum(2 * len(f.rel) + 1 for f in found)  # escaped, at most, and a comma
+    count = max(_parts_for(len(found), PART_PAGES), _parts_for(sum(f.size for f in found), PART_BYTES),
                 _parts_for(glob_chars, GLOB_CHARS))
-    return [[rel for rel, _ in found[n::count]] for n in range(count)]
+    return [[f.rel for f in found[n::count]] for n in range(count)]
 
 
 def _parts_for(total: int, limit: int) -> int:
@@ -174,23 +193,23 @@ def _pagefind_command(binary: Path, site: Path, folder: str, pages: list[str] | 
     return command
 
 
-def _run_pagefind(commands: list[list[str]], site: Path) -> None:
-    """Run the Pagefind `commands`, RUNS_AT_ONCE at a time (they write separate folders); raise
-    SearchIndexError when one fails, after stopping the others."""
-    waiting, running = list(commands), []
+def _run_pagefind(runs: list[tuple[str, list[str]]], site: Path) -> None:
+    """Run the Pagefind commands of `runs` (output folder, command), RUNS_AT_ONCE at a time (they write
+    separate folders); raise SearchIndexError when one fails, after stopping the others."""
+    waiting, running = list(runs), []
     deadline = time.monotonic() + TIMEOUT_SECONDS
     try:
         while waiting or running:
             while waiting and len(running) < RUNS_AT_ONCE:
-                command = waiting.pop(0)
-                running.append((command, _start(command)))
-            command, process = running.pop(0)
+                folder, command = waiting.pop(0)
+                running.append((folder, _start(command)))
+            folder, process = running.pop(0)
             try:
                 stdout, stderr = process.communicate(timeout=max(0.0, deadline - time.monotonic()))
             except subprocess.TimeoutExpired as exc:
-                running.append((command, process))  # stopped below
+                running.append((folder, process))  # stopped below
                 raise SearchIndexError(f"Pagefind could not run: {exc}") from exc
-            _check_run(command, process.returncode, stdout, stderr, site)
+            _check_run(site / folder, process.returncode, stdout, stderr)
     finally:
         for _, process in running:
             process.kill()
@@ -206,9 +225,8 @@ def _start(command: list[str]) -> subprocess.Popen:
         raise SearchIndexError(f"Pagefind could not run: {exc}") from exc
 
 
-def _check_run(command: list[str], returncode: int, stdout: str, stderr: str, site: Path) -> None:
-    folder = command[command.index("--output-subdir") + 1]
-    if returncode != 0 or not (site / folder / "pagefind.js").is_file():
+def _check_run(bundle: Path, returncode: int, stdout: str, stderr: str) -> None:
+    if returncode != 0 or not (bundle / "pagefind.js").is_file():
         detail = (stderr or stdout).strip().splitlines()
         raise SearchIndexError("Pagefind failed to index the site" + (f": {detail[-1]}" if detail else ""))
     for line in (stdout + stderr).strip().splitlines():
