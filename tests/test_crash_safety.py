@@ -1,6 +1,7 @@
 """Crash safety: a build killed at any moment leaves the previous site whole, and unsafe --out is refused."""
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import random
@@ -140,7 +141,8 @@ def _kill_main_process_once_it_has_helpers(root: Path, env: dict[str, str] | Non
             time.sleep(0.05)
         return helpers
     finally:
-        os.killpg(process.pid, signal.SIGKILL)  # whatever is left, so the test never leaks processes
+        with contextlib.suppress(ProcessLookupError):  # the group is gone once its helpers are reaped
+            os.killpg(process.pid, signal.SIGKILL)  # whatever is left, so the test never leaks processes
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="helpers are tied to the build on Linux")
