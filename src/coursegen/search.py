@@ -8,7 +8,7 @@ Pagefind keeps every page it indexes in memory (about 110 KB per module page), s
 indexed in parts of about PART_PAGES pages, RUNS_AT_ONCE Pagefind runs at a time: the first part is
 `pagefind/` itself, the others `pagefind/part-N/`, listed in `pagefind/parts.json`, which the
 search box reads to merge them (Pagefind's `mergeIndex`). A small site gets one index and an
-empty list.
+empty list. A rebuild after a few pages changed indexes only those, in an overlay (see searchstate).
 """
 from __future__ import annotations
 
@@ -21,19 +21,29 @@ import shutil
 import subprocess
 import tempfile
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 from .lifeline import before_exec
+from .searchstate import (
+    STATE,
+    IndexState,
+    Overlay,
+    PageFile,
+    fragment_ids,
+    overlay_weight,
+    page_files,
+    page_url,
+    plan_overlay,
+)
 
 log = logging.getLogger(__name__)
 
 BUNDLE = "pagefind"  # folder of the index inside the site
-PARTS = "parts.json"  # inside the bundle: {"parts": ["part-1/", ...]}, the extra indexes to merge
+PARTS = "parts.json"  # inside the bundle, for the search box: {"parts": ["part-1/", ...], "overlay": {...} or null}
+OVERLAY = "overlay"  # inside the bundle: the index of pages changed since the parts were made
 PART_PAGES = 400  # most pages one Pagefind run indexes (~50 MB of its memory at ~13 KB per page)
 PART_BYTES = 8_000_000  # most bytes of HTML one Pagefind run reads (a part of very long pages is shorter)
 GLOB_CHARS = 100_000  # longest --glob argument of a part (Linux allows 128 KiB in one argument)
-MARKER = b"data-pagefind-body"
 # Pagefind's ready-made search interfaces (~420 KB); the theme has its own search box on pagefind.js.
 UNUSED_UI = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-component-ui.js", "pagefind-component-ui.css",
              "pagefind-modular-ui.js", "pagefind-modular-ui.css", "pagefind-highlight.js")
@@ -58,79 +68,120 @@ def pagefind_executable() -> Path:
     return Path(binary)
 
 
-def index_site(site: Path, previous: Path | None = None) -> None:
+def index_site(site: Path, previous: Path | None = None, unchanged: frozenset[str] = frozenset()) -> None:
     """Write SITE/pagefind/ from the HTML pages in `site`. Raises SearchIndexError on failure.
 
-    `previous` is the site the last build wrote to the same place: a part whose pages are byte for
-    byte the ones it was made from there is linked from it (copied across file systems), not indexed
-    again. parts.json keeps, for that, a digest of each part's pages and of the Pagefind binary.
+    `previous` is the site the last build wrote to the same place, and `unchanged` the pages known to be
+    byte for byte its own (they are not read again). Its index is brought up to date with an overlay of
+    the changed pages where it can be (see searchstate); else a part whose pages are unchanged is linked
+    from it (copied across file systems), not indexed again.
     """
     binary = pagefind_executable()
-    files = _page_files(site, html_pages(site))  # each page read once
-    parts = _split(files) if len(files) > PART_PAGES else []
-    plan: list[tuple[str, list[str] | None, list[str]]]  # (folder, glob, pages it reads)
-    if len(parts) <= 1:
-        plan = [(BUNDLE, None, [f.rel for f in files])]
+    engine = _engine(binary)
+    state = IndexState.load(previous / BUNDLE, engine) if previous is not None else None
+    files = page_files(site, html_pages(site), state.pages if state else {}, unchanged)
+    overlay = plan_overlay(state, files) if previous is not None and state and _intact(previous, state) else None
+    ids = _stale_ids(previous, state, overlay) if previous is not None and state and overlay else None
+    if previous is not None and state is not None and overlay is not None and ids is not None:
+        new, drop = _update(site, previous, state, files, overlay, ids, binary), _dropped(site, overlay, ids)
     else:
-        plan = [(BUNDLE if n == 0 else f"{BUNDLE}/part-{n}", part, part) for n, part in enumerate(parts)]
-    digests = {f.rel: f.digest for f in files}
-    before = _inputs_of(previous) if previous is not None else []
-    inputs, runs = [], []
-    for n, (folder, glob, read) in enumerate(plan):
-        inputs.append(_inputs_digest(binary, [(rel, digests[rel]) for rel in read]))
-        if previous is not None and n < len(before) and before[n] == inputs[n] and (previous / folder).is_dir():
-            _link_tree(previous / folder, site / folder, top_level_skip=n == 0)
-        else:
-            runs.append((folder, _pagefind_command(binary, site, folder, glob)))
-    _run_pagefind(runs, site)
-    folders = [folder for folder, _, _ in plan]
-    _drop_unused(site, folders)
-    manifest = {"parts": [folder.removeprefix(BUNDLE + "/") + "/" for folder in folders[1:]], "inputs": inputs}
+        new, drop = _index_anew(site, previous, state, files, binary, engine), []
+    folders = _folders(len(new.parts))
+    _drop_unused(site, folders + ([f"{BUNDLE}/{OVERLAY}"] if new.overlay else []))
+    manifest = {"parts": [folder.removeprefix(BUNDLE + "/") + "/" for folder in folders[1:]],
+                "overlay": {"path": f"{OVERLAY}/", "weight": overlay_weight(new), "drop": drop} if new.overlay else None}
     (site / BUNDLE / PARTS).write_text(json.dumps(manifest) + "\n", encoding="utf-8")
+    new.save(site / BUNDLE)
 
 
-@dataclass(frozen=True)
-class _PageFile:
-    rel: str  # path relative to the site
-    size: int
-    searchable: bool  # holds data-pagefind-body
-    digest: bytes  # sha256 of its bytes
-
-
-def _page_files(site: Path, pages: list[str]) -> list[_PageFile]:
-    found = []
-    for rel in pages:
-        data = (site / rel).read_bytes()
-        found.append(_PageFile(rel, len(data), MARKER in data, hashlib.sha256(data).digest()))
-    return found
-
-
-def _inputs_digest(binary: Path, pages: list[tuple[str, bytes]]) -> str:
-    """What one Pagefind run reads: the binary (path, size, date) and every page's path and bytes (digest)."""
+def _engine(binary: Path) -> str:
+    """The Pagefind binary's identity: its path, size and date."""
     stat = binary.stat()
-    h = hashlib.sha256(f"{binary}|{stat.st_size}|{stat.st_mtime_ns}".encode())
+    return hashlib.sha256(f"{binary}|{stat.st_size}|{stat.st_mtime_ns}".encode()).hexdigest()
+
+
+def _intact(previous: Path, state: IndexState) -> bool:
+    """Whether every part `state` describes is in the previous site."""
+    return all((previous / folder / "pagefind-entry.json").is_file() for folder in _folders(len(state.parts)))
+
+
+def _folders(count: int) -> list[str]:
+    """The folders of `count` parts: the bundle itself, then part-1/, part-2/, ..."""
+    return [BUNDLE if n == 0 else f"{BUNDLE}/part-{n}" for n in range(max(count, 1))]
+
+
+def _index_anew(site: Path, previous: Path | None, state: IndexState | None, files: list[PageFile],
+                binary: Path, engine: str) -> IndexState:
+    """Index the site in parts, linking from `previous` the parts whose pages are all as they were."""
+    parts = _split(files) if len(files) > PART_PAGES else []
+    if len(parts) <= 1:  # one run over the whole site (Pagefind reads every page when none is marked)
+        parts, globs, reads = [[f.rel for f in files if f.searchable]], [None], [[f.rel for f in files]]
+    else:
+        globs, reads = list(parts), parts
+    digests = {f.rel: f.digest for f in files}
+    inputs = [_inputs_digest(engine, [(rel, digests[rel]) for rel in read]) for read in reads]
+    runs, ids = [], {}
+    for n, folder in enumerate(_folders(len(parts))):
+        if previous is not None and state and n < len(state.inputs) and state.inputs[n] == inputs[n] \
+                and (previous / folder).is_dir():
+            _link_tree(previous / folder, site / folder, top_level_skip=n == 0)
+            ids.update({rel: state.ids[rel] for rel in parts[n] if rel in state.ids})
+        else:
+            runs.append((folder, _pagefind_command(binary, site, folder, globs[n])))
+    _run_pagefind(runs, site)
+    return IndexState(engine, {f.rel: f for f in files}, parts, inputs, ids=ids)
+
+
+def _stale_ids(previous: Path, state: IndexState, overlay: Overlay) -> dict[str, str] | None:
+    """The result ids of the parts' pages, with every stale page's among them (read from the parts'
+    fragments where the state does not know them); None when a stale page's cannot be found."""
+    ids = dict(state.ids)
+    for folder, part in zip(_folders(len(state.parts)), state.parts):
+        if any(rel not in ids for rel in overlay.stale if rel in part):
+            by_url = fragment_ids(previous / folder)
+            ids.update({rel: by_url[page_url(rel)] for rel in part if page_url(rel) in by_url})
+    return ids if all(rel in ids for rel in overlay.stale) else None
+
+
+def _update(site: Path, previous: Path, state: IndexState, files: list[PageFile], overlay: Overlay,
+            ids: dict[str, str], binary: Path) -> IndexState:
+    """Link the previous parts and index (or link) the overlay of `overlay.pages`."""
+    for n, folder in enumerate(_folders(len(state.parts))):
+        _link_tree(previous / folder, site / folder, top_level_skip=n == 0)
+    folder = f"{BUNDLE}/{OVERLAY}"
+    same = overlay.pages == state.overlay and all(
+        state.pages.get(f.rel) == f for f in files if f.rel in set(overlay.pages))
+    if same and (previous / folder).is_dir():
+        _link_tree(previous / folder, site / folder, top_level_skip=False)
+    elif overlay.pages:
+        _run_pagefind([(folder, _pagefind_command(binary, site, folder, overlay.pages))], site)
+    return IndexState(state.engine, {f.rel: f for f in files}, state.parts, state.inputs, overlay.indexed,
+                      overlay.pages, ids)
+
+
+def _dropped(site: Path, overlay: Overlay, ids: dict[str, str]) -> list[str]:
+    """The result ids the search box leaves out: the parts' copies of stale pages, unless the overlay
+    holds the very same copy (a change Pagefind does not see, such as navigation)."""
+    kept = set(fragment_ids(site / BUNDLE / OVERLAY).values()) if overlay.pages else set()
+    return sorted({ids[rel] for rel in overlay.stale} - kept)
+
+
+def _inputs_digest(engine: str, pages: list[tuple[str, str]]) -> str:
+    """What one Pagefind run reads: the binary and every page's path and bytes (digest)."""
+    h = hashlib.sha256(engine.encode())
     for rel, digest in pages:
-        h.update(rel.encode() + b"\0" + digest)
+        h.update(f"{rel}\0{digest}\0".encode())
     return h.hexdigest()
-
-
-def _inputs_of(previous: Path) -> list[str]:
-    """The part digests recorded in a site's parts.json ([] when there are none)."""
-    try:
-        inputs = json.loads((previous / BUNDLE / PARTS).read_text(encoding="utf-8")).get("inputs", [])
-    except (OSError, ValueError, AttributeError):
-        return []
-    return [str(i) for i in inputs] if isinstance(inputs, list) else []
 
 
 def _link_tree(source: Path, target: Path, top_level_skip: bool) -> None:
     """Hard-link every file below `source` into `target` (copy where linking fails); with
-    `top_level_skip`, leave out the other parts' folders and parts.json at the top."""
+    `top_level_skip`, leave out the other indexes' folders and the bundle's own records at the top."""
     for folder, dirs, files in os.walk(source):
         rel = Path(folder).relative_to(source)
         if top_level_skip and rel == Path("."):
-            dirs[:] = [d for d in dirs if not d.startswith("part-")]
-            files = [f for f in files if f != PARTS]
+            dirs[:] = [d for d in dirs if not d.startswith("part-") and d != OVERLAY]
+            files = [f for f in files if f not in (PARTS, STATE)]
         (target / rel).mkdir(parents=True, exist_ok=True)
         for name in files:
             try:
@@ -148,10 +199,10 @@ def split_pages(site: Path, pages: list[str]) -> list[list[str]]:
     the same in every part, and the merged results rank about as one index would. Pages without
     `data-pagefind-body` (print views, the home page) are left out.
     """
-    return _split(_page_files(site, pages))
+    return _split(page_files(site, pages, {}, frozenset()))
 
 
-def _split(files: list[_PageFile]) -> list[list[str]]:
+def _split(files: list[PageFile]) -> list[list[str]]:
     found = [f for f in files if f.searchable]
     glob_chars = sum(2 * len(f.rel) + 1 for f in found)  # escaped, at most, and a comma
     count = max(_parts_for(len(found), PART_PAGES), _parts_for(sum(f.size for f in found), PART_BYTES),
