@@ -354,3 +354,17 @@ def test_removed_and_unsearchable_pages_are_stale_without_an_overlay_copy(monkey
     assert plan.indexed == {"b/index.html": "2", "c/index.html": "3", "d/index.html": "4"}
     monkeypatch.setattr(searchstate, "OVERLAY_MAX_CHANGED", 1)
     assert searchstate.plan_overlay(state, now) is None  # two changed pages: index anew
+
+
+def test_the_binary_is_the_one_pagefinds_own_lookup_finds(monkeypatch):
+    from pagefind.service import get_executable
+    monkeypatch.delenv("PAGEFIND_BINARY_PATH", raising=False)
+    assert search.pagefind_executable() == get_executable()
+
+
+def test_html_pages_lists_pages_below_every_folder_but_the_bundle(tmp_path):
+    for rel in ["index.html", "a/index.html", "a/b/c/page.html", "a/pagefind/x.html", "pagefind/y.html",
+                "a/style.css", "z.htm"]:
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("x")
+    assert search.html_pages(tmp_path) == ["a/b/c/page.html", "a/index.html", "a/pagefind/x.html", "index.html"]
