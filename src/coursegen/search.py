@@ -22,6 +22,7 @@ import shutil
 import subprocess
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from .lifeline import before_exec
@@ -191,17 +192,24 @@ def _inputs_digest(engine: str, pages: list[tuple[str, str]]) -> str:
 def _link_tree(source: Path, target: Path, top_level_skip: bool) -> None:
     """Hard-link every file below `source` into `target` (copy where linking fails); with
     `top_level_skip`, leave out the other indexes' folders and the bundle's own records at the top."""
-    for folder, dirs, files in os.walk(source):
-        rel = Path(folder).relative_to(source)
-        if top_level_skip and rel == Path("."):
-            dirs[:] = [d for d in dirs if not d.startswith("part-") and d != OVERLAY]
-            files = [f for f in files if f not in (PARTS, STATE)]
-        (target / rel).mkdir(parents=True, exist_ok=True)
-        for name in files:
+    skip = (lambda name: name.startswith("part-") or name in (OVERLAY, PARTS, STATE)) if top_level_skip else None
+    _link_folder(str(source), str(target), skip)
+
+
+def _link_folder(source: str, target: str, skip: Callable[[str], bool] | None) -> None:
+    os.makedirs(target, exist_ok=True)
+    with os.scandir(source) as entries:
+        for entry in entries:
+            if skip and skip(entry.name):
+                continue
+            into = os.path.join(target, entry.name)
+            if entry.is_dir(follow_symlinks=False):
+                _link_folder(entry.path, into, None)
+                continue
             try:
-                os.link(Path(folder, name), target / rel / name)
+                os.link(entry.path, into)
             except OSError:
-                shutil.copy2(Path(folder, name), target / rel / name)
+                shutil.copy2(entry.path, into)
 
 
 def split_pages(site: Path, pages: list[str]) -> list[list[str]]:
