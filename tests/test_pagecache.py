@@ -226,3 +226,19 @@ def test_the_theme_reads_module_bodies_only_where_the_page_key_covers_them() -> 
             assert url in allowed, f"{page.path} reads {attribute} of {url}"
             checked += 1
     assert checked > 20  # the module and print pages did read bodies
+
+
+def test_a_kept_page_changed_in_the_spare_folder_is_written_again(dated: CourseProject, tmp_path: Path) -> None:
+    """The site before last waits in the cache as the next build's starting point; a page there that was
+    changed since it was written (same size, modification time put back) must not be taken as it is."""
+    assert dated.build(search=False).ok
+    assert dated.build(search=False).ok  # the first site is now the spare
+    spares = list((dated.root / ".coursegen-cache" / "spare").iterdir())
+    page = spares[0] / "demo/second/index.html"
+    before = page.stat()
+    page.write_bytes(page.read_bytes().replace(b"<main", b"<MAIN", 1))
+    os.utime(page, ns=(before.st_atime_ns, before.st_mtime_ns))
+    edit(dated, FIRST, "Plain text here.", "Plain text, edited.")
+    report = dated.build(search=False)
+    assert report.ok and report.rendered < report.pages
+    assert tree(dated.out) == from_scratch(dated.root, tmp_path)

@@ -183,7 +183,8 @@ def _keep_pages(all_pages: list[Page], staging: Staging | None, keys: dict[str, 
         return kept
     for page in all_pages:
         if scan := last.reusable(page.path, keys[page.path]):
-            staging.put(page.path, last.out / page.path)
+            if not last.in_spare(staging.tmp, page.path, keys[page.path]):
+                staging.put(page.path, last.out / page.path)
             kept[page.path] = scan
     return kept
 

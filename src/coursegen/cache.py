@@ -18,8 +18,10 @@ import json
 import logging
 import os
 import pickle
+import re
 import sys
 import tempfile
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -47,14 +49,27 @@ def digest(*parts: Any) -> str:
 
 
 def _versions() -> list[str]:
-    from importlib import metadata
-    found = []
-    for name in DEPENDENCIES:
+    """name==version of each dependency, from the names of the installed distributions' metadata folders
+    ('pygments-2.21.0.dist-info') on sys.path, first found first as importlib.metadata does, without importing
+    it and reading every METADATA file (~12 ms of an edit's build)."""
+    wanted = {_dist_name(name): name for name in DEPENDENCIES}
+    found: dict[str, str] = {}
+    for entry in sys.path:
         try:
-            found.append(f"{name}=={metadata.version(name)}")
-        except metadata.PackageNotFoundError:
-            found.append(f"{name} missing")
-    return found
+            names = os.listdir(entry or ".")
+        except OSError:
+            continue
+        for folder in names:
+            stem, _, suffix = folder.rpartition(".")
+            name, _, version = stem.partition("-")
+            if suffix in ("dist-info", "egg-info") and (dist := wanted.get(_dist_name(name))):
+                found.setdefault(dist, version)
+    return [f"{name}=={found[name]}" if name in found else f"{name} missing" for name in DEPENDENCIES]
+
+
+def _dist_name(name: str) -> str:
+    """A distribution name as its metadata folder spells it (PEP 503 normalized, '_' for runs of -_.)."""
+    return re.sub(r"[-_.]+", "_", name).lower()
 
 
 def _walk(folder: str, prefix: str = "") -> Iterator[tuple[str, os.DirEntry]] | None:
@@ -135,26 +150,41 @@ def folder(project: Path, name: str) -> Path | None:
 
 
 class Store:
-    """Content-addressed results, one pack file per kind: `get(kind, key)` returns what `put(kind, key, value)`
-    stored, or None. A pack is read whole on first use and written once, by `save()`: one file instead of
-    one per entry, since creating files is what costs most on many disks."""
+    """Content-addressed results: `get(kind, key)` returns what `put(kind, key, value)` stored, or None.
+    Each kind is kept in SHARDS pack files, by key: read whole on first use and written by `save()`, only
+    those whose entries changed (an edit's build rewrites a few small packs, not every module's entry).
+    Few files rather than one per entry, since creating files is what costs most on many disks."""
+
+    SHARDS = 16
 
     def __init__(self, project: Path):
         self.root = project / CACHE_DIR / "objects"
         self._packs: dict[str, dict[str, bytes]] = {}
-        self._changed: set[str] = set()
+        self._changed: set[tuple[str, int]] = set()  # (kind, shard)
+
+    @classmethod
+    def _shard(cls, key: str) -> int:
+        return zlib.crc32(key.encode()) % cls.SHARDS
+
+    def _path(self, kind: str, shard: int) -> Path:
+        return self.root / f"{kind}.{shard:02d}.pack"
 
     def _pack(self, kind: str) -> dict[str, bytes]:
         if kind not in self._packs:
-            try:
-                pack = pickle.loads((self.root / f"{kind}.pack").read_bytes())
-                self._packs[kind] = pack if isinstance(pack, dict) else {}
-            except FileNotFoundError:
-                self._packs[kind] = {}
-            except Exception as exc:  # noqa: BLE001 - a damaged pack is a miss, never an error
-                log.debug("cache pack %s unreadable: %s", kind, exc)
-                self._packs[kind] = {}
+            self._packs[kind] = {}
+            for shard in range(self.SHARDS):
+                self._packs[kind].update(self._read(kind, shard))
         return self._packs[kind]
+
+    def _read(self, kind: str, shard: int) -> dict[str, bytes]:
+        try:
+            pack = pickle.loads(self._path(kind, shard).read_bytes())
+        except FileNotFoundError:
+            return {}
+        except Exception as exc:  # noqa: BLE001 - a damaged pack is a miss, never an error
+            log.debug("cache pack %s/%s unreadable: %s", kind, shard, exc)
+            return {}
+        return {key: data for key, data in pack.items() if self._shard(key) == shard} if isinstance(pack, dict) else {}
 
     def keys(self, kind: str) -> set[str]:
         return set(self._pack(kind))
@@ -174,24 +204,26 @@ class Store:
 
     def put_pickled(self, kind: str, key: str, data: bytes) -> None:
         """put() of a value someone already pickled (a worker process, say)."""
-        self._pack(kind)[key] = data
-        self._changed.add(kind)
+        pack = self._pack(kind)
+        if pack.get(key) != data:
+            pack[key] = data
+            self._changed.add((kind, self._shard(key)))
 
     def prune(self, kind: str, keep: set[str]) -> None:
         """Forget the entries of `kind` whose keys are not in `keep` (results no build can ask for again)."""
         pack = self._pack(kind)
         for key in set(pack) - keep:
             del pack[key]
-            self._changed.add(kind)
+            self._changed.add((kind, self._shard(key)))
 
     def save(self) -> None:
         """Write every changed pack (atomically: a killed build leaves the old pack or the new one)."""
-        for kind in sorted(self._changed):
+        for kind, shard in sorted(self._changed):
+            entries = {key: data for key, data in self._packs[kind].items() if self._shard(key) == shard}
             try:
-                _atomic_write(self.root / f"{kind}.pack",
-                              pickle.dumps(self._packs[kind], protocol=pickle.HIGHEST_PROTOCOL))
+                _atomic_write(self._path(kind, shard), pickle.dumps(entries, protocol=pickle.HIGHEST_PROTOCOL))
             except OSError as exc:  # a read-only or full disk slows builds down, nothing more
-                log.debug("cache pack %s not written: %s", kind, exc)
+                log.debug("cache pack %s/%s not written: %s", kind, shard, exc)
         self._changed.clear()
 
 
@@ -207,27 +239,64 @@ def _record_path(project: Path, out: Path) -> Path:
     return project / CACHE_DIR / "builds" / f"{digest(str(out))[:24]}.json"
 
 
-def _output_manifest(out: Path) -> list[tuple[str, int, int]]:
+def identity(st: os.stat_result) -> tuple[int, int, int, int]:
+    """What tells one state of a file from another without reading it: size, modification time, and the
+    inode and its change time, which no tool can set back (a copy that keeps the mtime still differs)."""
+    return st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino
+
+
+def _output_manifest(out: Path) -> list[tuple[str, int, int, int, int]]:
     found = []
     try:
         for rel, entry in _walk(str(out)):
-            st = entry.stat()
-            found.append((rel, st.st_size, st.st_mtime_ns))
+            found.append((rel, *identity(entry.stat())))
     except _Symlink:
         return []
+    return found
+
+
+def spare_folder(project: Path, out: Path) -> Path | None:
+    """Where the site before the last one into `out` waits to be reused (deleting thousands of folders is
+    slow on some disks): in the project's cache, when that is on the same file system as the output folder."""
+    spare = folder(project, "spare")
+    try:
+        if spare is None or spare.stat().st_dev != out.parent.stat().st_dev:
+            return None
+    except OSError:
+        return None
+    return spare / hashlib.sha256(os.fsencode(out)).hexdigest()[:24]
+
+
+def _spare_pages(project: Path, out: Path, previous: dict[str, Any] | None) -> dict[str, list]:
+    """path -> [key, *identity] of each page that the spare folder (the output folder of the `previous`
+    record, just swapped out) still holds exactly as that build wrote it under that key."""
+    spare = spare_folder(project, out)
+    keys = (previous or {}).get("page_keys") or {}
+    if spare is None or not keys:
+        return {}
+    found = {}
+    for rel, *written in previous.get("manifest", []):  # type: ignore[union-attr]
+        if rel in keys:
+            try:
+                now = identity(os.lstat(os.path.join(spare, rel)))
+            except OSError:
+                continue
+            if list(now) == written:
+                found[rel] = [keys[rel], *now]
     return found
 
 
 def record_build(project: Path, out: Path, fingerprint: str | None, pages: int,
                  diagnostics: Iterable[tuple[str, int, str, str]], page_keys: dict[str, str] | None = None) -> None:
     """Remember a successful build of inputs `fingerprint` into `out` (as `out` is now), with the key
-    of every page (see pagecache)."""
+    of every page (see pagecache) and which pages the spare folder (the previous site) still holds."""
     path = _record_path(project, out)
     if fingerprint is None:
         path.unlink(missing_ok=True)
         return
     record = {"fingerprint": fingerprint, "pages": pages, "diagnostics": [list(d) for d in diagnostics],
-              "manifest": _output_manifest(out), "page_keys": page_keys or {}}
+              "manifest": _output_manifest(out), "page_keys": page_keys or {},
+              "spare_pages": _spare_pages(project, out, last_record(project, out)) if page_keys else {}}
     try:
         _atomic_write(path, json.dumps(record).encode())
     except OSError as exc:

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import ctypes
-import hashlib
 import os
 import posixpath
 import shutil
@@ -10,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .cache import folder as cache_folder
+from .cache import spare_folder
 from .diagnostics import UsageError
 
 try:
@@ -137,7 +136,7 @@ class Staging:
         self.out.parent.mkdir(parents=True, exist_ok=True)
         recover(self.out)
         self.tmp = self.out.parent / f".{self.out.name}{TMP_TAG}{os.getpid()}"
-        self.spare = _spare_path(project, self.out)
+        self.spare = spare_folder(project, self.out)
         if self.spare is not None and self.spare.is_dir():
             self.spare.rename(self.tmp)  # the site before last: rewrite only what differs
         self._folders: set[str] = set()  # made by this process
@@ -185,14 +184,3 @@ class Staging:
         else:
             shutil.rmtree(self.tmp, ignore_errors=True)
 
-
-def _spare_path(project: Path, out: Path) -> Path | None:
-    """Where the previous site waits to be reused (deleting thousands of folders is slow on some disks):
-    in the project's cache, when that is on the same file system as the output folder."""
-    folder = cache_folder(project, "spare")
-    try:
-        if folder is None or folder.stat().st_dev != out.parent.stat().st_dev:
-            return None
-    except OSError:
-        return None
-    return folder / hashlib.sha256(os.fsencode(out)).hexdigest()[:24]

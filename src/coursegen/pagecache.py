@@ -8,8 +8,9 @@ of its course for the whole-course print page, and the card previews of its modu
 tests/test_pagecache.py checks on the flagship that the theme's templates read no more than that.
 
 A page whose key is the one it was last written with, and whose file in the output folder is untouched
-since (size and modification time as recorded), is copied from there instead of rendered; its link scan
-comes from the cache.
+since (size, modification time, inode and its change time as recorded), is copied from there instead of
+rendered; its link scan comes from the cache. Not even copied when the spare folder the build starts from
+(the site before last) holds it as written under the same key and untouched since.
 
 A project's own templates may read anything (another module's body, say), so a project whose templates/
 overrides any of the theme's renders every page every time.
@@ -20,7 +21,7 @@ import functools
 import hashlib
 import io
 import pickle
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -112,30 +113,42 @@ class LastPages:
 
     out: Path
     keys: dict[str, str]  # page path -> key it was written with
-    files: dict[str, tuple[int, int]]  # page path -> (size, mtime_ns) when written
+    files: dict[str, tuple[int, ...]]  # page path -> cache.identity of its file when written
     scans: dict[str, PageScan]  # key -> link scan
+    spare: dict[str, tuple[str, tuple[int, ...]]] = field(default_factory=dict)  # the site before: path ->
+    # (key, identity) of each page file it held as written under that key when the last build ended
 
     def reusable(self, path: str, key: str) -> PageScan | None:
         """The page's scan when its file in the output folder is the one written under `key`."""
         if self.keys.get(path) != key or key not in self.scans:
             return None
-        try:
-            st = (self.out / path).stat()
-        except OSError:
-            return None
-        return self.scans[key] if (st.st_size, st.st_mtime_ns) == self.files.get(path) else None
+        return self.scans[key] if _identity(self.out / path) == self.files.get(path) else None
+
+    def in_spare(self, folder: Path, path: str, key: str) -> bool:
+        """Whether `folder` (the staging folder, made of the spare) already holds the page as written under
+        `key`, untouched since: then it needs neither reading nor writing."""
+        kept = self.spare.get(path)
+        return kept is not None and kept[0] == key and _identity(folder / path) == kept[1]
+
+
+def _identity(path: Path) -> tuple[int, ...] | None:
+    try:
+        return cache.identity(path.lstat())
+    except OSError:
+        return None
 
 
 def last_pages(project: Path, out: Path, store: cache.Store) -> LastPages:
     record = cache.last_record(project, out) or {}
     keys = record.get("page_keys") or {}
-    files = {rel: (size, mtime) for rel, size, mtime in record.get("manifest", []) if rel in keys}
+    files = {rel: tuple(written) for rel, *written in record.get("manifest", []) if rel in keys}
     scans = {}
     for key in set(keys.values()):
         scan = store.get(KIND, key)
         if isinstance(scan, PageScan):
             scans[key] = scan
-    return LastPages(out, keys, files, scans)
+    spare = {rel: (key, tuple(written)) for rel, (key, *written) in (record.get("spare_pages") or {}).items()}
+    return LastPages(out, keys, files, scans, spare)
 
 
 def remember(store: cache.Store, keys: dict[str, str], scans: dict[str, PageScan]) -> None:
