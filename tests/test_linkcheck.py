@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import pickle
 import re
 import subprocess
 import sys
@@ -241,3 +242,17 @@ def test_annotation_paths_are_relative_to_the_repository_when_the_project_is_a_s
     d = Diagnostic("content/site.yaml", 3, "bad")
     assert github_annotation(d, tmp_path / "docs-site") == "::error file=docs-site/content/site.yaml,line=3::bad"
     assert github_annotation(d, tmp_path.parent / "elsewhere") == "::error file=content/site.yaml,line=3::bad"
+
+
+def test_anchors_on_the_same_page_are_matched_after_percent_decoding():
+    scan = PageScan({"a b", "c%20d", "e"}, [Ref(url, 1) for url in ("#a%20b", "#c%20d", "#e", " #e ", "#f", "#top")])
+    found = [(ref.url, message) for _, ref, _, message in lc.LinkChecker(None, {"p.html": scan}, []).problems()]
+    assert found == [("#c%20d", "'#c%20d': the page p.html has no element with id 'c d'"),
+                     ("#f", "'#f': the page p.html has no element with id 'f'")]
+
+
+def test_a_scan_comes_back_from_the_cache_as_it_was():
+    scan = scan_page('<p id="x"><a href="/a/">a</a>\n<img src="b.png"></p>')
+    back = pickle.loads(pickle.dumps(scan, protocol=pickle.HIGHEST_PROTOCOL))
+    assert back == scan and back.refs == [Ref("/a/", 1), Ref("b.png", 2)] and back.no_alt == [Ref("b.png", 2)]
+    assert back.refs[0].url == "/a/" and back.no_alt[0].line == 2
