@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import os
 import pickle
+import posixpath
 import re
 import subprocess
 import sys
+from urllib.parse import unquote, urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
@@ -256,3 +258,17 @@ def test_a_scan_comes_back_from_the_cache_as_it_was():
     back = pickle.loads(pickle.dumps(scan, protocol=pickle.HIGHEST_PROTOCOL))
     assert back == scan and back.refs == [Ref("/a/", 1), Ref("b.png", 2)] and back.no_alt == [Ref("b.png", 2)]
     assert back.refs[0].url == "/a/" and back.no_alt[0].line == 2
+
+
+def _split_the_slow_way(target: str) -> tuple[str, str]:
+    parts = urlsplit(target)
+    path = posixpath.normpath(unquote(parts.path) or "/")
+    return path + "/" if parts.path.endswith("/") and not path.endswith("/") else path, parts.fragment
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(st.sampled_from(["/", "/", "a", "b-c", ".", "..", "#", "%20", "?", "é", " ", "\t", "x.css", "~"]),
+                max_size=10).map("".join))
+def test_plain_targets_split_as_urlsplit_normpath_and_unquote_split_them(target):
+    assert lc.split_target(target) == _split_the_slow_way(target)
+    assert lc.split_target("/" + target) == _split_the_slow_way("/" + target)

@@ -248,10 +248,7 @@ class LinkChecker:
         return self._check_target(page, url, target)
 
     def _check_target(self, page: str, url: str, target: str) -> tuple[str, str] | None:
-        parts = urlsplit(target)
-        path = posixpath.normpath(unquote(parts.path) or "/")
-        if parts.path.endswith("/") and not path.endswith("/"):
-            path += "/"
+        path, fragment = split_target(target)
         if not (path + "/").startswith(self.site.base_path):
             return "error", f"'{url}' leaves the site's base path {self.site.base_path}; it breaks when published"
         rel = path[len(self.site.base_path):]
@@ -259,7 +256,7 @@ class LinkChecker:
             return None
         for candidate in ((rel + "index.html") if rel.endswith("/") or not rel else rel, rel + "/index.html"):
             if candidate in self.known:
-                return self._anchor(candidate, parts.fragment, url) if parts.fragment else None
+                return self._anchor(candidate, fragment, url) if fragment else None
         return "error", f"'{url}' points at '{rel or '/'}', which is not in the built site"
 
     def _anchor(self, page: str, fragment: str, url: str) -> tuple[str, str] | None:
@@ -267,6 +264,22 @@ class LinkChecker:
         if scan is None or fragment == "top" or unquote(fragment) in scan.ids:
             return None
         return "error", f"'{url}': the page {page} has no element with id '{unquote(fragment)}'"
+
+
+# A target whose path normpath and unquote leave as it is (no '.', '..' or empty segment, no '%'), with no query:
+# most links of a site. Its path and fragment are read off without urlsplit, normpath and unquote.
+_PLAIN_TARGET = re.compile(r"((?:/[\w~+@=,;!$&'*()-][\w.~+@=,;!$&'*()-]*)*/?)(?:#([^%\s]*))?", re.ASCII)
+
+
+def split_target(target: str) -> tuple[str, str]:
+    """(normalized, unquoted path, fragment) of a link's target path ('/base/a/../b/#x' -> ('/base/b/', 'x'))."""
+    if plain := _PLAIN_TARGET.fullmatch(target):
+        return plain[1] or "/", plain[2] or ""
+    parts = urlsplit(target)
+    path = posixpath.normpath(unquote(parts.path) or "/")
+    if parts.path.endswith("/") and not path.endswith("/"):
+        path += "/"
+    return path, parts.fragment
 
 
 def _line_of(text: str, needles: Iterable[str]) -> int | None:
