@@ -160,7 +160,7 @@ def _render_and_write(project: Path, out: Path, outline: Outline, static: tuple[
         if report.ok:
             report.pages, report.rendered = len(all_pages), len(rendered)
         if report.ok and staging is not None and store is not None:
-            _commit(staging, files, scans, report, fingerprint, options, keys)
+            _commit(staging, files, scans, report, fingerprint, options, keys, frozenset(kept))
             if report.ok and keys:
                 pagecache.remember(store, keys, scans)
     finally:
@@ -229,10 +229,12 @@ def _each_page(all_pages: list[Page], work: Callable[[Page], T], progress: Progr
 
 
 def _commit(staging: Staging, files: SiteFiles, scans: dict[str, PageScan], report: BuildReport,
-            fingerprint: str | None, options: BuildOptions, keys: dict[str, str]) -> None:
-    """Finish the site in the staging folder (files, search index) and swap it in; record the build."""
+            fingerprint: str | None, options: BuildOptions, keys: dict[str, str], kept: frozenset[str]) -> None:
+    """Finish the site in the staging folder (files, search index) and swap it in; record the build.
+    `kept` are the pages put there as the last build wrote them (the search index need not read them)."""
+    index = partial(index_site, previous=report.out, unchanged=kept) if options.search else None
     try:
-        staging.commit(files, set(scans), finish=partial(index_site, previous=report.out) if options.search else None)
+        staging.commit(files, set(scans), finish=index)
     except SearchIndexError as exc:
         report.diagnostics.append(Diagnostic(report.out.name, 1, f"search index: {exc}"))
     if report.ok:
