@@ -13,14 +13,12 @@ Any failure of a worker, and any site too small to gain, takes the serial path i
 from __future__ import annotations
 
 import logging
-import multiprocessing
 import os
 import pickle
 import threading
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from multiprocessing.connection import wait
 from types import SimpleNamespace
 from typing import Any, TypeVar
 
@@ -49,7 +47,7 @@ class _Failed(Exception):
 
 def _cores() -> int:
     """Usable cores; 1 without fork, or when other threads run (serve: a fork could copy a held lock)."""
-    if "fork" not in multiprocessing.get_all_start_methods() or threading.active_count() > 1:
+    if not hasattr(os, "fork") or threading.active_count() > 1:
         return 1
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     return min(cores, 8)
@@ -60,6 +58,18 @@ def workers_for(source: ContentSource) -> int:
     modules = sum(len(c.modules) for c in source.courses)
     cores = _cores()
     return cores if modules >= MIN_MODULES and cores > 1 else 0
+
+
+def _fork_context() -> Any:
+    """multiprocessing's fork context, imported on first use: an edit's build forks nothing, and the import
+    (with socket and selectors) costs ~15 ms of its start."""
+    import multiprocessing
+    return multiprocessing.get_context("fork")
+
+
+def _wait(conns: list) -> list:
+    from multiprocessing.connection import wait
+    return wait(conns)
 
 
 CHUNK = 16  # results per message: workers never hold all their results at once
@@ -90,7 +100,7 @@ def fork_map(function: Callable[[Any], T], items: list, minimum: int = MIN_MODUL
     count = _cores()
     if count < 2 or len(items) < minimum:
         return None
-    context = multiprocessing.get_context("fork")
+    context = _fork_context()
     workers = []
     for start in range(count):
         parent, child = context.Pipe()
@@ -118,7 +128,7 @@ def _collect(results: list, conns: list, step: int) -> None:
     """Read every worker's chunks as they come (a worker blocked on a full pipe would stop working)."""
     position = {conn: start for start, conn in enumerate(conns)}
     while position:
-        for conn in wait(list(position)):
+        for conn in _wait(list(position)):
             message = _Workers._receive(conn)
             if message is None:
                 del position[conn]
@@ -198,7 +208,7 @@ class _Workers:
     """Worker processes that parse `files` and later render their Modules; placeholders meanwhile."""
 
     def __init__(self, files: list[ModuleFile], widgets: frozenset[str], count: int):
-        context = multiprocessing.get_context("fork")
+        context = _fork_context()
         self.workers, self.owner = [], {}
         for n in range(count):
             share = files[n::count]
@@ -238,7 +248,7 @@ class _Workers:
             conn.send((self.targets, jobs))
         waiting = {conn for _, conn in self.workers}
         while waiting:
-            for conn in wait(list(waiting)):
+            for conn in _wait(list(waiting)):
                 message = self._receive(conn)
                 if message is None:
                     waiting.discard(conn)
