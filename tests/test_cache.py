@@ -208,3 +208,15 @@ def test_highlighted_code_is_kept_by_coursegen_version_and_used_again(demo: Cour
     demo.write("content/demo/02-second.md", demo.root.joinpath("content/demo/02-second.md").read_text() + "\nMore.\n")
     assert demo.build(search=False).ok
     assert "cached-answer" not in (demo.out / "demo/second/index.html").read_text()  # another version: not used
+
+
+def test_packs_of_the_format_before_shards_are_removed(demo: CourseProject) -> None:
+    assert demo.build().ok
+    objects = demo.root / ".coursegen-cache" / "objects"
+    old = objects / "module.pack"
+    old.write_bytes(b"a pack of the single-file format, 7 MB on a large site")
+    module = demo.root / "content/demo/01-first.md"
+    module.write_text(module.read_text().replace("Intro paragraph.", "Intro paragraph, edited."))
+    assert demo.build().ok
+    assert not old.exists()
+    assert list(objects.glob("module.*.pack"))  # the shards stay

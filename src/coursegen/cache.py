@@ -13,6 +13,7 @@ killed at any moment leaves whole entries or none.
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -224,6 +225,9 @@ class Store:
                 _atomic_write(self._path(kind, shard), pickle.dumps(entries, protocol=pickle.HIGHEST_PROTOCOL))
             except OSError as exc:  # a read-only or full disk slows builds down, nothing more
                 log.debug("cache pack %s/%s not written: %s", kind, shard, exc)
+        for kind in {kind for kind, _ in self._changed}:
+            with contextlib.suppress(OSError):  # the one pack per kind of coursegen before shards, never read
+                (self.root / f"{kind}.pack").unlink(missing_ok=True)
         self._changed.clear()
 
 
