@@ -135,15 +135,15 @@ def _index_anew(site: Path, previous: Path | None, state: IndexState | None, fil
         globs, reads = list(parts), parts
     digests = {f.rel: f.digest for f in files}
     inputs = [_inputs_digest(engine, [(rel, digests[rel]) for rel in read]) for read in reads]
-    runs, ids = [], {}
+    runs, links, ids = [], [], {}
     for n, folder in enumerate(_folders(len(parts))):
         if previous is not None and state and n < len(state.inputs) and state.inputs[n] == inputs[n] \
                 and (previous / folder).is_dir():
-            _link_tree(previous / folder, site / folder, top_level_skip=n == 0)
+            links.append((previous / folder, site / folder, n == 0))
             ids.update({rel: state.ids[rel] for rel in parts[n] if rel in state.ids})
         else:
             runs.append((folder, _pagefind_command(binary, site, folder, globs[n])))
-    _run_pagefind(runs, site)
+    _run_pagefind(runs, site, meanwhile=lambda: _link_trees(links))
     return IndexState(engine, {f.rel: f for f in files}, parts, inputs, ids=ids)
 
 
@@ -161,15 +161,16 @@ def _stale_ids(previous: Path, state: IndexState, overlay: Overlay) -> dict[str,
 def _update(site: Path, previous: Path, state: IndexState, files: list[PageFile], overlay: Overlay,
             ids: dict[str, str], binary: Path) -> IndexState:
     """Link the previous parts and index (or link) the overlay of `overlay.pages`."""
-    for n, folder in enumerate(_folders(len(state.parts))):
-        _link_tree(previous / folder, site / folder, top_level_skip=n == 0)
+    links = [(previous / folder, site / folder, n == 0) for n, folder in enumerate(_folders(len(state.parts)))]
     folder = f"{BUNDLE}/{OVERLAY}"
     same = overlay.pages == state.overlay and all(
         state.pages.get(f.rel) == f for f in files if f.rel in set(overlay.pages))
+    runs = []
     if same and (previous / folder).is_dir():
-        _link_tree(previous / folder, site / folder, top_level_skip=False)
+        links.append((previous / folder, site / folder, False))
     elif overlay.pages:
-        _run_pagefind([(folder, _pagefind_command(binary, site, folder, overlay.pages))], site)
+        runs.append((folder, _pagefind_command(binary, site, folder, overlay.pages)))
+    _run_pagefind(runs, site, meanwhile=lambda: _link_trees(links))  # the parts are linked while it runs
     return IndexState(state.engine, {f.rel: f for f in files}, state.parts, state.inputs, overlay.indexed,
                       overlay.pages, ids)
 
@@ -187,6 +188,11 @@ def _inputs_digest(engine: str, pages: list[tuple[str, str]]) -> str:
     for rel, digest in pages:
         h.update(f"{rel}\0{digest}\0".encode())
     return h.hexdigest()
+
+
+def _link_trees(links: list[tuple[Path, Path, bool]]) -> None:
+    for source, target, top_level_skip in links:
+        _link_tree(source, target, top_level_skip)
 
 
 def _link_tree(source: Path, target: Path, top_level_skip: bool) -> None:
@@ -274,16 +280,21 @@ def _pagefind_command(binary: Path, site: Path, folder: str, pages: list[str] | 
     return command
 
 
-def _run_pagefind(runs: list[tuple[str, list[str]]], site: Path) -> None:
+def _run_pagefind(runs: list[tuple[str, list[str]]], site: Path, meanwhile: Callable[[], None] | None = None) -> None:
     """Run the Pagefind commands of `runs` (output folder, command), RUNS_AT_ONCE at a time (they write
-    separate folders); raise SearchIndexError when one fails, after stopping the others."""
+    separate folders), and `meanwhile` once the first have started; raise SearchIndexError when one
+    fails, after stopping the others."""
     waiting, running = list(runs), []
     deadline = time.monotonic() + TIMEOUT_SECONDS
     try:
-        while waiting or running:
+        while waiting or running or meanwhile:
             while waiting and len(running) < RUNS_AT_ONCE:
                 folder, command = waiting.pop(0)
                 running.append((folder, _start(command)))
+            if meanwhile:
+                meanwhile, then = None, meanwhile
+                then()
+                continue
             folder, process = running.pop(0)
             try:
                 stdout, stderr = process.communicate(timeout=max(0.0, deadline - time.monotonic()))
