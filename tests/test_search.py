@@ -352,8 +352,8 @@ def test_removed_and_unsearchable_pages_are_stale_without_an_overlay_copy(monkey
     assert plan.stale == ["b/index.html", "c/index.html", "d/index.html"]  # changed, no longer searchable, gone
     assert plan.pages == ["a/index.html", "b/index.html", "f/index.html"]  # changed and new, then padding
     assert plan.indexed == {"b/index.html": "2", "c/index.html": "3", "d/index.html": "4"}
-    monkeypatch.setattr(searchstate, "OVERLAY_MAX_CHANGED", 1)
-    assert searchstate.plan_overlay(state, now) is None  # two changed pages: index anew
+    monkeypatch.setattr(searchstate, "OVERLAY_MAX_CHANGED", 3)
+    assert searchstate.plan_overlay(state, now) is None  # two changed pages, but four with those gone: anew
 
 
 def test_the_binary_is_the_one_pagefinds_own_lookup_finds(monkeypatch):

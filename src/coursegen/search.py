@@ -95,9 +95,9 @@ def index_site(site: Path, previous: Path | None = None, unchanged: frozenset[st
     engine = _engine(binary)
     state = IndexState.load(previous / BUNDLE, engine) if previous is not None else None
     files = page_files(site, html_pages(site), state.pages if state else {}, unchanged)
-    overlay = plan_overlay(state, files) if previous is not None and state and _intact(previous, state) else None
-    ids = _stale_ids(previous, state, overlay) if previous is not None and state and overlay else None
-    if previous is not None and state is not None and overlay is not None and ids is not None:
+    update = _plan_update(previous, state, files) if previous is not None and state is not None else None
+    if previous is not None and state is not None and update is not None:
+        overlay, ids = update
         new, drop = _update(site, previous, state, files, overlay, ids, binary), _dropped(site, overlay, ids)
     else:
         new, drop = _index_anew(site, previous, state, files, binary, engine), []
@@ -115,9 +115,14 @@ def _engine(binary: Path) -> str:
     return hashlib.sha256(f"{binary}|{stat.st_size}|{stat.st_mtime_ns}".encode()).hexdigest()
 
 
-def _intact(previous: Path, state: IndexState) -> bool:
-    """Whether every part `state` describes is in the previous site."""
-    return all((previous / folder / "pagefind-entry.json").is_file() for folder in _folders(len(state.parts)))
+def _plan_update(previous: Path, state: IndexState, files: list[PageFile]) -> tuple[Overlay, dict[str, str]] | None:
+    """The overlay that brings the previous site's index up to date, and the parts' result ids of its pages;
+    None when the site is better indexed anew, or a part `state` describes is missing from that site."""
+    if not all((previous / folder / "pagefind-entry.json").is_file() for folder in _folders(len(state.parts))):
+        return None
+    overlay = plan_overlay(state, files)
+    ids = _stale_ids(previous, state, overlay) if overlay is not None else None
+    return (overlay, ids) if overlay is not None and ids is not None else None
 
 
 def _folders(count: int) -> list[str]:
@@ -163,8 +168,8 @@ def _update(site: Path, previous: Path, state: IndexState, files: list[PageFile]
     """Link the previous parts and index (or link) the overlay of `overlay.pages`."""
     links = [(previous / folder, site / folder, n == 0) for n, folder in enumerate(_folders(len(state.parts)))]
     folder = f"{BUNDLE}/{OVERLAY}"
-    same = overlay.pages == state.overlay and all(
-        state.pages.get(f.rel) == f for f in files if f.rel in set(overlay.pages))
+    in_overlay = set(overlay.pages)
+    same = overlay.pages == state.overlay and all(state.pages.get(f.rel) == f for f in files if f.rel in in_overlay)
     runs = []
     if same and (previous / folder).is_dir():
         links.append((previous / folder, site / folder, False))

@@ -5,9 +5,9 @@ Pagefind. Instead, the pages that changed since the parts were made go into a sm
 *overlay* (`pagefind/overlay/`), and the search box drops the parts' results for those pages (by
 Pagefind's result id, listed in parts.json as `drop`). The overlay is padded with a sample of unchanged
 pages so that its word statistics, which Pagefind ranks by, stay close to the parts'; the copies of those
-pages share their result id with the parts' and the search box shows each id once; the search box weighs
-the overlay's scores up (see overlay_weight). When the overlay
-would hold more than OVERLAY_MAX_CHANGED changed pages, the site is indexed anew in parts.
+pages share their result id with the parts' and the search box shows each id once. The search box also
+weighs the overlay's scores up (see overlay_weight). When more than OVERLAY_MAX_CHANGED pages have changed
+or gone since the parts were made, the site is indexed anew in parts.
 
 The record lives in the bundle (`pagefind/index-state.json`), beside the index it describes, so it can
 never describe another site; nothing in the browser reads it.
@@ -24,7 +24,7 @@ from pathlib import Path
 STATE = "index-state.json"  # inside the bundle
 FORMAT = 1
 OVERLAY_MIN_PAGES = 200  # fewer searchable pages than this: index anew each time (a tenth of a second)
-OVERLAY_MAX_CHANGED = 48  # more pages changed since the parts were made: index anew
+OVERLAY_MAX_CHANGED = 48  # more pages changed (or gone) since the parts were made: index anew
 OVERLAY_PAGES = 40  # the overlay is padded with unchanged pages up to this many
 _FRAGMENT_SIGNATURE = b"pagefind_dcd"  # the start of every decompressed Pagefind file
 
@@ -110,17 +110,17 @@ def plan_overlay(state: IndexState, files: list[PageFile]) -> Overlay | None:
     if len(searchable) < OVERLAY_MIN_PAGES or not state.parts:
         return None
     in_parts = {rel for part in state.parts for rel in part}
-    stale = sorted(rel for rel in in_parts if searchable.get(rel) != state.indexed_digest(rel))
+    stale = {rel for rel in in_parts if searchable.get(rel) != state.indexed_digest(rel)}
     changed = sorted(rel for rel in searchable if rel not in in_parts or rel in stale)
-    if len(changed) > OVERLAY_MAX_CHANGED:
+    if len(stale.union(changed)) > OVERLAY_MAX_CHANGED:  # changed, new, gone or no longer searchable
         return None
-    indexed = {rel: state.indexed_digest(rel) or "" for rel in stale}
+    indexed = {rel: state.indexed_digest(rel) or "" for rel in sorted(stale)}
     if not changed:
-        return Overlay([], stale, indexed)
-    current = sorted(rel for rel in in_parts if rel not in indexed)
+        return Overlay([], sorted(stale), indexed)
+    current = sorted(in_parts - stale)
     room = max(0, OVERLAY_PAGES - len(changed))
     padding = current[::max(1, len(current) // room)][:room] if room and current else []
-    return Overlay(sorted(changed + padding), stale, indexed)
+    return Overlay(sorted(changed + padding), sorted(stale), indexed)
 
 
 def overlay_weight(state: IndexState) -> float:
