@@ -1,6 +1,7 @@
 """The command line: version, new, build, check, usage errors and exit codes."""
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -83,3 +84,36 @@ def test_new_copies_no_build_output_or_cache_from_the_package(tmp_path):
         (STARTER / ".coursegen-cache").rmdir()
     names = {p.name for p in (tmp_path / "fresh").iterdir()}
     assert names == {".github", ".gitignore", "content", "static", "templates"}
+
+
+def buffered(*args: str, cwd) -> subprocess.CompletedProcess:
+    """The command as a shell pipeline runs it: output buffered in blocks (no PYTHONUNBUFFERED)."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    return subprocess.run([sys.executable, "-m", "coursegen", *args], cwd=cwd, capture_output=True, text=True,
+                          timeout=120, check=False, env=env)
+
+
+def test_every_line_and_the_exit_code_come_through_pipes(demo):
+    for n in range(1, 151):  # 150 modules with a misspelt key: an error each, more than a pipe's buffer
+        demo.write(f"content/demo/{n + 10:03d}-extra-{n}.md", f"---\ntitel: Extra {n}\nsummary: S.\n---\nBody.\n")
+    failed = buffered("build", cwd=demo.root)
+    assert failed.returncode == 1
+    errors = [line for line in failed.stderr.splitlines() if ": error: " in line]
+    assert len({line.split(":")[0] for line in errors}) == 150
+    assert failed.stderr.splitlines()[-1].startswith("Build failed: ")
+    for path in (demo.root / "content/demo").glob("*-extra-*.md"):
+        path.unlink()
+    built = buffered("build", cwd=demo.root)
+    assert built.returncode == 0
+    assert built.stdout.splitlines()[-1].startswith("View it: python -m http.server")
+
+
+def test_the_command_runs_exit_handlers_before_it_ends(demo):
+    code = ("import atexit, sys; atexit.register(lambda: print('exit handler ran', flush=True)); "
+            f"sys.argv = ['coursegen', 'check', {str(demo.root)!r}]; from coursegen.cli import run; run()")
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False,
+                            env=env)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("Checked ") and lines[-1] == "exit handler ran"

@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import argparse
+import atexit
 import logging
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from . import __version__
 from .build import BuildOptions, BuildReport, build, check
@@ -179,3 +181,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
+
+
+def run() -> NoReturn:
+    """The `coursegen` command: main(), then an exit that skips tearing the interpreter down.
+
+    Python's shutdown frees every module it imported (Jinja, markdown-it, Pygments, ...) one object at a
+    time: 30-60 ms of every build, a tenth of an edit's rebuild. When main() returns, the site is written
+    and its files closed; the exit handlers still run (logging's, a coverage tool's) and the output is
+    flushed, then the process ends. Under a tracer or profiler it exits the usual way."""
+    code = main()
+    if sys.gettrace() is not None or sys.getprofile() is not None:
+        sys.exit(code)
+    atexit._run_exitfuncs()  # what a normal exit runs first
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
