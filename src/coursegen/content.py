@@ -87,12 +87,12 @@ def _entries(folder: Path, project: Path, diags: Diagnostics) -> list[os.DirEntr
     return result
 
 
-def _walk_assets(folder: Path, prefix: str, project: Path, diags: Diagnostics) -> list[str]:
-    """The files below `folder` that are not modules, as paths that start with `prefix`."""
+def _assets(entries: list[os.DirEntry], prefix: str, project: Path, diags: Diagnostics) -> list[str]:
+    """The files among and below `entries` that are not modules, as paths that start with `prefix`."""
     assets = []
-    for entry in _entries(folder, project, diags):
+    for entry in entries:
         if entry.is_dir():
-            assets.extend(_walk_assets(Path(entry.path), f"{prefix}{entry.name}/", project, diags))
+            assets.extend(_assets(_entries(Path(entry.path), project, diags), f"{prefix}{entry.name}/", project, diags))
         elif not entry.name.endswith(".md"):
             assets.append(prefix + entry.name)
     return assets
@@ -110,14 +110,10 @@ def load_course(project: Path, folder: Path, diags: Diagnostics) -> CourseSource
     else:
         diags.error(f"{rel}/course.yaml", 1, "every course folder needs a course.yaml "
                     "with at least title, tagline and description")
-    modules, assets = [], []
-    for entry in _entries(folder, project, diags):
-        if entry.is_dir():
-            assets.extend(_walk_assets(Path(entry.path), f"{entry.name}/", project, diags))
-        elif not entry.name.endswith(".md"):
-            if entry.name != "course.yaml":
-                assets.append(entry.name)
-        elif entry.is_file():
+    entries = _entries(folder, project, diags)  # listed once, for the modules and the assets
+    modules = []
+    for entry in entries:
+        if entry.is_file() and entry.name.endswith(".md"):
             match = MODULE_RE.match(entry.name)
             if not match:
                 diags.error(f"{rel}/{entry.name}", 1, f"module file name '{entry.name}' must look like "
@@ -127,6 +123,7 @@ def load_course(project: Path, folder: Path, diags: Diagnostics) -> CourseSource
             if source is not None:
                 modules.append(ModuleFile(int(match.group(1)), match.group(2), source))
     modules.sort(key=lambda m: (m.number, m.slug))
+    assets = [a for a in _assets(entries, "", project, diags) if a != "course.yaml"]
     return CourseSource(folder.name, rel, config, tuple(modules), tuple(assets))
 
 
