@@ -220,3 +220,56 @@ def test_packs_of_the_format_before_shards_are_removed(demo: CourseProject) -> N
     assert demo.build().ok
     assert not old.exists()
     assert list(objects.glob("module.*.pack"))  # the shards stay
+
+
+def _reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The files the input scan reads from disk from now on (project-relative paths)."""
+    opened: list[str] = []
+
+    def spy(path: str, *args: object, **kwargs: object):  # noqa: ANN202 - stands in for open()
+        opened.append(str(path))
+        return open(path, *args, **kwargs)  # noqa: SIM115 - handed back to the with-statement
+
+    monkeypatch.setattr(cache, "open", spy, raising=False)
+    return opened
+
+
+def test_only_changed_inputs_are_read_again(demo: CourseProject, capsys: pytest.CaptureFixture[str],
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cache, "RACY_NS", 0)  # the files were all written a moment ago
+    run(demo, capsys, "--quiet")  # records every file as known
+    module = demo.root / "content/demo/01-first.md"
+    module.write_text(module.read_text().replace("Plain text here.", "Plain text, edited."))
+    opened = _reads(monkeypatch)
+    run(demo, capsys)
+    assert [Path(p).relative_to(demo.root).as_posix() for p in opened] == ["content/demo/01-first.md"]
+    assert "Plain text, edited." in (demo.out / "demo/first/index.html").read_text()
+
+
+def test_an_edit_that_keeps_size_and_mtime_is_seen(demo: CourseProject, capsys: pytest.CaptureFixture[str],
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cache, "RACY_NS", 0)
+    run(demo, capsys, "--quiet")
+    module = demo.root / "content/demo/01-first.md"
+    before = module.stat()
+    module.write_text(module.read_text().replace("Plain text here.", "Plain text HERE."))  # same size
+    os.utime(module, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert module.stat().st_size == before.st_size and module.stat().st_mtime_ns == before.st_mtime_ns
+    assert UP_TO_DATE not in run(demo, capsys)  # the inode's change time moved: read again
+    assert "Plain text HERE." in (demo.out / "demo/first/index.html").read_text()
+
+
+def test_files_changed_just_before_a_build_are_read_by_the_next(built: CourseProject,
+                                                               capsys: pytest.CaptureFixture[str],
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file changed within RACY_NS of the scan could change again within the same timestamp tick, so the
+    record does not vouch for it: the next build reads it (as git treats 'racily clean' files)."""
+    run(built, capsys, "--quiet")
+    record = cache.last_record(built.root, built.out)
+    assert record is not None and record["inputs"] == {}  # every file was written just now
+    opened = _reads(monkeypatch)
+    monkeypatch.setattr(cache, "RACY_NS", 0)
+    run(built, capsys, "--base-url", "/other/")  # not up to date: a build that records its inputs
+    assert "content/demo/01-first.md" in [Path(p).relative_to(built.root).as_posix() for p in opened]
+    known = cache.last_record(built.root, built.out)["inputs"]  # type: ignore[index]
+    assert "content/demo/01-first.md" in known and "content/site.yaml" in known

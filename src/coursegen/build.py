@@ -101,31 +101,31 @@ def _build(project: Path, out: Path, options: BuildOptions) -> BuildReport:
     report = BuildReport(project, out)
     if options.base_url is not None and (problem := base_url_problem(options.base_url)):
         raise UsageError(f"--base-url {problem}")
-    fingerprint = None
+    inputs = store = None
     if options.write:
         check_output_folder(project, out)
         recover(out)
-        fingerprint = cache.input_fingerprint(project, out, _options_key(options))
-        if options.reuse and (fresh := cache.fresh_build(project, out, fingerprint)):
+        store = cache.Store(project)
+        inputs = cache.scan_inputs(project, out, _options_key(options), store)
+        if options.reuse and (fresh := cache.fresh_build(project, out, inputs.fingerprint)):
             report.up_to_date, report.pages = True, fresh.pages
             report.diagnostics = [Diagnostic(*d) for d in fresh.diagnostics]
             return report
     diags = Diagnostics()
     static = collect_static(project)
     md = make_markdown()
-    source = load_content(project, diags)
-    store = cache.Store(project) if options.write else None
+    source = load_content(project, diags, texts=inputs.texts if inputs else None)
     outline = parallel_outline(source, md, diags, base_url=options.base_url, drafts=options.drafts,
                                widgets=widget_names(static), store=store)
     report.diagnostics = diags.sorted()
     if outline is None or diags.errors:
         return report
-    _render_and_write(project, out, outline, static, store, fingerprint, options, report)
+    _render_and_write(project, out, outline, static, store, inputs, options, report)
     return report
 
 
 def _render_and_write(project: Path, out: Path, outline: Outline, static: tuple[StaticFile, ...],
-                      store: cache.Store | None, fingerprint: str | None, options: BuildOptions,
+                      store: cache.Store | None, inputs: cache.Inputs | None, options: BuildOptions,
                       report: BuildReport) -> None:
     """Render the pages (keeping those the last build wrote that are unchanged), check their links, and
     write the site when building; problems land in `report`."""
@@ -160,7 +160,7 @@ def _render_and_write(project: Path, out: Path, outline: Outline, static: tuple[
         if report.ok:
             report.pages, report.rendered = len(all_pages), len(rendered)
         if report.ok and staging is not None and store is not None:
-            _commit(staging, files, scans, report, fingerprint, options, keys, frozenset(kept))
+            _commit(staging, files, scans, report, inputs, options, keys, frozenset(kept))
             if report.ok and keys:
                 pagecache.remember(store, keys, scans)
     finally:
@@ -229,7 +229,7 @@ def _each_page(all_pages: list[Page], work: Callable[[Page], T], progress: Progr
 
 
 def _commit(staging: Staging, files: SiteFiles, scans: dict[str, PageScan], report: BuildReport,
-            fingerprint: str | None, options: BuildOptions, keys: dict[str, str], kept: frozenset[str]) -> None:
+            inputs: cache.Inputs | None, options: BuildOptions, keys: dict[str, str], kept: frozenset[str]) -> None:
     """Finish the site in the staging folder (files, search index) and swap it in; record the build.
     `kept` are the pages put there as the last build wrote them (the search index need not read them)."""
     index = partial(index_site, previous=report.out, unchanged=kept) if options.search else None
@@ -238,7 +238,7 @@ def _commit(staging: Staging, files: SiteFiles, scans: dict[str, PageScan], repo
     except SearchIndexError as exc:
         report.diagnostics.append(Diagnostic(report.out.name, 1, f"search index: {exc}"))
     if report.ok:
-        cache.record_build(report.project, report.out, fingerprint, report.pages,
+        cache.record_build(report.project, report.out, inputs, report.pages,
                            [(d.path, d.line, d.message, d.severity) for d in report.diagnostics], keys)
 
 

@@ -22,6 +22,7 @@ import pickle
 import re
 import sys
 import tempfile
+import time
 import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -105,27 +106,65 @@ def code_digest() -> str:
     return h.hexdigest()
 
 
-def _input_files(project: Path) -> list[tuple[str, int, str]] | None:
-    """(path, mtime_ns, content hash) of every file that can reach the site; None when a symlink is met
-    (its target may change unseen, so such projects always build in full)."""
-    files = []
+TEXTS = "text"  # Store kind: the bytes of content/'s texts (modules, YAML), by SHA-1, for the next build
+RACY_NS = 2_000_000_000  # a file changed this recently may change again without its identity changing
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """Every file that can reach the site, as it is now (see scan_inputs)."""
+
+    fingerprint: str | None  # None: a symlink among them (its target may change unseen), so no fingerprint
+    texts: dict[str, bytes]  # content/'s modules and YAML files by path: what load_content reads
+    known: dict[str, list]  # path -> [*identity, SHA-1] of the files the next build may trust unread
+
+
+def _is_text(rel: str) -> bool:
+    return rel.startswith("content/") and rel.endswith((".md", ".yaml"))
+
+
+def scan_inputs(project: Path, out: Path, options: dict[str, Any], store: Store | None = None) -> Inputs:
+    """Fingerprint every input file, reading only those changed since the last build into `out`.
+
+    A file whose identity (size, mtime, inode and ctime, which no tool can set back) is the one recorded by
+    that build holds what it held then: its digest is taken from the record and, for a text, its bytes from
+    `store`. As git does with its index, a file changed within RACY_NS of being read is not recorded as
+    known: timestamps are coarse, so a second edit in the same tick could leave the identity as it was.
+    """
+    record = last_record(project, out) or {}
+    recorded = record.get("inputs") if isinstance(record.get("inputs"), dict) else {}
+    started = time.time_ns()
+    files, texts, known, text_keys = [], {}, {}, set()
     try:
         for name in INPUT_FOLDERS:
             for rel, entry in _walk(os.path.join(project, name), name + "/"):
-                with open(entry.path, "rb") as stream:
-                    files.append((rel, entry.stat().st_mtime_ns, hashlib.sha1(stream.read()).hexdigest()))
+                st = entry.stat()
+                now, text, data, sha = list(identity(st)), _is_text(rel), None, None
+                if _same(recorded.get(rel), now):
+                    sha = recorded[rel][4]
+                    data = store.get(TEXTS, sha) if store and text else None
+                if sha is None or (text and not isinstance(data, bytes)):
+                    with open(entry.path, "rb") as stream:
+                        data = stream.read()
+                    sha = hashlib.sha1(data).hexdigest()
+                    if store and text:
+                        store.put(TEXTS, sha, data)
+                if text:
+                    texts[rel] = data
+                    text_keys.add(sha)
+                if started - st.st_ctime_ns > RACY_NS:
+                    known[rel] = [*now, sha]
+                files.append((rel, st.st_mtime_ns, sha))
     except _Symlink:
-        return None
-    return files
-
-
-def input_fingerprint(project: Path, out: Path, options: dict[str, Any]) -> str | None:
-    """A digest of everything a build reads; None when the project cannot be fingerprinted safely."""
-    files = _input_files(project)
-    if files is None:
-        return None
+        return Inputs(None, {}, {})
+    if store is not None:
+        store.prune(TEXTS, text_keys)
     environment = {name: os.environ.get(name) for name in ENVIRONMENT}
-    return digest(code_digest(), str(out), options, environment, files)
+    return Inputs(digest(code_digest(), str(out), options, environment, files), texts, known)
+
+
+def _same(was: Any, now: list[int]) -> bool:
+    return isinstance(was, list) and len(was) == 5 and was[:4] == now
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
@@ -290,16 +329,16 @@ def _spare_pages(project: Path, out: Path, previous: dict[str, Any] | None) -> d
     return found
 
 
-def record_build(project: Path, out: Path, fingerprint: str | None, pages: int,
+def record_build(project: Path, out: Path, inputs: Inputs | None, pages: int,
                  diagnostics: Iterable[tuple[str, int, str, str]], page_keys: dict[str, str] | None = None) -> None:
-    """Remember a successful build of inputs `fingerprint` into `out` (as `out` is now), with the key
-    of every page (see pagecache) and which pages the spare folder (the previous site) still holds."""
+    """Remember a successful build of `inputs` into `out` (as `out` is now), with the key of every page
+    (see pagecache) and which pages the spare folder (the previous site) still holds."""
     path = _record_path(project, out)
-    if fingerprint is None:
+    if inputs is None or inputs.fingerprint is None:
         path.unlink(missing_ok=True)
         return
-    record = {"fingerprint": fingerprint, "pages": pages, "diagnostics": [list(d) for d in diagnostics],
-              "manifest": _output_manifest(out), "page_keys": page_keys or {},
+    record = {"fingerprint": inputs.fingerprint, "pages": pages, "diagnostics": [list(d) for d in diagnostics],
+              "inputs": inputs.known, "manifest": _output_manifest(out), "page_keys": page_keys or {},
               "spare_pages": _spare_pages(project, out, last_record(project, out)) if page_keys else {}}
     try:
         _atomic_write(path, json.dumps(record).encode())

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -48,10 +48,14 @@ def rel_path(project: Path, path: Path) -> str:
     return path.relative_to(project).as_posix()
 
 
-def read_text(project: Path, path: Path, diags: Diagnostics) -> SourceFile | None:
-    """Read a UTF-8 text file (BOM and CRLF accepted); report binary or undecodable files."""
+def read_text(project: Path, path: Path, diags: Diagnostics,
+              texts: Mapping[str, bytes] | None = None) -> SourceFile | None:
+    """Read a UTF-8 text file (BOM and CRLF accepted), or take its bytes from `texts` (by project-relative
+    path) when they are there; report binary or undecodable files."""
     rel = rel_path(project, path)
-    data = path.read_bytes()
+    data = texts.get(rel) if texts else None
+    if data is None:
+        data = path.read_bytes()
     if b"\x00" in data:
         line = data[: data.index(b"\x00")].count(b"\n") + 1
         diags.error(rel, line, "this is not a text file (it contains NUL bytes); "
@@ -98,7 +102,8 @@ def _assets(entries: list[os.DirEntry], prefix: str, project: Path, diags: Diagn
     return assets
 
 
-def load_course(project: Path, folder: Path, diags: Diagnostics) -> CourseSource:
+def load_course(project: Path, folder: Path, diags: Diagnostics,
+                texts: Mapping[str, bytes] | None = None) -> CourseSource:
     rel = rel_path(project, folder)
     if not SLUG_RE.match(folder.name):
         diags.error(f"{rel}/course.yaml", 1, f"course folder name '{folder.name}' must be a URL slug: "
@@ -106,7 +111,7 @@ def load_course(project: Path, folder: Path, diags: Diagnostics) -> CourseSource
     config_path = folder / "course.yaml"
     config = None
     if config_path.is_file():
-        config = read_text(project, config_path, diags)
+        config = read_text(project, config_path, diags, texts)
     else:
         diags.error(f"{rel}/course.yaml", 1, "every course folder needs a course.yaml "
                     "with at least title, tagline and description")
@@ -119,7 +124,7 @@ def load_course(project: Path, folder: Path, diags: Diagnostics) -> CourseSource
                 diags.error(f"{rel}/{entry.name}", 1, f"module file name '{entry.name}' must look like "
                             "'01-some-slug.md': a number, a hyphen, then lowercase words joined by hyphens")
                 continue
-            source = read_text(project, Path(entry.path), diags)
+            source = read_text(project, Path(entry.path), diags, texts)
             if source is not None:
                 modules.append(ModuleFile(int(match.group(1)), match.group(2), source))
     modules.sort(key=lambda m: (m.number, m.slug))
@@ -130,10 +135,12 @@ def load_course(project: Path, folder: Path, diags: Diagnostics) -> CourseSource
 CourseLoader = Callable[[Path, Path, Diagnostics], CourseSource]  # (project, folder, diags)
 
 
-def load_content(project: Path, diags: Diagnostics, load: CourseLoader | None = None) -> ContentSource:
+def load_content(project: Path, diags: Diagnostics, load: CourseLoader | None = None,
+                 texts: Mapping[str, bytes] | None = None) -> ContentSource:
     """Read content/: site.yaml and every course folder with its modules and assets.
 
-    `load` stands in for load_course (serve keeps unchanged course folders between rebuilds).
+    `load` stands in for load_course (serve keeps unchanged course folders between rebuilds); `texts` are
+    files' bytes by project-relative path, already read (see cache.scan_inputs), used instead of reading.
     """
     content = project / "content"
     if not content.is_dir():
@@ -142,13 +149,14 @@ def load_content(project: Path, diags: Diagnostics, load: CourseLoader | None = 
     site_path = content / "site.yaml"
     site = None
     if site_path.is_file():
-        site = read_text(project, site_path, diags)
+        site = read_text(project, site_path, diags, texts)
     else:
         diags.error("content/site.yaml", 1, "missing site.yaml: it needs at least 'title' and 'description'")
     courses = []
     for entry in _entries(content, project, diags):
         if entry.is_dir():
-            courses.append((load or load_course)(project, Path(entry.path), diags))
+            folder = Path(entry.path)
+            courses.append(load(project, folder, diags) if load else load_course(project, folder, diags, texts))
         elif entry.name != "site.yaml":
             diags.warning(f"content/{entry.name}", 1, "files at the top of content/ are not used; "
                           "put them inside a course folder")
