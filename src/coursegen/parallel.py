@@ -33,10 +33,12 @@ from .markdown import Highlights, make_markdown
 from .model import Module, Site
 from .outline import Outline, RecordingTargets, build_outline
 from .parse import ParsedModule, parse_module
+from .yamlsource import YamlMemo
 
 log = logging.getLogger(__name__)
 
 MAX_HIGHLIGHTS = 50_000  # code blocks kept in the cache; beyond, only this build's are kept
+MAX_YAML = 20_000  # YAML documents kept in the cache; beyond, only those this build parsed or asked for
 MIN_MODULES = 80  # below this, starting processes costs more than it saves
 T = TypeVar("T")
 
@@ -189,7 +191,7 @@ def _worker(conn: Any, files: list[ModuleFile], widgets: frozenset[str], parent:
                 conn.send(chunk)
                 chunk = []
         conn.send(chunk)
-        conn.send(("highlights", Highlights.take_new()))
+        conn.send(("memos", Highlights.take_new(), YamlMemo.take_new()))
         conn.send(None)
     except Exception:  # noqa: BLE001 - reported to the parent, which builds serially
         conn.send(("failed", traceback.format_exc()))
@@ -253,9 +255,10 @@ class _Workers:
                 if message is None:
                     waiting.discard(conn)
                     continue
-                if isinstance(message, tuple):  # ("highlights", code the worker highlighted)
-                    Highlights.known.update(message[1])
-                    Highlights.new.update(message[1])
+                if isinstance(message, tuple):  # ("memos", code highlighted, YAML parsed by the worker)
+                    for memo, new in zip((Highlights, YamlMemo), message[1:]):
+                        memo.known.update(new)
+                        memo.new.update(new)
                     continue
                 for rel, data in message:
                     entry = pickle.loads(data)
@@ -305,6 +308,7 @@ class _Memo:
         self.entries: dict[str, _Entry] = {}
         if store is not None:
             Highlights.known.update(store.get("code", cache.code_digest()) or {})  # Pygments' version is in it
+            YamlMemo.known.update(store.get("yaml", cache.code_digest()) or {})  # and PyYAML's
         for rel, key in self.keys.items():
             entry = store.get("module", key) if store else None
             if isinstance(entry, _Entry):
@@ -373,6 +377,10 @@ class _Memo:
             kept = Highlights.known if len(Highlights.known) <= MAX_HIGHLIGHTS else new
             self.store.put("code", cache.code_digest(), kept)  # type: ignore[union-attr]
             self.store.prune("code", {cache.code_digest()})  # type: ignore[union-attr]
+        if YamlMemo.new:
+            self.store.put("yaml", cache.code_digest(), YamlMemo.kept(MAX_YAML))  # type: ignore[union-attr]
+            self.store.prune("yaml", {cache.code_digest()})  # type: ignore[union-attr]
+        YamlMemo.take_new()
         self.store.save()  # type: ignore[union-attr]
 
     def close(self) -> None:

@@ -1,13 +1,15 @@
-"""Parse YAML text into plain values while remembering the line of every key and item."""
+"""Parse YAML text into plain values while remembering the line of every key and item.
+
+PyYAML is imported only when a text must really be parsed (importing it costs ~11 ms, most of an edit's
+build): a text parsed before, in this process or an earlier build (see YamlMemo), is not parsed again."""
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
-import yaml
-from yaml.composer import Composer
-from yaml.events import AliasEvent
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+if TYPE_CHECKING:
+    from yaml.nodes import Node
 
 KeyPath = tuple[Any, ...]
 
@@ -21,17 +23,25 @@ class YamlProblem(Exception):
         self.line = line
 
 
-class _NoAliasLoader(yaml.SafeLoader):
-    """SafeLoader that refuses aliases, so an alias bomb fails at once."""
+@functools.cache
+def _no_alias_loader() -> type:
+    """SafeLoader that refuses aliases, so an alias bomb fails at once (a class made on first use, since
+    subclassing needs yaml imported)."""
+    import yaml
+    from yaml.composer import Composer
+    from yaml.events import AliasEvent
 
-    def compose_node(self, parent: Node | None, index: Any) -> Node | None:  # type: ignore[override]
-        if self.check_event(AliasEvent):
-            event = self.peek_event()
-            raise YamlProblem(
-                "YAML aliases (*name) are not supported; write the value out in full",
-                event.start_mark.line + 1,
-            )
-        return Composer.compose_node(self, parent, index)
+    class _NoAliasLoader(yaml.SafeLoader):
+        def compose_node(self, parent: Node | None, index: Any) -> Node | None:  # type: ignore[override]
+            if self.check_event(AliasEvent):
+                event = self.peek_event()
+                raise YamlProblem(
+                    "YAML aliases (*name) are not supported; write the value out in full",
+                    event.start_mark.line + 1,
+                )
+            return Composer.compose_node(self, parent, index)
+
+    return _NoAliasLoader
 
 
 @dataclass(frozen=True)
@@ -49,11 +59,44 @@ class YamlDoc:
         return self.lines.get((), 1)
 
 
-_FAST_LOADER = getattr(yaml, "CSafeLoader", None)
+class YamlMemo:
+    """Documents already parsed, by their exact text, kept between builds by the build cache (parallel.py):
+    an edit's build finds site.yaml, course.yaml and front matter here and never imports PyYAML. Only
+    successful parses are remembered, so a text with a problem reports it every time."""
+
+    known: ClassVar[dict[str, YamlDoc]] = {}
+    new: ClassVar[dict[str, YamlDoc]] = {}  # parsed by this process since the last `take_new`
+    used: ClassVar[set[str]] = set()  # texts asked for since the last `take_new`
+
+    @classmethod
+    def take_new(cls) -> dict[str, YamlDoc]:
+        """This process's new documents; starts the next count of new and used ones."""
+        new, cls.new, cls.used = cls.new, {}, set()
+        return new
+
+    @classmethod
+    def kept(cls, limit: int) -> dict[str, YamlDoc]:
+        """What the cache should keep: every known document, or past `limit` only those asked for lately."""
+        if len(cls.known) <= limit:
+            return cls.known
+        return {text: doc for text, doc in cls.known.items() if text in cls.used or text in cls.new}
+
+
+_UNSET: Any = object()
+_FAST_LOADER: Any = _UNSET  # yaml.CSafeLoader (None without libyaml), looked up on first parse
+
+
+def _fast_loader() -> Any:
+    global _FAST_LOADER
+    if _FAST_LOADER is _UNSET:
+        import yaml
+        _FAST_LOADER = getattr(yaml, "CSafeLoader", None)
+    return _FAST_LOADER
 
 
 def _shares_nodes(root: Node) -> bool:
     """Whether a node stands twice in the composed document: what an alias (*name) makes."""
+    from yaml.nodes import MappingNode, SequenceNode
     seen: set[int] = set()
     stack = [root]
     while stack:
@@ -71,9 +114,11 @@ def _shares_nodes(root: Node) -> bool:
 def _parse_fast(text: str) -> YamlDoc | None:
     """Alias-free, valid YAML through libyaml (fast); None leaves the text to the careful parser, which
     reports aliases and syntax errors with the messages and lines authors see."""
-    if _FAST_LOADER is None:
+    fast_loader = _fast_loader()
+    if fast_loader is None:
         return None
-    loader = _FAST_LOADER(text)
+    import yaml
+    loader = fast_loader(text)
     try:
         node = loader.get_single_node()
         # '*' and '&' are common in Markdown values ('*why*', 'Q&A'); only an alias, which needs a '*',
@@ -85,18 +130,25 @@ def _parse_fast(text: str) -> YamlDoc | None:
         return None
     finally:
         loader.dispose()
-    lines: dict[KeyPath, int] = {}
-    _record_lines(node, (), lines)
-    return YamlDoc(value, lines)
+    return _with_lines(value, node)
 
 
 def parse_yaml(text: str) -> YamlDoc:
-    """Parse one YAML document. Raises YamlProblem with a 1-based line on bad YAML."""
+    """Parse one YAML document (or take it from YamlMemo). Raises YamlProblem with a 1-based line on bad YAML."""
+    YamlMemo.used.add(text)
+    doc = YamlMemo.known.get(text)
+    if doc is None:
+        doc = YamlMemo.known[text] = YamlMemo.new[text] = _parse(text)
+    return doc
+
+
+def _parse(text: str) -> YamlDoc:
     fast = _parse_fast(text)
     if fast is not None:
         return fast
+    import yaml
     try:
-        loader = _NoAliasLoader(text)
+        loader = _no_alias_loader()(text)
     except yaml.reader.ReaderError as exc:
         line = text[: exc.position].count("\n") + 1
         raise YamlProblem(f"invalid YAML: the invisible control character U+{exc.character:04X} is not "
@@ -123,21 +175,27 @@ def parse_yaml(text: str) -> YamlDoc:
         raise YamlProblem(f"invalid YAML: {exc}", 1) from None
     finally:
         loader.dispose()
+    return _with_lines(value, node)
+
+
+def _with_lines(value: Any, root: Node) -> YamlDoc:
+    """The document of `value`, with the line of each key path read from its composed nodes."""
+    from yaml.nodes import MappingNode, ScalarNode, SequenceNode
     lines: dict[KeyPath, int] = {}
-    _record_lines(node, (), lines)
+
+    def record(node: Node, path: KeyPath) -> None:
+        lines.setdefault(path, node.start_mark.line + 1)
+        if isinstance(node, MappingNode):
+            for key_node, value_node in node.value:
+                if isinstance(key_node, ScalarNode):
+                    child = (*path, key_node.value)
+                    lines[child] = key_node.start_mark.line + 1
+                    record(value_node, child)
+        elif isinstance(node, SequenceNode):
+            for index, item in enumerate(node.value):
+                child = (*path, index)
+                lines[child] = item.start_mark.line + 1
+                record(item, child)
+
+    record(root, ())
     return YamlDoc(value, lines)
-
-
-def _record_lines(node: Node, path: KeyPath, lines: dict[KeyPath, int]) -> None:
-    lines.setdefault(path, node.start_mark.line + 1)
-    if isinstance(node, MappingNode):
-        for key_node, value_node in node.value:
-            if isinstance(key_node, ScalarNode):
-                child = (*path, key_node.value)
-                lines[child] = key_node.start_mark.line + 1
-                _record_lines(value_node, child, lines)
-    elif isinstance(node, SequenceNode):
-        for index, item in enumerate(node.value):
-            child = (*path, index)
-            lines[child] = item.start_mark.line + 1
-            _record_lines(item, child, lines)
