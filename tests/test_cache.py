@@ -226,9 +226,9 @@ def _reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The files the input scan reads from disk from now on (project-relative paths)."""
     opened: list[str] = []
 
-    def spy(path: str, *args: object, **kwargs: object):  # noqa: ANN202 - stands in for open()
+    def spy(path: str, *args: object, **kwargs: object) -> object:  # stands in for open()
         opened.append(str(path))
-        return open(path, *args, **kwargs)  # noqa: SIM115 - handed back to the with-statement
+        return open(path, *args, **kwargs)
 
     monkeypatch.setattr(cache, "open", spy, raising=False)
     return opened

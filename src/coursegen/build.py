@@ -112,7 +112,7 @@ def _build(project: Path, out: Path, options: BuildOptions) -> BuildReport:
             report.diagnostics = [Diagnostic(*d) for d in fresh.diagnostics]
             return report
     diags = Diagnostics()
-    static = collect_static(project)
+    static = collect_static(project, store)
     md = make_markdown()
     source = load_content(project, diags, texts=inputs.texts if inputs else None)
     outline = parallel_outline(source, md, diags, base_url=options.base_url, drafts=options.drafts,

@@ -1,11 +1,14 @@
-"""The one Markdown factory: plugins, Pygments highlighting, link rewriting, interactive blocks."""
+"""The one Markdown factory: plugins, Pygments highlighting, link rewriting, interactive blocks.
+
+Pygments is imported on the first code block not found in Highlights: an edit's build usually finds
+every block there and never pays for the import."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
 from html import escape
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -13,18 +16,20 @@ from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.tasklists import tasklists_plugin
-from pygments import highlight
-from pygments.formatters import HtmlFormatter
-from pygments.lexer import Lexer
-from pygments.lexers import get_lexer_by_name
-from pygments.util import ClassNotFound
 
 from . import blocks
+
+if TYPE_CHECKING:
+    from pygments.formatters import HtmlFormatter
+    from pygments.lexer import Lexer
 
 # A resolver turns an author's link target into a page URL, or None when the target is missing.
 LinkResolver = Callable[[str, int, str], str]  # (href, line, kind 'link'|'image') -> url
 
-_FORMATTER = HtmlFormatter(nowrap=True)
+@lru_cache(maxsize=1)
+def _formatter() -> HtmlFormatter:
+    from pygments.formatters import HtmlFormatter
+    return HtmlFormatter(nowrap=True)
 
 
 @lru_cache(maxsize=256)
@@ -33,6 +38,8 @@ def _lexer(name: str) -> Lexer | None:
 
     Cached: the lookup scans every lexer's aliases, and lexers keep no state between texts.
     """
+    from pygments.lexers import get_lexer_by_name
+    from pygments.util import ClassNotFound
     try:
         return get_lexer_by_name(name)
     except ClassNotFound:
@@ -59,7 +66,11 @@ def highlight_code(code: str, lang: str) -> str:
         return done
     name = lang.split()[0] if lang.strip() else ""
     lexer = _lexer(name) if name else None
-    body = highlight(code, lexer, _FORMATTER) if lexer else escape(code)
+    if lexer:
+        from pygments import highlight
+        body = highlight(code, lexer, _formatter())
+    else:
+        body = escape(code)
     css = f' class="language-{escape(name)}"' if name else ""
     done = Highlights.known[key] = Highlights.new[key] = f'<pre class="highlight"><code{css}>{body}</code></pre>\n'
     return done
