@@ -273,3 +273,20 @@ def test_files_changed_just_before_a_build_are_read_by_the_next(built: CoursePro
     assert "content/demo/01-first.md" in [Path(p).relative_to(built.root).as_posix() for p in opened]
     known = cache.last_record(built.root, built.out)["inputs"]  # type: ignore[index]
     assert "content/demo/01-first.md" in known and "content/site.yaml" in known
+
+
+def test_lost_or_damaged_text_pack_is_read_around(demo: CourseProject, capsys: pytest.CaptureFixture[str],
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cache, "RACY_NS", 0)
+    run(demo, capsys, "--quiet")
+    packs = sorted((demo.root / ".coursegen-cache/objects").glob("text.*.pack"))
+    assert packs
+    for n, pack in enumerate(packs):
+        pack.write_bytes(b"junk") if n % 2 else pack.unlink()
+    module = demo.root / "content/demo/02-second.md"
+    module.write_text(module.read_text().replace("Back to", "Back again to"))
+    opened = _reads(monkeypatch)
+    run(demo, capsys, "--quiet")
+    assert "content/demo/01-first.md" in [Path(p).relative_to(demo.root).as_posix() for p in opened]
+    assert "Plain text here." in (demo.out / "demo/first/index.html").read_text()
+    assert "Back again to" in (demo.out / "demo/second/index.html").read_text()
