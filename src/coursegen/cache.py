@@ -115,7 +115,6 @@ class Inputs:
     """Every file that can reach the site, as it is now (see scan_inputs)."""
 
     fingerprint: str | None  # None: a symlink among them (its target may change unseen), so no fingerprint
-    texts: dict[str, bytes]  # content/'s modules and YAML files by path: what load_content reads
     known: dict[str, list]  # path -> [*identity, SHA-1] of the files the next build may trust unread
 
 
@@ -123,13 +122,18 @@ def _is_text(rel: str) -> bool:
     return rel.startswith("content/") and rel.endswith((".md", ".yaml"))
 
 
-def scan_inputs(project: Path, out: Path, options: dict[str, Any], store: Store | None = None) -> Inputs:
-    """Fingerprint every input file, reading only those changed since the last build into `out`.
+def scan_inputs(project: Path, out: Path, options: dict[str, Any],
+                store: Store | None = None) -> tuple[Inputs, dict[str, bytes]]:
+    """Fingerprint every input file, reading only those changed since the last build into `out`; also the
+    bytes of content/'s unchanged modules and YAML files, by path, for load_content to use unread.
 
     A file whose identity (size, mtime, inode and ctime, which no tool can set back) is the one recorded by
     that build holds what it held then: its digest is taken from the record and, for a text, its bytes from
     `store`. As git does with its index, a file changed within RACY_NS of being read is not recorded as
     known: timestamps are coarse, so a second edit in the same tick could leave the identity as it was.
+    The texts that were read are stored for the next build, not handed on: load_content reads those again,
+    since holding every text of a first build at once costs more memory (~14 MB at 2000 modules) than
+    reading them twice costs time.
     """
     record = last_record(project, out) or {}
     recorded = record.get("inputs") if isinstance(record.get("inputs"), dict) else {}
@@ -139,28 +143,30 @@ def scan_inputs(project: Path, out: Path, options: dict[str, Any], store: Store 
         for name in INPUT_FOLDERS:
             for rel, entry in _walk(os.path.join(project, name), name + "/"):
                 st = entry.stat()
-                now, text, data, sha = list(identity(st)), _is_text(rel), None, None
+                now, text, kept, sha = list(identity(st)), _is_text(rel), None, None
                 if _same(recorded.get(rel), now):
                     sha = recorded[rel][4]
-                    data = store.get(TEXTS, sha) if store and text else None
-                if sha is None or (text and not isinstance(data, bytes)):
+                    kept = store.get(TEXTS, sha) if store and text else None
+                if sha is None or (text and not isinstance(kept, bytes)):
                     with open(entry.path, "rb") as stream:
                         data = stream.read()
                     sha = hashlib.sha1(data).hexdigest()
                     if store and text:
                         store.put(TEXTS, sha, data)
                 if text:
-                    texts[rel] = data
                     text_keys.add(sha)
+                    if isinstance(kept, bytes):
+                        texts[rel] = kept
                 if started - st.st_ctime_ns > RACY_NS:
                     known[rel] = [*now, sha]
                 files.append((rel, st.st_mtime_ns, sha))
     except _Symlink:
-        return Inputs(None, {}, {})
+        return Inputs(None, {}), {}
     if store is not None:
         store.prune(TEXTS, text_keys)
+        store.release(TEXTS)
     environment = {name: os.environ.get(name) for name in ENVIRONMENT}
-    return Inputs(digest(code_digest(), str(out), options, environment, files), texts, known)
+    return Inputs(digest(code_digest(), str(out), options, environment, files), known), texts
 
 
 def _same(was: Any, now: list[int]) -> bool:
@@ -256,18 +262,26 @@ class Store:
             del pack[key]
             self._changed.add((kind, self._shard(key)))
 
-    def save(self) -> None:
-        """Write every changed pack (atomically: a killed build leaves the old pack or the new one)."""
-        for kind, shard in sorted(self._changed):
+    def save(self, only: str | None = None) -> None:
+        """Write every changed pack, or those of kind `only` (atomically: a killed build leaves the old pack
+        or the new one)."""
+        changed = {(kind, shard) for kind, shard in self._changed if only in (None, kind)}
+        for kind, shard in sorted(changed):
             entries = {key: data for key, data in self._packs[kind].items() if self._shard(key) == shard}
             try:
                 _atomic_write(self._path(kind, shard), pickle.dumps(entries, protocol=pickle.HIGHEST_PROTOCOL))
             except OSError as exc:  # a read-only or full disk slows builds down, nothing more
                 log.debug("cache pack %s/%s not written: %s", kind, shard, exc)
-        for kind in {kind for kind, _ in self._changed}:
+        for kind in {kind for kind, _ in changed}:
             with contextlib.suppress(OSError):  # the one pack per kind of coursegen before shards, never read
                 (self.root / f"{kind}.pack").unlink(missing_ok=True)
-        self._changed.clear()
+        self._changed -= changed
+
+    def release(self, kind: str) -> None:
+        """Save the packs of `kind` and let go of them: what a build reads once, early (the texts), need not
+        take memory for the rest of it (7 MB at 2000 modules)."""
+        self.save(kind)
+        self._packs.pop(kind, None)
 
 
 # --- build records: "nothing changed since the last build" ---
