@@ -101,21 +101,20 @@ def _build(project: Path, out: Path, options: BuildOptions) -> BuildReport:
     report = BuildReport(project, out)
     if options.base_url is not None and (problem := base_url_problem(options.base_url)):
         raise UsageError(f"--base-url {problem}")
-    inputs = store = texts = None
+    inputs = store = None
     if options.write:
         check_output_folder(project, out)
         recover(out)
         store = cache.Store(project)
-        inputs, texts = cache.scan_inputs(project, out, _options_key(options), store)
+        inputs = cache.scan_inputs(project, out, _options_key(options), store)
         if options.reuse and (fresh := cache.fresh_build(project, out, inputs.fingerprint)):
             report.up_to_date, report.pages = True, fresh.pages
             report.diagnostics = [Diagnostic(*d) for d in fresh.diagnostics]
             return report
     diags = Diagnostics()
+    source = load_content(project, diags, texts=cache.stored_texts(store, inputs) if store and inputs else None)
     static = collect_static(project, store)
     md = make_markdown()
-    source = load_content(project, diags, texts=texts)
-    texts = None  # decoded into `source`: the bytes need not stay for the rest of the build
     outline = parallel_outline(source, md, diags, base_url=options.base_url, drafts=options.drafts,
                                widgets=widget_names(static), store=store)
     report.diagnostics = diags.sorted()

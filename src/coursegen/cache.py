@@ -116,38 +116,36 @@ class Inputs:
 
     fingerprint: str | None  # None: a symlink among them (its target may change unseen), so no fingerprint
     known: dict[str, list]  # path -> [*identity, SHA-1] of the files the next build may trust unread
+    unchanged_texts: dict[str, str]  # path -> SHA-1 of content/'s texts as the last build read them
 
 
 def _is_text(rel: str) -> bool:
     return rel.startswith("content/") and rel.endswith((".md", ".yaml"))
 
 
-def scan_inputs(project: Path, out: Path, options: dict[str, Any],
-                store: Store | None = None) -> tuple[Inputs, dict[str, bytes]]:
-    """Fingerprint every input file, reading only those changed since the last build into `out`; also the
-    bytes of content/'s unchanged modules and YAML files, by path, for load_content to use unread.
+def scan_inputs(project: Path, out: Path, options: dict[str, Any], store: Store | None = None) -> Inputs:
+    """Fingerprint every input file, reading only those changed since the last build into `out`.
 
     A file whose identity (size, mtime, inode and ctime, which no tool can set back) is the one recorded by
-    that build holds what it held then: its digest is taken from the record and, for a text, its bytes from
-    `store`. As git does with its index, a file changed within RACY_NS of being read is not recorded as
-    known: timestamps are coarse, so a second edit in the same tick could leave the identity as it was.
-    The texts that were read are stored for the next build, not handed on: load_content reads those again,
-    since holding every text of a first build at once costs more memory (~14 MB at 2000 modules) than
-    reading them twice costs time.
+    that build holds what it held then: its digest is taken from the record. As git does with its index, a
+    file changed within RACY_NS of being read is not recorded as known: timestamps are coarse, so a second
+    edit in the same tick could leave the identity as it was. The texts of content/ that were read go into
+    `store`, for the next build to take unread (see stored_texts).
     """
     record = last_record(project, out) or {}
     recorded = record.get("inputs") if isinstance(record.get("inputs"), dict) else {}
     started = time.time_ns()
-    files, texts, known, text_keys = [], {}, {}, set()
+    files, known, unchanged, text_keys = [], {}, {}, set()
     try:
         for name in INPUT_FOLDERS:
             for rel, entry in _walk(os.path.join(project, name), name + "/"):
                 st = entry.stat()
-                now, text, kept, sha = list(identity(st)), _is_text(rel), None, None
+                now, text = list(identity(st)), _is_text(rel)
                 if _same(recorded.get(rel), now):
                     sha = recorded[rel][4]
-                    kept = store.get(TEXTS, sha) if store and text else None
-                if sha is None or (text and not isinstance(kept, bytes)):
+                    if text:
+                        unchanged[rel] = sha
+                else:
                     with open(entry.path, "rb") as stream:
                         data = stream.read()
                     sha = hashlib.sha1(data).hexdigest()
@@ -155,18 +153,26 @@ def scan_inputs(project: Path, out: Path, options: dict[str, Any],
                         store.put(TEXTS, sha, data)
                 if text:
                     text_keys.add(sha)
-                    if isinstance(kept, bytes):
-                        texts[rel] = kept
                 if started - st.st_ctime_ns > RACY_NS:
                     known[rel] = [*now, sha]
                 files.append((rel, st.st_mtime_ns, sha))
     except _Symlink:
-        return Inputs(None, {}), {}
+        return Inputs(None, {}, {})
     if store is not None:
         store.prune(TEXTS, text_keys)
-        store.release(TEXTS)
     environment = {name: os.environ.get(name) for name in ENVIRONMENT}
-    return Inputs(digest(code_digest(), str(out), options, environment, files), known), texts
+    return Inputs(digest(code_digest(), str(out), options, environment, files), known, unchanged)
+
+
+def stored_texts(store: Store, inputs: Inputs) -> dict[str, bytes]:
+    """The bytes of the texts scan_inputs found unchanged, by path, as the cache holds them (a text it lost
+    is left out, to be read); then the text pack is saved and let go of: a build needs it this once."""
+    texts = {}
+    for rel, sha in inputs.unchanged_texts.items():
+        if isinstance(data := store.get(TEXTS, sha), bytes):
+            texts[rel] = data
+    store.release(TEXTS)
+    return texts
 
 
 def _same(was: Any, now: list[int]) -> bool:

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 # A resolver turns an author's link target into a page URL, or None when the target is missing.
 LinkResolver = Callable[[str, int, str], str]  # (href, line, kind 'link'|'image') -> url
 
+
 @lru_cache(maxsize=1)
 def _formatter() -> HtmlFormatter:
     from pygments.formatters import HtmlFormatter
