@@ -1,6 +1,7 @@
 """The build cache: a rebuild with nothing changed is skipped, and every kind of change is seen."""
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -299,3 +300,20 @@ def test_lost_or_damaged_text_pack_is_read_around(demo: CourseProject, capsys: p
     run(demo, capsys, "--quiet")
     assert "Plain text here." in (demo.out / "demo/first/index.html").read_text()
     assert "Back again to" in (demo.out / "demo/second/index.html").read_text()
+
+
+def test_a_record_with_damaged_inputs_is_read_around(demo: CourseProject, capsys: pytest.CaptureFixture[str],
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cache, "RACY_NS", 0)
+    run(demo, capsys, "--quiet")
+    path = next((demo.root / ".coursegen-cache/builds").glob("*.json"))
+    record = json.loads(path.read_text())
+    for rel in record["inputs"]:
+        record["inputs"][rel][4] = 7  # a digest that is not one
+    path.write_text(json.dumps(record))
+    module = demo.root / "content/demo/01-first.md"
+    module.write_text(module.read_text().replace("Plain text here.", "Plain text, edited."))
+    assert UP_TO_DATE not in run(demo, capsys)
+    assert "Plain text, edited." in (demo.out / "demo/first/index.html").read_text()
+    known = json.loads(path.read_text())["inputs"]  # every file was read again, and its digest noted
+    assert known and all(isinstance(entry[4], str) and len(entry[4]) == 40 for entry in known.values())

@@ -176,7 +176,8 @@ def stored_texts(store: Store, inputs: Inputs) -> dict[str, bytes]:
 
 
 def _same(was: Any, now: list[int]) -> bool:
-    return isinstance(was, list) and len(was) == 5 and was[:4] == now
+    """Whether a recorded [*identity, SHA-1] is that of the file now (a damaged record never is)."""
+    return isinstance(was, list) and len(was) == 5 and was[:4] == now and isinstance(was[4], str)
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
