@@ -27,7 +27,7 @@ anchored: &only-anchor value with no alias
 
 def careful(text: str, monkeypatch: pytest.MonkeyPatch) -> yamlsource.YamlDoc:
     with monkeypatch.context() as patch:
-        patch.setattr(yamlsource, "_FAST_LOADER", None)
+        patch.setattr(yamlsource, "_fast_loader", lambda: None)
         return yamlsource._parse(text)  # not parse_yaml: its memo would answer for the parser
 
 
@@ -67,7 +67,7 @@ entry = st.one_of(
 def test_fast_and_careful_parsers_agree_on_any_text_with_stars_and_ampersands(text):
     expected: object
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(yamlsource, "_FAST_LOADER", None)
+        patch.setattr(yamlsource, "_fast_loader", lambda: None)
         try:
             doc = yamlsource._parse(text)  # parse_yaml's memo would answer the second time
             expected = (doc.value, doc.lines)

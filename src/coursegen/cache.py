@@ -269,6 +269,12 @@ class Store:
             del pack[key]
             self._changed.add((kind, self._shard(key)))
 
+    def put_only(self, kind: str, key: str, value: Any) -> None:
+        """put(), then forget every other entry of `kind`: for a kind that holds one value per version of
+        coursegen and its libraries (keyed by code_digest)."""
+        self.put(kind, key, value)
+        self.prune(kind, {key})
+
     def save(self, only: str | None = None) -> None:
         """Write every changed pack, or those of kind `only` (atomically: a killed build leaves the old pack
         or the new one)."""

@@ -375,11 +375,9 @@ class _Memo:
         self.store.prune("module", set(self.keys.values()))  # type: ignore[union-attr]
         if new := Highlights.take_new():
             kept = Highlights.known if len(Highlights.known) <= MAX_HIGHLIGHTS else new
-            self.store.put("code", cache.code_digest(), kept)  # type: ignore[union-attr]
-            self.store.prune("code", {cache.code_digest()})  # type: ignore[union-attr]
+            self.store.put_only("code", cache.code_digest(), kept)  # type: ignore[union-attr]
         if YamlMemo.new:
-            self.store.put("yaml", cache.code_digest(), YamlMemo.kept(MAX_YAML))  # type: ignore[union-attr]
-            self.store.prune("yaml", {cache.code_digest()})  # type: ignore[union-attr]
+            self.store.put_only("yaml", cache.code_digest(), YamlMemo.kept(MAX_YAML))  # type: ignore[union-attr]
         YamlMemo.take_new()
         self.store.save()  # type: ignore[union-attr]
 

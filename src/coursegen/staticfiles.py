@@ -46,8 +46,7 @@ def _kept_pygments_css(store: cache.Store | None) -> bytes:
     if not isinstance(css, bytes):
         css = pygments_css().encode()
         if store:
-            store.put(CSS_KIND, key, css)
-            store.prune(CSS_KIND, {key})
+            store.put_only(CSS_KIND, key, css)
     return css
 
 

@@ -82,16 +82,11 @@ class YamlMemo:
         return {text: doc for text, doc in cls.known.items() if text in cls.used or text in cls.new}
 
 
-_UNSET: Any = object()
-_FAST_LOADER: Any = _UNSET  # yaml.CSafeLoader (None without libyaml), looked up on first parse
-
-
+@functools.cache
 def _fast_loader() -> Any:
-    global _FAST_LOADER
-    if _FAST_LOADER is _UNSET:
-        import yaml
-        _FAST_LOADER = getattr(yaml, "CSafeLoader", None)
-    return _FAST_LOADER
+    """yaml.CSafeLoader, None without libyaml (looked up on first parse)."""
+    import yaml
+    return getattr(yaml, "CSafeLoader", None)
 
 
 def _shares_nodes(root: Node) -> bool:
