@@ -5,8 +5,10 @@ tests/browser has a conftest.py too).
 """
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+import tempfile
 import textwrap
 from pathlib import Path
 
@@ -73,6 +75,11 @@ Back to [the start](01-first.md).
 """
 
 
+def tree(folder: Path) -> dict[str, bytes]:
+    """Every file below `folder`, by relative path, with its bytes."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
 class CourseProject:
     """A project folder for one test: write files, build or check it, read pages."""
 
@@ -102,8 +109,17 @@ class CourseProject:
                 .write("content/demo/02-second.md", MODULE_TWO))
 
     def build(self, **options) -> BuildReport:
+        """build(); with COURSEGEN_COMPARE_NO_CACHE=1 in the environment, every successful build is also made
+        with the speed-ups off (--no-cache) and must give the same bytes."""
         options.setdefault("out", self.out)
-        return build(self.root, BuildOptions(**options))
+        report = build(self.root, BuildOptions(**options))
+        if os.environ.get("COURSEGEN_COMPARE_NO_CACHE") and report.ok and options.get("write", True) \
+                and options.get("cache", True):
+            with tempfile.TemporaryDirectory() as folder:
+                plain = build(self.root, BuildOptions(**{**options, "out": Path(folder) / "out", "cache": False}))
+                assert plain.ok, plain.diagnostics
+                assert tree(Path(folder) / "out") == tree(report.out), "the cached build differs from --no-cache"
+        return report
 
     def check(self, **options) -> BuildReport:
         return check(self.root, BuildOptions(**options))

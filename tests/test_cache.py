@@ -1,4 +1,4 @@
-"""The build cache: a rebuild with nothing changed is skipped, and every kind of change is seen."""
+"""The build cache: a rebuild with nothing changed is skipped, every kind of change is seen, entries are data."""
 from __future__ import annotations
 
 import json
@@ -8,9 +8,8 @@ from pathlib import Path
 import pytest
 from helpers import CourseProject
 
-import coursegen
-from coursegen import cache
 from coursegen.cli import main
+from coursegen.speed import store as cache
 
 UP_TO_DATE = "Up to date"
 
@@ -82,7 +81,7 @@ def test_changed_static_file_is_rebuilt(built: CourseProject, capsys: pytest.Cap
 
 def test_new_coursegen_version_rebuilds(built: CourseProject, capsys: pytest.CaptureFixture[str],
                                         monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(coursegen, "__version__", "99.0.0")
+    monkeypatch.setattr(cache, "__version__", "99.0.0")
     cache.code_digest.cache_clear()
     try:
         assert UP_TO_DATE not in run(built, capsys)
@@ -141,25 +140,6 @@ def test_damaged_cache_is_ignored(built: CourseProject, capsys: pytest.CaptureFi
     assert UP_TO_DATE in run(built, capsys)
 
 
-def test_rebuild_over_the_kept_previous_site_equals_a_fresh_build(demo: CourseProject, tmp_path: Path) -> None:
-    def tree(folder: Path) -> dict[str, bytes]:
-        return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
-
-    for title in ("First Steps", "First Steps Again"):  # two builds: the first site is kept for reuse
-        demo.write("content/demo/01-first.md", (demo.root / "content/demo/01-first.md").read_text()
-                   .replace("First Steps", title))
-        assert demo.build(search=False).ok
-    assert any((demo.root / ".coursegen-cache" / "spare").iterdir())
-    demo.remove("content/demo/02-second.md")
-    demo.write("content/demo/01-first.md", (demo.root / "content/demo/01-first.md").read_text()
-               .replace("[the next one](02-second.md#second-card)", "the next one"))
-    demo.write("content/demo/03-third.md", "---\ntitle: Third\nsummary: S\ngoals:\n  - G\n---\n## Third Card\n\nText.\n")
-    assert demo.build(search=False).ok
-    assert demo.build(search=False, out=tmp_path / "fresh").ok
-    assert tree(demo.out) == tree(tmp_path / "fresh")
-    assert not (demo.out / "demo/second").exists()
-
-
 def test_cached_modules_follow_their_neighbours_and_link_targets(demo: CourseProject) -> None:
     assert demo.build(search=False).ok
     assert demo.build(search=False).ok  # every module now comes from the cache
@@ -175,145 +155,66 @@ def test_cached_modules_follow_their_neighbours_and_link_targets(demo: CoursePro
          "or heading with id 'second-card'")]
 
 
+def entries(project: CourseProject, kind: str) -> set[str]:
+    return {p.stem for p in (project.root / ".coursegen-cache" / cache.FORMAT / kind).glob("*/*.json")}
+
+
 def test_module_cache_is_keyed_by_coursegen_code(demo: CourseProject, monkeypatch: pytest.MonkeyPatch) -> None:
     assert demo.build(search=False).ok
-    stored = cache.Store(demo.root).keys("module")
+    stored = entries(demo, "module")
     monkeypatch.setattr(cache, "code_digest", lambda: "another coursegen")
+    monkeypatch.setattr("coursegen.speed.code_digest", lambda: "another coursegen")
     assert demo.build(search=False).ok
-    now = cache.Store(demo.root).keys("module")
-    assert len(now) == len(stored) and not set(stored) & set(now)  # replaced, not accumulated
+    now = entries(demo, "module")
+    assert len(now) == len(stored) == 2 and not stored & now  # replaced, not accumulated
 
 
-def test_highlighted_code_is_kept_by_coursegen_version_and_used_again(demo: CourseProject,
-                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
-    from coursegen import markdown
-    demo.write("content/demo/02-second.md", demo.root.joinpath("content/demo/02-second.md").read_text()
-               + "\n```python\nanswer = 42\n```\n")
-    monkeypatch.setattr(markdown.Highlights, "known", {})
-    assert demo.build(search=False).ok
-    stored = cache.Store(demo.root).get("code", cache.code_digest())
-    assert stored and any("answer" in code for _, code in stored)
-    page = (demo.out / "demo/second/index.html").read_text()
-    markdown.Highlights.known.clear()  # a new process: only the cache knows the code
-    fake = {key: html.replace("answer", "cached-answer") for key, html in stored.items()}
-    store = cache.Store(demo.root)
-    store.put("code", cache.code_digest(), fake)
-    store.save()
-    demo.write("content/demo/02-second.md", demo.root.joinpath("content/demo/02-second.md").read_text()
-               .replace("## Second Card", "## Second Card\n\nEdited."))
-    assert demo.build(search=False).ok
-    assert "cached-answer" in (demo.out / "demo/second/index.html").read_text()  # taken from the cache
-    assert page != (demo.out / "demo/second/index.html").read_text()
-    monkeypatch.setattr(cache, "code_digest", lambda: "another coursegen")
-    markdown.Highlights.known.clear()
-    demo.write("content/demo/02-second.md", demo.root.joinpath("content/demo/02-second.md").read_text() + "\nMore.\n")
-    assert demo.build(search=False).ok
-    assert "cached-answer" not in (demo.out / "demo/second/index.html").read_text()  # another version: not used
-
-
-def test_packs_of_the_format_before_shards_are_removed(demo: CourseProject) -> None:
+def test_cache_holds_data_not_code(demo: CourseProject) -> None:
     assert demo.build().ok
-    objects = demo.root / ".coursegen-cache" / "objects"
-    old = objects / "module.pack"
-    old.write_bytes(b"a pack of the single-file format, 7 MB on a large site")
-    module = demo.root / "content/demo/01-first.md"
-    module.write_text(module.read_text().replace("Intro paragraph.", "Intro paragraph, edited."))
-    assert demo.build().ok
-    assert not old.exists()
-    assert list(objects.glob("module.*.pack"))  # the shards stay
+    files = [p for p in (demo.root / ".coursegen-cache").rglob("*") if p.is_file()]
+    assert files
+    for path in files:
+        assert b"\x80\x04" not in path.read_bytes()[:2]  # no pickle protocol header anywhere
+        if path.suffix == ".json":
+            json.loads(path.read_bytes())
 
 
-def _reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The files the build reads from disk from now on: by the input scan, or as content (absolute paths)."""
-    opened: list[str] = []
-    read_bytes = Path.read_bytes
+@pytest.mark.parametrize("damage", ["garbage", "wrong-types", "foreign-class", "empty"])
+def test_damaged_or_crafted_entries_are_misses(demo: CourseProject, tmp_path: Path, damage: str) -> None:
+    assert demo.build(search=False).ok
+    for path in (demo.root / ".coursegen-cache" / cache.FORMAT).rglob("*.json"):
+        data = json.loads(path.read_bytes())
+        if damage == "garbage":
+            path.write_bytes(b"\x80\x04\x95 not json")
+        elif damage == "empty":
+            path.write_bytes(b"")
+        elif damage == "wrong-types":
+            text = json.dumps(data).replace('"html": "', '"html": 12, "x": "').encode()
+            path.write_bytes(text if text != json.dumps(data).encode() else b"[1, 2]")
+        else:
+            path.write_text(json.dumps({"@": "Popen", "args": ["touch", str(tmp_path / "pwned")]}))
+    edited = demo.root / "content/demo/02-second.md"
+    edited.write_text(edited.read_text() + "\nOne more line.\n")
+    assert demo.build(search=False).ok
+    assert demo.build(search=False, out=tmp_path / "fresh", cache=False).ok
+    assert tree(demo.out) == tree(tmp_path / "fresh")
+    assert not (tmp_path / "pwned").exists()
 
-    def spy(path: str, *args: object, **kwargs: object) -> object:  # stands in for open()
-        opened.append(str(path))
-        return open(path, *args, **kwargs)
 
-    def read_spy(path: Path) -> bytes:
-        opened.append(str(path))
-        return read_bytes(path)
-
-    monkeypatch.setattr(cache, "open", spy, raising=False)
-    monkeypatch.setattr(Path, "read_bytes", read_spy)
-    return opened
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
 
 
-def _content_reads(project: CourseProject, opened: list[str]) -> list[str]:
-    return sorted({Path(p).relative_to(project.root).as_posix() for p in opened
-                   if Path(p).is_relative_to(project.root / "content")})
+def test_build_records_are_pruned(demo: CourseProject, tmp_path: Path) -> None:
+    for n in range(12):
+        assert demo.build(search=False, out=tmp_path / f"out-{n}").ok
+    records = list((demo.root / ".coursegen-cache" / "builds").glob("*.json"))
+    assert len(records) == 8
 
 
-def test_only_changed_inputs_are_read_again(demo: CourseProject, capsys: pytest.CaptureFixture[str],
-                                            monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(cache, "RACY_NS", 0)  # the files were all written a moment ago
-    run(demo, capsys, "--quiet")  # records every file as known
-    module = demo.root / "content/demo/01-first.md"
-    module.write_text(module.read_text().replace("Plain text here.", "Plain text, edited."))
-    opened = _reads(monkeypatch)
+def test_no_cache_reads_and_writes_nothing_there(demo: CourseProject, capsys: pytest.CaptureFixture[str]) -> None:
+    run(demo, capsys, "--no-cache")
+    assert not (demo.root / ".coursegen-cache").exists()
+    assert (demo.out / "demo/first/index.html").is_file()
     run(demo, capsys)
-    assert _content_reads(demo, opened) == ["content/demo/01-first.md"]
-    assert "Plain text, edited." in (demo.out / "demo/first/index.html").read_text()
-
-
-def test_an_edit_that_keeps_size_and_mtime_is_seen(demo: CourseProject, capsys: pytest.CaptureFixture[str],
-                                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(cache, "RACY_NS", 0)
-    run(demo, capsys, "--quiet")
-    module = demo.root / "content/demo/01-first.md"
-    before = module.stat()
-    module.write_text(module.read_text().replace("Plain text here.", "Plain text HERE."))  # same size
-    os.utime(module, ns=(before.st_atime_ns, before.st_mtime_ns))
-    assert module.stat().st_size == before.st_size and module.stat().st_mtime_ns == before.st_mtime_ns
-    assert UP_TO_DATE not in run(demo, capsys)  # the inode's change time moved: read again
-    assert "Plain text HERE." in (demo.out / "demo/first/index.html").read_text()
-
-
-def test_files_changed_just_before_a_build_are_read_by_the_next(built: CourseProject,
-                                                               capsys: pytest.CaptureFixture[str],
-                                                               monkeypatch: pytest.MonkeyPatch) -> None:
-    """A file changed within RACY_NS of the scan could change again within the same timestamp tick, so the
-    record does not vouch for it: the next build reads it (as git treats 'racily clean' files)."""
-    run(built, capsys, "--quiet")
-    record = cache.last_record(built.root, built.out)
-    assert record is not None and record["inputs"] == {}  # every file was written just now
-    opened = _reads(monkeypatch)
-    monkeypatch.setattr(cache, "RACY_NS", 0)
-    run(built, capsys, "--base-url", "/other/")  # not up to date: a build that records its inputs
-    assert "content/demo/01-first.md" in _content_reads(built, opened)
-    known = cache.last_record(built.root, built.out)["inputs"]  # type: ignore[index]
-    assert "content/demo/01-first.md" in known and "content/site.yaml" in known
-
-
-def test_lost_or_damaged_text_pack_is_read_around(demo: CourseProject, capsys: pytest.CaptureFixture[str],
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(cache, "RACY_NS", 0)
-    run(demo, capsys, "--quiet")
-    packs = sorted((demo.root / ".coursegen-cache/objects").glob("text.*.pack"))
-    assert packs
-    for n, pack in enumerate(packs):
-        pack.write_bytes(b"junk") if n % 2 else pack.unlink()
-    module = demo.root / "content/demo/02-second.md"
-    module.write_text(module.read_text().replace("Back to", "Back again to"))
-    run(demo, capsys, "--quiet")
-    assert "Plain text here." in (demo.out / "demo/first/index.html").read_text()
-    assert "Back again to" in (demo.out / "demo/second/index.html").read_text()
-
-
-def test_a_record_with_damaged_inputs_is_read_around(demo: CourseProject, capsys: pytest.CaptureFixture[str],
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(cache, "RACY_NS", 0)
-    run(demo, capsys, "--quiet")
-    path = next((demo.root / ".coursegen-cache/builds").glob("*.json"))
-    record = json.loads(path.read_text())
-    for rel in record["inputs"]:
-        record["inputs"][rel][4] = 7  # a digest that is not one
-    path.write_text(json.dumps(record))
-    module = demo.root / "content/demo/01-first.md"
-    module.write_text(module.read_text().replace("Plain text here.", "Plain text, edited."))
-    assert UP_TO_DATE not in run(demo, capsys)
-    assert "Plain text, edited." in (demo.out / "demo/first/index.html").read_text()
-    known = json.loads(path.read_text())["inputs"]  # every file was read again, and its digest noted
-    assert known and all(isinstance(entry[4], str) and len(entry[4]) == 40 for entry in known.values())
+    assert UP_TO_DATE not in run(demo, capsys, "--no-cache")  # never answers from a record

@@ -18,6 +18,17 @@ from coursegen.printpage import scope_ids
     ('xhref="#a href="#b"', 'xhref="#a href="#m--b"'),  # a skipped match does not hide the next
     ('id="x href="#y"', 'id="m--x m--href="#m--y"'),  # ids first, then the links
     ('<p>no ids here</p>', '<p>no ids here</p>'),
+    # at the very start of the HTML (no character before the name, as \b allows)
+    ('href="#a">x', 'href="#m--a">x'),
+    ('id="a"><a href="#a">', 'id="m--a"><a href="#m--a">'),
+    ('aria-controls="p q"', 'aria-controls="m--p m--q"'),
+    # inside attribute values: a name that starts a word there is scoped too, one glued to a word is not
+    ("<a title='see href=\"#a\"' href=\"#b\">", "<a title='see href=\"#m--a\"' href=\"#m--b\">"),
+    ("<p data-x='id=\"a\"'>", "<p data-x='id=\"m--a\"'>"),
+    ('<a title="xhref=" href="#b">', '<a title="xhref=" href="#m--b">'),
+    ('<a éhref="#a" 日id="b" _for="c">', '<a éhref="#a" 日id="b" _for="c">'),  # Unicode word characters
+    ('<a title="id=&quot;a&quot;" href="#">', '<a title="id=&quot;a&quot;" href="#m--">'),  # escaped: no match
+    ('<p id="">', '<p id="">'),  # an empty id stays empty
 ])
 def test_scope_ids_prefixes_ids_and_local_links(html: str, scoped: str) -> None:
     assert scope_ids(html, "m") == scoped

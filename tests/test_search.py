@@ -9,8 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from coursegen import search, searchstate
-from coursegen.search import index_pages
+from coursegen.publish import search
 
 
 def fake_pagefind(tmp_path: Path, body: str) -> Path:
@@ -85,16 +84,6 @@ def test_index_is_reproducible(demo):
     assert first == second
 
 
-def test_index_pages_gives_the_bundle_for_a_site_kept_in_memory(demo):
-    report = demo.check()
-    assert report.ok
-    bundle = index_pages(report.files.data)
-    assert "pagefind/pagefind.js" in bundle
-    assert json.loads(bundle["pagefind/pagefind-entry.json"])["languages"]["en"]["page_count"] == 3
-    assert not demo.out.exists()
-
-
-
 def test_a_small_site_gets_one_index_and_an_empty_list_of_parts(demo):
     assert demo.build().ok
     assert json.loads((demo.out / "pagefind/parts.json").read_text())["parts"] == []
@@ -162,8 +151,7 @@ def page_count(bundle: Path) -> int:
 def _inodes(folder: Path) -> dict[str, int]:
     """Inode of each file of one part (the first part's folder holds the others and the records: left out)."""
     return {p.relative_to(folder).as_posix(): p.stat().st_ino for p in folder.rglob("*")
-            if p.is_file() and not p.relative_to(folder).as_posix().startswith(("part-", "overlay/"))
-            and p.name not in ("parts.json", searchstate.STATE)}
+            if p.is_file() and not p.relative_to(folder).as_posix().startswith("part-") and p.name != "parts.json"}
 
 
 def _bundle(out: Path) -> dict[str, bytes]:
@@ -171,24 +159,28 @@ def _bundle(out: Path) -> dict[str, bytes]:
 
 
 def test_a_rebuild_indexes_again_only_the_parts_whose_pages_changed(demo, tmp_path, monkeypatch):
+    """Each part's index is kept in the cache by what it read: a build into a new folder (CI with the cache
+    restored) links the unchanged parts from there and runs Pagefind on the others alone."""
     monkeypatch.setattr(search, "PART_PAGES", 2)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     assert demo.build().ok
     parts = search.split_pages(demo.out, search.html_pages(demo.out))
-    folders = [demo.out / "pagefind", demo.out / "pagefind/part-1"]
     edited = next(n for n, part in enumerate(parts) if "demo/first/index.html" in part)
-    before = [_inodes(folder) for folder in folders]
+    kept = demo.root / ".coursegen-cache/search"
+    assert len(list(kept.iterdir())) == 2
+    folders = ["pagefind", "pagefind/part-1"]
+    before = [_inodes(demo.out / folder) for folder in folders]  # the site's index files are the cache's
     module = demo.root / "content/demo/01-first.md"
     module.write_text(module.read_text().replace("Intro paragraph.", "Intro paragraph about quasars."))
-    report = demo.build()
-    assert report.ok and report.rendered == 2  # the module page and the print page, which is not searched
-    after = [_inodes(folder) for folder in folders]
-    assert after[1 - edited] == before[1 - edited]  # the other part: the last build's files, linked
+    fresh = tmp_path / "fresh"
+    assert demo.build(out=fresh).ok
+    after = [_inodes(fresh / folder) for folder in folders]
+    assert after[1 - edited] == before[1 - edited]  # the unchanged part: linked from the cache
     assert not set(after[edited].values()) & set(before[edited].values())  # indexed again
+    assert len(list(kept.iterdir())) == 2  # the edited part's old index is gone
     scratch = tmp_path / "scratch"
-    report = demo.build(out=scratch)
-    assert report.ok and report.rendered == report.pages
-    assert _bundle(demo.out) == _bundle(scratch)  # the same index a build from scratch makes
+    assert demo.build(out=scratch, cache=False).ok
+    assert _bundle(fresh) == _bundle(scratch)  # the same index a build from scratch makes
 
 
 def test_parts_are_indexed_side_by_side(demo, tmp_path, monkeypatch):
@@ -217,149 +209,6 @@ def test_a_failed_part_fails_the_build_and_keeps_the_previous_site(demo, tmp_pat
         "build:1: error: search index: Pagefind failed to index the site: Error: part broke"]
     assert (demo.out / "pagefind/pagefind-entry.json").read_bytes() == before
     assert not (demo.out / "pagefind/part-1").exists()
-
-
-# --- A rebuild after an edit: the changed pages go into an overlay index -------------------------------
-
-def _overlay_site(demo, monkeypatch, pages: int = 2):
-    """The demo with overlays allowed at its size (3 searchable pages), padded to `pages`."""
-    monkeypatch.setattr(searchstate, "OVERLAY_MIN_PAGES", 1)
-    monkeypatch.setattr(searchstate, "OVERLAY_PAGES", pages)
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
-    assert demo.build().ok
-    return demo
-
-
-def _edit_first_module(demo, words: str) -> None:
-    module = demo.root / "content/demo/01-first.md"
-    module.write_text(module.read_text().replace("Intro paragraph.", f"Intro paragraph {words}."))
-
-
-def _fragments(bundle: Path) -> dict[str, dict]:
-    """Each page a bundle indexed, by URL: its result id and its text."""
-    found = {}
-    for path in (bundle / "fragment").glob("*.pf_fragment"):
-        data = json.loads(gzip.decompress(path.read_bytes()).removeprefix(b"pagefind_dcd"))
-        found[data["url"]] = {"id": path.name.removesuffix(".pf_fragment"), "content": data["content"]}
-    return found
-
-
-def test_a_rebuild_indexes_the_edited_pages_in_an_overlay_and_drops_their_old_copies(demo, monkeypatch):
-    _overlay_site(demo, monkeypatch)
-    bundle = demo.out / "pagefind"
-    before_ids = _inodes(bundle)
-    old = _fragments(bundle)["/demo/first/"]["id"]
-    _edit_first_module(demo, "about quasars")
-    assert demo.build().ok
-    manifest = json.loads((bundle / "parts.json").read_text())
-    assert manifest["parts"] == []
-    assert manifest["overlay"]["path"] == "overlay/" and manifest["overlay"]["drop"] == [old]
-    assert _inodes(bundle) == before_ids  # the part itself is the last build's, linked
-    overlay = _fragments(bundle / "overlay")
-    assert "quasars" in overlay["/demo/first/"]["content"]
-    assert "quasars" not in _fragments(bundle)["/demo/first/"]["content"]  # the old copy, dropped in the browser
-    assert len(overlay) == 2  # the edited page and one unchanged page as padding
-    assert page_count(bundle / "overlay") == 2
-    assert not list((bundle / "overlay").glob("*.js")) + list((bundle / "overlay").glob("wasm.*"))
-
-
-def test_overlay_results_weigh_up_to_match_the_parts(demo, monkeypatch):
-    _overlay_site(demo, monkeypatch)
-    _edit_first_module(demo, "about quasars")
-    assert demo.build().ok
-    state = searchstate.IndexState.load(demo.out / "pagefind", search._engine(search.pagefind_executable()))
-    assert state is not None and state.overlay == ["demo/first/index.html", "demo/index.html"]
-    state.parts = [[f"page-{n}" for n in range(400)]]  # a part of 400 pages against an overlay of 2
-    assert searchstate.overlay_weight(state) == pytest.approx(math.log(1 + 399.5 / 1.5) / math.log(1 + 1.5 / 1.5),
-                                                               abs=0.001)
-    state.overlay = ["one page"]
-    assert searchstate.overlay_weight(state) == 1.0
-
-
-def test_later_edits_keep_the_parts_and_grow_the_overlay(demo, monkeypatch):
-    _overlay_site(demo, monkeypatch, pages=1)
-    bundle = demo.out / "pagefind"
-    first_ids = _fragments(bundle)
-    _edit_first_module(demo, "about quasars")
-    assert demo.build().ok
-    second = demo.root / "content/demo/02-second.md"
-    second.write_text(second.read_text().replace("Back to", "Pulsars lead back to"))
-    assert demo.build().ok
-    overlay = json.loads((bundle / "parts.json").read_text())["overlay"]
-    assert sorted(overlay["drop"]) == sorted([first_ids["/demo/first/"]["id"], first_ids["/demo/second/"]["id"]])
-    # the course page changed too (its module previews), but not in what Pagefind indexes: not dropped
-    assert set(_fragments(bundle / "overlay")) == {"/demo/first/", "/demo/second/", "/demo/"}
-    assert _fragments(bundle / "overlay")["/demo/"] == first_ids["/demo/"]
-    assert _fragments(bundle) == first_ids  # the part is still the first build's
-
-
-def test_an_unchanged_rebuild_links_the_overlay_too(demo, monkeypatch):
-    _overlay_site(demo, monkeypatch)
-    _edit_first_module(demo, "about quasars")
-    assert demo.build().ok
-    before = _inodes(demo.out / "pagefind/overlay")
-    (demo.root / "content/demo/01-first.md").touch()
-    assert demo.build().ok
-    assert _inodes(demo.out / "pagefind/overlay") == before
-
-
-def test_many_changed_pages_index_the_site_anew(demo, tmp_path, monkeypatch):
-    _overlay_site(demo, monkeypatch)
-    monkeypatch.setattr(searchstate, "OVERLAY_MAX_CHANGED", 1)
-    _edit_first_module(demo, "about quasars")
-    course = demo.root / "content/demo/course.yaml"
-    course.write_text(course.read_text() + "tagline: Now with nebulae.\n")  # changes every page of the course
-    report = demo.build()
-    assert report.ok
-    assert json.loads((demo.out / "pagefind/parts.json").read_text())["overlay"] is None
-    assert not (demo.out / "pagefind/overlay").exists()
-    assert demo.build(out=tmp_path / "scratch").ok
-    assert _bundle(demo.out) == _bundle(tmp_path / "scratch")  # the same index a build from scratch makes
-
-
-def test_a_damaged_index_record_makes_the_index_anew(demo, tmp_path, monkeypatch):
-    _overlay_site(demo, monkeypatch)
-    (demo.out / "pagefind" / searchstate.STATE).write_text("{not json")
-    _edit_first_module(demo, "about quasars")
-    assert demo.build().ok
-    assert json.loads((demo.out / "pagefind/parts.json").read_text())["overlay"] is None
-    assert "quasars" in _fragments(demo.out / "pagefind")["/demo/first/"]["content"]
-
-
-def test_a_part_missing_from_the_previous_site_makes_the_index_anew(demo, monkeypatch):
-    _overlay_site(demo, monkeypatch)
-    (demo.out / "pagefind/pagefind-entry.json").unlink()
-    _edit_first_module(demo, "about quasars")
-    assert demo.build().ok
-    assert json.loads((demo.out / "pagefind/parts.json").read_text())["overlay"] is None
-    assert page_count(demo.out / "pagefind") == 3
-
-
-def test_removed_and_unsearchable_pages_are_stale_without_an_overlay_copy(monkeypatch):
-    monkeypatch.setattr(searchstate, "OVERLAY_MIN_PAGES", 1)
-    monkeypatch.setattr(searchstate, "OVERLAY_PAGES", 3)
-
-    def page(rel: str, digest: str, searchable: bool = True) -> searchstate.PageFile:
-        return searchstate.PageFile(rel, 10, searchable, digest)
-    before = [page("a/index.html", "1"), page("b/index.html", "2"), page("c/index.html", "3"),
-              page("d/index.html", "4"), page("e/index.html", "5")]
-    state = searchstate.IndexState("engine", {p.rel: p for p in before},
-                                   [["a/index.html", "c/index.html", "e/index.html"], ["b/index.html", "d/index.html"]])
-    now = [page("a/index.html", "1"), page("b/index.html", "2*"), page("c/index.html", "3", searchable=False),
-           page("e/index.html", "5"), page("f/index.html", "6")]
-    plan = searchstate.plan_overlay(state, now)
-    assert plan is not None
-    assert plan.stale == ["b/index.html", "c/index.html", "d/index.html"]  # changed, no longer searchable, gone
-    assert plan.pages == ["a/index.html", "b/index.html", "f/index.html"]  # changed and new, then padding
-    assert plan.indexed == {"b/index.html": "2", "c/index.html": "3", "d/index.html": "4"}
-    monkeypatch.setattr(searchstate, "OVERLAY_MAX_CHANGED", 3)
-    assert searchstate.plan_overlay(state, now) is None  # two changed pages, but four with those gone: anew
-
-
-def test_the_binary_is_the_one_pagefinds_own_lookup_finds(monkeypatch):
-    from pagefind.service import get_executable
-    monkeypatch.delenv("PAGEFIND_BINARY_PATH", raising=False)
-    assert search.pagefind_executable() == get_executable()
 
 
 def test_html_pages_lists_pages_below_every_folder_but_the_bundle(tmp_path):

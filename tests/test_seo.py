@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from coursegen.seo import og_locale, script_json
+from coursegen.publish.seo import og_locale, script_json
 
 BASE = "https://example.org/courses/"
 

@@ -9,8 +9,8 @@ import pytest
 from PIL import Image
 
 import coursegen
-from coursegen import socialcards
-from coursegen.socialcards import Palette, SocialCard, draw_card
+from coursegen.publish import socialcards
+from coursegen.publish.socialcards import Palette, SocialCard, draw_card
 
 BASE = "https://example.org/"
 

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import argparse
-import atexit
 import logging
 import os
 import sys
@@ -10,7 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
-from . import __version__
+from ._version import __version__
 from .build import BuildOptions, BuildReport, build, check
 from .diagnostics import Diagnostic, UsageError
 
@@ -35,6 +34,8 @@ def _parser() -> argparse.ArgumentParser:
     p_build.add_argument("--base-url", help="URL or path the site is served under, e.g. /courses/")
     p_build.add_argument("--drafts", action="store_true", help="include modules marked draft")
     p_build.add_argument("--strict", action="store_true", help="treat warnings as errors (for CI)")
+    p_build.add_argument("--no-cache", action="store_true",
+                         help="build everything anew, reading and writing nothing in .coursegen-cache/")
 
     p_check = add("check", "validate content, links and assets; write nothing")
     p_check.add_argument("dir", nargs="?", default=".", type=Path)
@@ -92,30 +93,14 @@ def _summary(report: BuildReport) -> str:
     return ", ".join(parts)
 
 
-class _ProgressBar:
-    """A one-line progress bar on a terminal; silent when stdout is not a terminal."""
-
-    def __init__(self, enabled: bool):
-        self.enabled = enabled
-
-    def __call__(self, done: int, total: int) -> None:
-        if not self.enabled or total < 50:
-            return
-        width = 30
-        filled = width * done // total
-        end = "\n" if done == total else ""
-        print(f"\rRendering [{'#' * filled}{'.' * (width - filled)}] {done}/{total} pages", end=end, flush=True)
-
-
 def _display(path: Path) -> str:
     """A path relative to the working folder when it lies inside it, else absolute."""
     return str(path.relative_to(Path.cwd())) if path.is_relative_to(Path.cwd()) else str(path)
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
-    progress = _ProgressBar(sys.stdout.isatty() and not args.quiet)
     report = build(args.dir, BuildOptions(out=args.out, base_url=args.base_url, drafts=args.drafts,
-                                          progress=progress, strict=args.strict, reuse=True))
+                                          strict=args.strict, reuse=not args.no_cache, cache=not args.no_cache))
     _print_diagnostics(report.diagnostics, args.quiet, report.project)
     if report.up_to_date:
         if not args.quiet:
@@ -129,7 +114,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
     if not args.quiet:
         where = _display(report.out)
         kept = report.pages - report.rendered
-        unchanged = f", {kept} unchanged since the last build" if kept else ""
+        unchanged = f", {kept} kept from an earlier build" if kept else ""
         print(f"Built {report.pages} pages into {where}/ in {report.seconds:.2f} s "
               f"({report.rendered} rendered{unchanged}; {_summary(report)}).")
         print(f"View it: python -m http.server --directory {where} 8000, then open http://127.0.0.1:8000/"
@@ -184,16 +169,5 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def run() -> NoReturn:
-    """The `coursegen` command: main(), then an exit that skips tearing the interpreter down.
-
-    Python's shutdown frees every module it imported (Jinja, markdown-it, Pygments, ...) one object at a
-    time: 30-60 ms of every build, a tenth of an edit's rebuild. When main() returns, the site is written
-    and its files closed; the exit handlers still run (logging's, a coverage tool's) and the output is
-    flushed, then the process ends. Under a tracer or profiler it exits the usual way."""
-    code = main()
-    if sys.gettrace() is not None or sys.getprofile() is not None:
-        sys.exit(code)
-    atexit._run_exitfuncs()  # what a normal exit runs first
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(code)
+    """The `coursegen` command."""
+    sys.exit(main())

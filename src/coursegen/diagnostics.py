@@ -1,7 +1,11 @@
 """Diagnostics: content problems as values with a path and a line."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Literal
+
+Severity = Literal["error", "warning"]
 
 
 @dataclass(frozen=True, order=True)
@@ -11,7 +15,7 @@ class Diagnostic:
     path: str
     line: int
     message: str
-    severity: str = "error"
+    severity: Severity = "error"
 
     def format(self) -> str:
         return f"{self.path}:{self.line}: {self.severity}: {self.message}"
@@ -29,8 +33,8 @@ class Diagnostics:
     def warning(self, path: str, line: int, message: str) -> None:
         self.items.append(Diagnostic(path, max(1, line), message, "warning"))
 
-    def extend(self, other: Diagnostics) -> None:
-        self.items.extend(other.items)
+    def extend(self, other: Diagnostics | Iterable[Diagnostic]) -> None:
+        self.items.extend(other.items if isinstance(other, Diagnostics) else other)
 
     @property
     def errors(self) -> list[Diagnostic]:

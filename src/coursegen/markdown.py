@@ -1,14 +1,11 @@
-"""The one Markdown factory: plugins, Pygments highlighting, link rewriting, interactive blocks.
-
-Pygments is imported on the first code block not found in Highlights: an edit's build usually finds
-every block there and never pays for the import."""
+"""The one Markdown factory: plugins, Pygments highlighting, link rewriting, interactive blocks."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
 from html import escape
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -16,12 +13,13 @@ from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.tasklists import tasklists_plugin
+from pygments import highlight
+from pygments.formatters import HtmlFormatter
+from pygments.lexer import Lexer
+from pygments.lexers import get_lexer_by_name
+from pygments.util import ClassNotFound
 
 from . import blocks
-
-if TYPE_CHECKING:
-    from pygments.formatters import HtmlFormatter
-    from pygments.lexer import Lexer
 
 # A resolver turns an author's link target into a page URL, or None when the target is missing.
 LinkResolver = Callable[[str, int, str], str]  # (href, line, kind 'link'|'image') -> url
@@ -29,7 +27,6 @@ LinkResolver = Callable[[str, int, str], str]  # (href, line, kind 'link'|'image
 
 @lru_cache(maxsize=1)
 def _formatter() -> HtmlFormatter:
-    from pygments.formatters import HtmlFormatter
     return HtmlFormatter(nowrap=True)
 
 
@@ -39,42 +36,19 @@ def _lexer(name: str) -> Lexer | None:
 
     Cached: the lookup scans every lexer's aliases, and lexers keep no state between texts.
     """
-    from pygments.lexers import get_lexer_by_name
-    from pygments.util import ClassNotFound
     try:
         return get_lexer_by_name(name)
     except ClassNotFound:
         return None
 
 
-class Highlights:
-    """Code already highlighted, (language, code) -> HTML, kept between builds by the build cache:
-    starting a Pygments lexer compiles dozens of regular expressions (~50 ms for Python)."""
-
-    known: ClassVar[dict[tuple[str, str], str]] = {}
-    new: ClassVar[dict[tuple[str, str], str]] = {}  # highlighted by this process since the last `take_new`
-
-    @classmethod
-    def take_new(cls) -> dict[tuple[str, str], str]:
-        new, cls.new = cls.new, {}
-        return new
-
-
 def highlight_code(code: str, lang: str) -> str:
     """Pygments-highlighted code in a <pre><code> pair (plain, escaped code for unknown languages)."""
-    key = (lang, code)
-    if (done := Highlights.known.get(key)) is not None:
-        return done
     name = lang.split()[0] if lang.strip() else ""
     lexer = _lexer(name) if name else None
-    if lexer:
-        from pygments import highlight
-        body = highlight(code, lexer, _formatter())
-    else:
-        body = escape(code)
+    body = highlight(code, lexer, _formatter()) if lexer else escape(code)
     css = f' class="language-{escape(name)}"' if name else ""
-    done = Highlights.known[key] = Highlights.new[key] = f'<pre class="highlight"><code{css}>{body}</code></pre>\n'
-    return done
+    return f'<pre class="highlight"><code{css}>{body}</code></pre>\n'
 
 
 def _fence(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict) -> str:
@@ -125,7 +99,7 @@ def _image(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict
 def make_markdown() -> MarkdownIt:
     """Build the MarkdownIt instance every page is parsed and rendered with."""
     md = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
-    container_plugin(md, "block", validate=lambda params, *args: True)
+    container_plugin(md, "block", validate=lambda *_: True)
     footnote_plugin(md)
     deflist_plugin(md)
     tasklists_plugin(md)

@@ -1,4 +1,4 @@
-"""The only writer: atomic swap of a fully written site into the output folder."""
+"""The only writer: a site written whole into a staging folder, then swapped into the output folder atomically."""
 from __future__ import annotations
 
 import ctypes
@@ -9,7 +9,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .cache import spare_folder
 from .diagnostics import UsageError
 
 try:
@@ -65,47 +64,6 @@ def recover(out: Path) -> None:
         shutil.rmtree(leftover, ignore_errors=True)
 
 
-def _same(target: Path, data: bytes | Path) -> bool:
-    """Whether `target` already holds exactly `data` (the bytes, or the bytes of that file)."""
-    try:
-        if isinstance(data, Path):
-            return target.stat().st_size == data.stat().st_size and target.read_bytes() == data.read_bytes()
-        return target.stat().st_size == len(data) and target.read_bytes() == data
-    except OSError:
-        return False
-
-
-def _overwrite(target: Path, data: bytes) -> None:
-    """Write `data` over the file's old bytes, then cut the rest: on disks that discard freed blocks this
-    is several times faster than truncating first."""
-    with os.fdopen(os.open(target, os.O_WRONLY | os.O_CREAT, 0o666), "wb") as stream:
-        stream.write(data)
-        stream.truncate()
-
-
-def _prune(root: Path, wanted: set[str]) -> None:
-    """Delete what `root` holds beyond the `wanted` relative paths (files, then emptied folders)."""
-    _prune_folder(str(root), "", wanted)
-
-
-def _prune_folder(folder: str, rel: str, wanted: set[str]) -> bool:
-    """_prune below `folder` (`rel` from the root, with a trailing slash); whether it is left empty.
-    Plain strings and scandir: an edit's build prunes a tree of thousands of folders."""
-    empty = True
-    with os.scandir(folder) as entries:
-        for entry in entries:
-            if entry.is_dir(follow_symlinks=False):
-                if _prune_folder(entry.path, f"{rel}{entry.name}/", wanted):
-                    os.rmdir(entry.path)
-                else:
-                    empty = False
-            elif f"{rel}{entry.name}" in wanted:
-                empty = False
-            else:
-                os.unlink(entry.path)
-    return empty
-
-
 def _exchange(a: Path, b: Path) -> bool:
     """Swap two folders in one atomic step (Linux renameat2 RENAME_EXCHANGE); False when unsupported."""
     renameat2 = getattr(_LIBC, "renameat2", None) if _LIBC else None
@@ -136,13 +94,12 @@ class Staging:
         self.out.parent.mkdir(parents=True, exist_ok=True)
         recover(self.out)
         self.tmp = self.out.parent / f".{self.out.name}{TMP_TAG}{os.getpid()}"
-        self.spare = spare_folder(project, self.out)
-        if self.spare is not None and self.spare.is_dir():
-            self.spare.rename(self.tmp)  # the site before last: rewrite only what differs
-        self._folders: set[str] = set()  # made by this process
+        shutil.rmtree(self.tmp, ignore_errors=True)
+        self.tmp.mkdir()
+        self._folders: set[str] = {""}  # made by this process
 
     def put(self, rel: str, data: bytes | Path) -> None:
-        """Write one file (bytes, or a file to copy) unless it already holds exactly that."""
+        """Write one file: bytes, or a copy of a file."""
         if rel.startswith("/") or posixpath.normpath(rel) != rel or rel.split("/", 1)[0] == "..":
             raise UsageError(f"refusing to write {rel}: it would land outside the output folder")
         target = self.tmp / rel
@@ -150,37 +107,27 @@ class Staging:
         if folder not in self._folders:
             target.parent.mkdir(parents=True, exist_ok=True)
             self._folders.add(folder)
-        if _same(target, data):
-            return
         if isinstance(data, bytes):
-            _overwrite(target, data)
+            target.write_bytes(data)
         else:
             shutil.copyfile(data, target)
 
-    def commit(self, files: SiteFiles, written: set[str], finish: Callable[[Path], None] | None = None) -> None:
-        """Write `files`, drop what neither they nor the `written` pages account for, run `finish(folder)`
-        (the search index; if it raises, the previous site stays), then swap the new site in."""
+    def commit(self, files: SiteFiles, finish: Callable[[Path], None] | None = None) -> None:
+        """Write `files`, run `finish(folder)` (the search index; if it raises, the previous site stays),
+        then swap the new site in."""
         try:
-            _prune(self.tmp, files.paths() | written | {MARKER})
             for rel in sorted(files.paths()):
                 self.put(rel, files.data[rel] if rel in files.data else files.copies[rel])
             (self.tmp / MARKER).write_text("This folder is written by coursegen; it replaces it on every build.\n")
             if finish:
                 finish(self.tmp)
             if self.out.exists():
-                _swap(self.tmp, self.out)  # tmp now holds the previous site: the next build's spare
+                _swap(self.tmp, self.out)  # tmp now holds the previous site
             else:
                 self.tmp.rename(self.out)
         finally:
             self.discard()
 
     def discard(self) -> None:
-        """Clear the temporary folder away (after a failure the output folder stays as it was): kept as the
-        next build's spare where there is a place for it, else removed."""
-        if not self.tmp.exists():
-            return
-        if self.spare is not None and not self.spare.exists():
-            self.tmp.rename(self.spare)
-        else:
-            shutil.rmtree(self.tmp, ignore_errors=True)
-
+        """Remove the temporary folder (after a failure the output folder stays as it was)."""
+        shutil.rmtree(self.tmp, ignore_errors=True)

@@ -1,4 +1,8 @@
-"""Parse module files: front matter into ModuleMeta, Markdown into tokens split into cards."""
+"""A module file -> ParsedModule: its front matter, and its Markdown rendered to HTML card by card.
+
+A ParsedModule depends on the file alone (and the widget names known): links to other pages are left
+as placeholders (LinkRef, see links.fill), which the model stage resolves once every page is known.
+So a parsed module is pure, plain data that can be computed anywhere and kept between builds."""
 from __future__ import annotations
 
 import re
@@ -13,8 +17,10 @@ from .config import ModuleMeta, read_module_meta
 from .content import ModuleFile
 from .diagnostics import Diagnostics
 from .frontmatter import FrontMatterProblem, split_front_matter
-from .markdown import plain_text
+from .markdown import plain_text, render_tokens, yaml_inline
 from .yamlsource import YamlProblem, parse_yaml
+
+PLACEHOLDER_CHARS = ("\x02", "\x03")  # what a link placeholder is made of; never left in a text
 
 
 def slugify(text: str) -> str:
@@ -25,23 +31,48 @@ def slugify(text: str) -> str:
 
 
 @dataclass(frozen=True)
+class LinkRef:
+    """A link or image target as the author wrote it, at its source line."""
+
+    href: str
+    line: int
+    kind: str  # 'link' or 'image'
+
+
+@dataclass(frozen=True)
 class ParsedCard:
     id: str
     title: str  # plain text of the heading
-    title_tokens: tuple[Token, ...]
-    tokens: tuple[Token, ...]  # body tokens after the heading
+    title_html: str
+    html: str  # the body after the heading, with link placeholders
     line: int
     text: str  # plain text of the body, for previews and search
 
 
 @dataclass(frozen=True)
 class ParsedModule:
-    file: ModuleFile
+    rel: str  # project-relative path of the file
+    number: int
+    slug: str
     meta: ModuleMeta
-    intro: tuple[Token, ...]
+    intro_html: str  # with link placeholders
     cards: tuple[ParsedCard, ...]
+    goals_html: tuple[str, ...]
+    sources_html: tuple[str, ...]
     anchors: frozenset[str]  # every id on the page an author may link to
     word_count: int
+    widgets: tuple[str, ...]  # names of the widgets the page uses
+    links: tuple[LinkRef, ...]  # placeholder n stands for links[n]
+
+
+@dataclass(frozen=True)
+class _TokenCard:
+    id: str
+    title: str
+    title_tokens: tuple[Token, ...]
+    tokens: tuple[Token, ...]
+    line: int
+    text: str
 
 
 def _heading_text(inline: Token) -> str:
@@ -102,10 +133,10 @@ def _mark_link_lines(inline: Token, start: int) -> None:
 
 
 def _split_cards(tokens: list[Token], path: str, offset: int, diags: Diagnostics
-                 ) -> tuple[list[Token], list[ParsedCard], set[str]]:
+                 ) -> tuple[list[Token], list[_TokenCard], set[str]]:
     starts = [i for i, t in enumerate(tokens) if t.type == "heading_open" and t.tag == "h2" and t.level == 0]
     intro = tokens[: starts[0]] if starts else tokens
-    cards: list[ParsedCard] = []
+    cards: list[_TokenCard] = []
     anchors: set[str] = set()
     for n, start in enumerate(starts):
         end = starts[n + 1] if n + 1 < len(starts) else len(tokens)
@@ -119,7 +150,7 @@ def _split_cards(tokens: list[Token], path: str, offset: int, diags: Diagnostics
                         f"line {first.line}); give this card a different title")
         anchors.add(card_id)
         body = tokens[start + 3:end]
-        cards.append(ParsedCard(card_id, title, (inline,), tuple(body), line, plain_text(body)))
+        cards.append(_TokenCard(card_id, title, (inline,), tuple(body), line, plain_text(body)))
     # level-3+ headings get ids too, unique on the page
     for index, token in enumerate(tokens):
         if token.type == "heading_open" and token.tag in ("h3", "h4") and token.level == 0:
@@ -132,7 +163,7 @@ def _split_cards(tokens: list[Token], path: str, offset: int, diags: Diagnostics
     return intro, cards, anchors
 
 
-def _check_card_meta(meta: ModuleMeta, cards: list[ParsedCard], path: str, diags: Diagnostics) -> None:
+def _check_card_meta(meta: ModuleMeta, cards: list[_TokenCard], path: str, diags: Diagnostics) -> None:
     if meta.cards is None:
         return
     for index, card_meta in enumerate(meta.cards):
@@ -163,19 +194,45 @@ def parse_module(md: MarkdownIt, file: ModuleFile, widgets: frozenset[str],
         diags.error(path, problem.line + split.yaml_offset, f"front matter: {problem.message}")
         return None
     meta = read_module_meta(doc, path, split.yaml_offset, diags)
-    tokens = md.parse(split.body)
+    body = split.body
+    for char in PLACEHOLDER_CHARS:  # control characters no page may hold; they would pose as placeholders
+        body = body.replace(char, "\ufffd")
+    tokens = md.parse(body)
     before = len(diags.errors)
-    _check_blocks(tokens, path, split.body_offset, split.body.split("\n"), widgets, diags)
+    _check_blocks(tokens, path, split.body_offset, body.split("\n"), widgets, diags)
     intro, cards, anchors = _split_cards(tokens, path, split.body_offset, diags)
     if meta is None:
         return None
     _check_card_meta(meta, cards, path, diags)
     if len(diags.errors) > before:
         return None
-    return ParsedModule(file, meta, tuple(intro), tuple(cards), frozenset(anchors), _word_count(intro, cards))
+    return _rendered(md, file, meta, intro, cards, frozenset(anchors))
 
 
-def _word_count(intro: list[Token], cards: list[ParsedCard]) -> int:
+def _rendered(md: MarkdownIt, file: ModuleFile, meta: ModuleMeta, intro: list[Token], cards: list[_TokenCard],
+              anchors: frozenset[str]) -> ParsedModule:
+    """The module's HTML, each link target replaced by a placeholder that stands for a LinkRef."""
+    links: list[LinkRef] = []
+    widgets: set[str] = set()
+
+    def placeholder(href: str, line: int, kind: str) -> str:
+        links.append(LinkRef(href, line, kind))
+        return f"{PLACEHOLDER_CHARS[0]}{len(links) - 1}{PLACEHOLDER_CHARS[1]}"
+
+    def html(tokens: tuple[Token, ...] | list[Token], prefix: str) -> str:
+        return render_tokens(md, tokens, {"resolve": placeholder, "id_prefix": prefix, "widgets": widgets})
+
+    parsed_cards = tuple(ParsedCard(card.id, card.title, md.renderer.render(list(card.title_tokens), md.options, {}),
+                                    html(card.tokens, card.id), card.line, card.text) for card in cards)
+    intro_html = html(intro, "intro")
+    return ParsedModule(
+        rel=file.source.rel, number=file.number, slug=file.slug, meta=meta, intro_html=intro_html,
+        cards=parsed_cards, goals_html=tuple(yaml_inline(md, g) for g in meta.goals),
+        sources_html=tuple(yaml_inline(md, s) for s in meta.sources), anchors=anchors,
+        word_count=_word_count(intro, cards), widgets=tuple(sorted(widgets)), links=tuple(links))
+
+
+def _word_count(intro: list[Token], cards: list[_TokenCard]) -> int:
     """len(plain_text(all tokens).split()), summed from the parts (the card texts are plain already):
     each inline token's text ends at a word break, and no card heading is inside a ::: block."""
     return len(plain_text(intro).split()) + sum(

@@ -1,16 +1,15 @@
 """Model -> page HTML (and sitemap, robots) as strings. Writes nothing."""
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from jinja2 import Environment
 
-from . import __version__
+from ._version import __version__
 from .model import Course, Module, Site
 from .printpage import scope_ids
-from .seo import Seo
 from .staticfiles import StaticFile
 
 
@@ -45,11 +44,16 @@ def pages(site: Site) -> Iterator[Page]:
                "This page does not exist.", "404", in_sitemap=False)
 
 
-class Renderer:
-    """Renders pages with one Jinja environment and the site's static file names."""
+PageMeta = Callable[["Page"], Any]  # what the <head> says of a page (publish/seo.py makes it)
 
-    def __init__(self, env: Environment, site: Site, static: tuple[StaticFile, ...], seo: Seo | None = None):
-        self.env, self.site, self.seo = env, site, seo or Seo(site)
+
+class Renderer:
+    """Renders pages with one Jinja environment, the site's static file names, and what publishing adds:
+    each page's metadata (`meta`) and each page URL's last-modified date (`dates`)."""
+
+    def __init__(self, env: Environment, site: Site, static: tuple[StaticFile, ...], meta: PageMeta,
+                 dates: Mapping[str, str]):
+        self.env, self.site, self.meta, self.dates = env, site, meta, dates
         self.static_paths = {f.name: site.url(f.target) for f in static}
 
     def static_url(self, name: str) -> str:
@@ -59,7 +63,7 @@ class Renderer:
         return {"site": self.site, "page": page, "course": page.course, "module": page.module,
                 "static_url": self.static_url, "absolute": self.site.absolute,
                 "generator": f"coursegen {__version__}", "scope_ids": scope_ids,
-                "meta": self.seo.meta(page)}
+                "meta": self.meta(page)}
 
     def render_page(self, page: Page) -> str:
         return self.env.get_template(page.template).render(self.context(page))
@@ -70,7 +74,7 @@ class Renderer:
 
 
 def render_extras(renderer: Renderer, all_pages: list[Page]) -> dict[str, str]:
-    """The text outputs besides the pages: sitemap.xml and robots.txt (serve re-renders them each time)."""
+    """The text outputs besides the pages: sitemap.xml and robots.txt."""
     return {"sitemap.xml": renderer.render_text("sitemap.xml", pages=[p for p in all_pages if p.in_sitemap],
-                                                lastmod=renderer.seo.dates),
+                                                lastmod=renderer.dates),
             "robots.txt": renderer.render_text("robots.txt")}

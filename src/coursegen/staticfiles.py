@@ -5,11 +5,11 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import cache
+from pygments.formatters import HtmlFormatter
+
 from .templates import THEME
 
 HASHED_SUFFIXES = (".css", ".js")
-CSS_KIND = "css"  # cache.Store kind: pygments.css under coursegen's code digest (Pygments' version is in it)
 LIGHT_STYLE, DARK_STYLE = "default", "github-dark"
 
 
@@ -22,7 +22,6 @@ class StaticFile:
 
 def pygments_css() -> str:
     """Highlight colours for light pages, dark pages, and the explicit dark toggle."""
-    from pygments.formatters import HtmlFormatter
     light = HtmlFormatter(style=LIGHT_STYLE).get_style_defs(".highlight")
     dark = HtmlFormatter(style=DARK_STYLE).get_style_defs(":root[data-theme=dark] .highlight")
     dark_auto = HtmlFormatter(style=DARK_STYLE).get_style_defs(":root:not([data-theme=light]) .highlight")
@@ -38,26 +37,14 @@ def _collect(folder: Path, found: dict[str, Path]) -> None:
             found[path.relative_to(folder).as_posix()] = path
 
 
-def _kept_pygments_css(store: cache.Store | None) -> bytes:
-    """pygments_css(), from `store` when an earlier build made it: making it imports Pygments and its styles,
-    which an edit's build otherwise does without."""
-    key = cache.code_digest()
-    css = store.get(CSS_KIND, key) if store else None
-    if not isinstance(css, bytes):
-        css = pygments_css().encode()
-        if store:
-            store.put_only(CSS_KIND, key, css)
-    return css
-
-
-def collect_static(project: Path, store: cache.Store | None = None) -> tuple[StaticFile, ...]:
+def collect_static(project: Path) -> tuple[StaticFile, ...]:
     """Theme static files, overridden or extended by the project's static/ folder, plus Pygments CSS."""
     found: dict[str, Path] = {}
     _collect(THEME / "static", found)
     _collect(project / "static", found)
     data = {name: path.read_bytes() for name, path in found.items()}
     if "pygments.css" not in data:
-        data["pygments.css"] = _kept_pygments_css(store)
+        data["pygments.css"] = pygments_css().encode()
     files = []
     for name in sorted(data):
         target = f"static/{name}"

@@ -1,6 +1,7 @@
-"""The Jinja environment: the project's templates/ first, then the built-in theme."""
+"""The Jinja environment (the project's templates/ first, then the built-in theme), and template errors as diagnostics."""
 from __future__ import annotations
 
+import traceback
 from collections.abc import MutableMapping
 from pathlib import Path
 from typing import Any
@@ -12,8 +13,11 @@ from jinja2 import (
     FileSystemLoader,
     PrefixLoader,
     StrictUndefined,
+    TemplateSyntaxError,
     select_autoescape,
 )
+
+from .diagnostics import Diagnostic
 
 THEME = Path(__file__).parent / "theme"
 
@@ -52,3 +56,48 @@ def make_environment(project: Path, compiled: Path | None = None) -> Environment
         bytecode_cache=FileSystemBytecodeCache(str(compiled)) if compiled else None,
         auto_reload=False,  # an environment lives for one build (serve makes a new one when templates change)
     )
+
+
+def template_diagnostic(project: Path, exc: Exception) -> Diagnostic:
+    """A template error as a content problem at the template file and line where it happened.
+
+    A syntax error carries its file and line. For an error while rendering (a misspelt variable under
+    StrictUndefined, a bad attribute, a missing include), Jinja rewrites the traceback so that the frames
+    of template code carry the template's file name and line: the innermost frame of a template file is
+    where the error is.
+
+    The path is project-relative for the project's templates (`templates/module.html`). A built-in
+    template is named by its place in the coursegen package, `theme/templates/NAME` (for instance
+    `theme/templates/partials/head.html`): the file that `{% extends "theme/NAME" %}` reaches. An error
+    that no template file can be found for is reported at `templates`, line 1.
+    """
+    folders = _template_folders(project)
+    path: str | None = None
+    line = 1
+    if isinstance(exc, TemplateSyntaxError):
+        path, line = _shown(exc.filename, folders), exc.lineno
+    else:
+        for frame, frame_line in traceback.walk_tb(exc.__traceback__):
+            if (shown := _shown(frame.f_code.co_filename, folders)) is not None:
+                path, line = shown, frame_line  # the last one found is the innermost
+    if path is None:
+        path = str(getattr(exc, "filename", None) or getattr(exc, "name", None) or "templates")
+        line = getattr(exc, "lineno", None) or 1
+    message = getattr(exc, "message", None) or str(exc)
+    return Diagnostic(path, max(1, line or 1), f"template error: {message}")
+
+
+def _template_folders(project: Path) -> tuple[tuple[Path, str], ...]:
+    """Each folder of template files with the name its files are shown under, the project's first."""
+    return ((Path(project, "templates").resolve(), "templates"), ((THEME / "templates").resolve(), "theme/templates"))
+
+
+def _shown(filename: str | None, folders: tuple[tuple[Path, str], ...]) -> str | None:
+    """How a template file is named in a diagnostic; None for a file in no template folder."""
+    if not filename or filename.startswith("<"):
+        return None
+    path = Path(filename).resolve()
+    for folder, shown in folders:
+        if path.is_relative_to(folder):
+            return f"{shown}/{path.relative_to(folder).as_posix()}"
+    return None

@@ -1,15 +1,17 @@
 """Parse YAML text into plain values while remembering the line of every key and item.
 
-PyYAML is imported only when a text must really be parsed (importing it costs ~11 ms, most of an edit's
-build): a text parsed before, in this process or an earlier build (see YamlMemo), is not parsed again."""
+`parse_yaml` is a pure function of the text: libyaml reads what it can (valid, alias-free YAML), and
+the careful parser, which refuses aliases and words every problem for authors, reads the rest."""
 from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any
 
-if TYPE_CHECKING:
-    from yaml.nodes import Node
+import yaml
+from yaml.composer import Composer
+from yaml.events import AliasEvent
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 KeyPath = tuple[Any, ...]
 
@@ -23,25 +25,17 @@ class YamlProblem(Exception):
         self.line = line
 
 
-@functools.cache
-def _no_alias_loader() -> type:
-    """SafeLoader that refuses aliases, so an alias bomb fails at once (a class made on first use, since
-    subclassing needs yaml imported)."""
-    import yaml
-    from yaml.composer import Composer
-    from yaml.events import AliasEvent
+class _NoAliasLoader(yaml.SafeLoader):
+    """SafeLoader that refuses aliases, so an alias bomb fails at once."""
 
-    class _NoAliasLoader(yaml.SafeLoader):
-        def compose_node(self, parent: Node | None, index: Any) -> Node | None:  # type: ignore[override]
-            if self.check_event(AliasEvent):
-                event = self.peek_event()
-                raise YamlProblem(
-                    "YAML aliases (*name) are not supported; write the value out in full",
-                    event.start_mark.line + 1,
-                )
-            return Composer.compose_node(self, parent, index)
-
-    return _NoAliasLoader
+    def compose_node(self, parent: Node | None, index: Any) -> Node | None:  # type: ignore[override]
+        if self.check_event(AliasEvent):
+            event = self.peek_event()
+            raise YamlProblem(
+                "YAML aliases (*name) are not supported; write the value out in full",
+                event.start_mark.line + 1,
+            )
+        return Composer.compose_node(self, parent, index)
 
 
 @dataclass(frozen=True)
@@ -59,61 +53,34 @@ class YamlDoc:
         return self.lines.get((), 1)
 
 
-class YamlMemo:
-    """Documents already parsed, by their exact text, kept between builds by the build cache (parallel.py):
-    an edit's build finds site.yaml, course.yaml and front matter here and never imports PyYAML. Only
-    successful parses are remembered, so a text with a problem reports it every time."""
+def parse_yaml(text: str) -> YamlDoc:
+    """Parse one YAML document. Raises YamlProblem with a 1-based line on bad YAML.
 
-    known: ClassVar[dict[str, YamlDoc]] = {}
-    new: ClassVar[dict[str, YamlDoc]] = {}  # parsed by this process since the last `take_new`
-    used: ClassVar[set[str]] = set()  # texts asked for since the last `take_new`
-
-    @classmethod
-    def take_new(cls) -> dict[str, YamlDoc]:
-        """This process's new documents; starts the next count of new and used ones."""
-        new, cls.new, cls.used = cls.new, {}, set()
-        return new
-
-    @classmethod
-    def kept(cls, limit: int) -> dict[str, YamlDoc]:
-        """What the cache should keep: every known document, or past `limit` only those asked for lately."""
-        if len(cls.known) <= limit:
-            return cls.known
-        return {text: doc for text, doc in cls.known.items() if text in cls.used or text in cls.new}
+    libyaml reads valid, alias-free YAML; anything it declines goes to the careful parser, whose
+    messages and lines are the ones authors see. Both give the same document for the same text.
+    """
+    fast = _parse_fast(text)
+    if fast is not None:
+        return fast
+    return _parse_careful(text)
 
 
 @functools.cache
 def _fast_loader() -> Any:
-    """yaml.CSafeLoader, None without libyaml (looked up on first parse)."""
-    import yaml
+    """yaml.CSafeLoader, None without libyaml."""
     return getattr(yaml, "CSafeLoader", None)
 
 
-def _shares_nodes(root: Node) -> bool:
-    """Whether a node stands twice in the composed document: what an alias (*name) makes."""
-    from yaml.nodes import MappingNode, SequenceNode
-    seen: set[int] = set()
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        if id(node) in seen:
-            return True
-        seen.add(id(node))
-        if isinstance(node, MappingNode):
-            stack.extend(part for pair in node.value for part in pair)
-        elif isinstance(node, SequenceNode):
-            stack.extend(node.value)
-    return False
-
-
 def _parse_fast(text: str) -> YamlDoc | None:
-    """Alias-free, valid YAML through libyaml (fast); None leaves the text to the careful parser, which
+    """Alias-free, valid YAML through libyaml; None leaves the text to the careful parser, which
     reports aliases and syntax errors with the messages and lines authors see."""
     fast_loader = _fast_loader()
     if fast_loader is None:
         return None
-    import yaml
-    loader = fast_loader(text)
+    try:
+        loader = fast_loader(text)
+    except UnicodeEncodeError:  # a lone surrogate, which libyaml cannot be given: the careful parser words it
+        return None
     try:
         node = loader.get_single_node()
         # '*' and '&' are common in Markdown values ('*why*', 'Q&A'); only an alias, which needs a '*',
@@ -128,22 +95,26 @@ def _parse_fast(text: str) -> YamlDoc | None:
     return _with_lines(value, node)
 
 
-def parse_yaml(text: str) -> YamlDoc:
-    """Parse one YAML document (or take it from YamlMemo). Raises YamlProblem with a 1-based line on bad YAML."""
-    YamlMemo.used.add(text)
-    doc = YamlMemo.known.get(text)
-    if doc is None:
-        doc = YamlMemo.known[text] = YamlMemo.new[text] = _parse(text)
-    return doc
+def _shares_nodes(root: Node) -> bool:
+    """Whether a node stands twice in the composed document: what an alias (*name) makes."""
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            return True
+        seen.add(id(node))
+        if isinstance(node, MappingNode):
+            stack.extend(part for pair in node.value for part in pair)
+        elif isinstance(node, SequenceNode):
+            stack.extend(node.value)
+    return False
 
 
-def _parse(text: str) -> YamlDoc:
-    fast = _parse_fast(text)
-    if fast is not None:
-        return fast
-    import yaml
+def _parse_careful(text: str) -> YamlDoc:
+    """The pure-Python parser: refuses aliases, and turns every problem into a YamlProblem for authors."""
     try:
-        loader = _no_alias_loader()(text)
+        loader = _NoAliasLoader(text)
     except yaml.reader.ReaderError as exc:
         line = text[: exc.position].count("\n") + 1
         raise YamlProblem(f"invalid YAML: the invisible control character U+{exc.character:04X} is not "
@@ -175,7 +146,6 @@ def _parse(text: str) -> YamlDoc:
 
 def _with_lines(value: Any, root: Node) -> YamlDoc:
     """The document of `value`, with the line of each key path read from its composed nodes."""
-    from yaml.nodes import MappingNode, ScalarNode, SequenceNode
     lines: dict[KeyPath, int] = {}
 
     def record(node: Node, path: KeyPath) -> None:

@@ -227,11 +227,8 @@
     const summary = $(".cg-search-summary", box);
     let pagefind = null;
     let generation = 0;
-    let dropped = new Set();
     box.hidden = false;
     // A large site's index comes in parts, listed in the bundle's parts.json: merged into one search.
-    // After a rebuild, an overlay index holds the pages changed since; its "drop" names the parts'
-    // results for them (Pagefind result ids), and a page in two indexes counts once.
     const load = async () => {
       if (!pagefind) {
         const bundle = new URL(box.dataset.bundle, location.href);
@@ -239,11 +236,7 @@
         pagefind = import(bundle.href).then(async (module) => {
           await module.options(options);
           const listed = await fetch(new URL("parts.json", bundle)).then((r) => (r.ok ? r.json() : {}));
-          const overlay = listed.overlay;
-          dropped = new Set(overlay ? overlay.drop : []);
-          const merge = (part, extra) => module.mergeIndex(new URL(part, bundle).pathname, { ...options, ...extra });
-          await Promise.all([...(listed.parts || []).map((part) => merge(part, {})),
-            ...(overlay ? [merge(overlay.path, { indexWeight: overlay.weight })] : [])]);
+          await Promise.all((listed.parts || []).map((part) => module.mergeIndex(new URL(part, bundle).pathname, options)));
           return module;
         });
       }
@@ -259,9 +252,7 @@
       try {
         const engine = await load();
         const search = await engine.search(query);
-        const seen = new Set(dropped);
-        const results = search.results.filter((r) => !seen.has(r.id) && seen.add(r.id));
-        found = await Promise.all(results.slice(0, 8).map((r) => r.data()));
+        found = await Promise.all(search.results.slice(0, 8).map((r) => r.data()));
       } catch (error) {
         if (mine === generation) { panel.hidden = false; say("Search is not available here: it works on the site built by “coursegen build” and served over HTTP."); }
         return;

@@ -15,16 +15,15 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # Pillow is imported when a card is drawn: most builds draw none
     from PIL import ImageFont
 
-from .model import Course, Module, Site
-from .preview import cut_preview
+from ..model import Course, Module, Site
+from ..preview import cut_preview
 
 log = logging.getLogger(__name__)
 
 WIDTH, HEIGHT = 1200, 630
 VERSION = "3"  # bump when the drawing changes: every cached card is then redrawn
-FONTS = Path(__file__).parent / "theme" / "fonts"
+FONTS = Path(__file__).parents[1] / "theme" / "fonts"
 REGULAR, BOLD = FONTS / "DejaVuSans.ttf", FONTS / "DejaVuSans-Bold.ttf"
-CACHE_FOLDER = Path(".coursegen-cache") / "social-cards"
 DEFAULT_COLOURS = {"bg": "#ffffff", "fg": "#1e293b", "muted": "#52606d", "accent": "#1d4ed8",
                    "surface": "#f4f6fa"}
 _MARGIN, _BAR = 80, 24

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .model import Course, Module, Site
+from ..model import Course, Module, Site
 
 CONTEXT = "https://schema.org"
 _INLINE_MARKUP = re.compile(r"!?\[([^\]]*)\]\([^)]*\)|[*_`]+")

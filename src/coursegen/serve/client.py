@@ -12,7 +12,7 @@ import json
 from html import escape
 from pathlib import Path
 
-from .diagnostics import Diagnostic
+from ..diagnostics import Diagnostic
 
 EVENTS_URL = "/__coursegen/events"
 OVERLAY_ID = "cg-serve-overlay"

@@ -1,188 +1,32 @@
-"""Live preview: serve the site from memory, rebuild what changed, tell open pages to update.
+"""Live preview: watch the project, rebuild the live site after each burst of changes, tell open pages.
 
-A small server of our own (stdlib http.server + Server-Sent Events) fed by watchdog, as MkDocs
-did, instead of python-livereload: livereload polls every 800 ms, ignores reloads closer than
-3 s apart, serves only a folder on disk, and its protocol can neither carry the error list nor
-move a content-hashed stylesheet. The site is kept in memory, so the publish build/ folder is
-never touched and nothing is written at all.
+Watching is watchdog's (inotify and its kin), debounced into one rebuild per burst of saves, as MkDocs
+does; the site lives in memory (live.py), so build/ is never touched and nothing is written.
 """
 from __future__ import annotations
 
-import errno
-import hashlib
-import http.server
-import json
-import mimetypes
+import contextlib
 import queue
-import re
-import secrets
 import signal
 import threading
 import time
 import webbrowser
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 from watchdog.observers.api import ObservedWatch
 
-from .diagnostics import Diagnostic, UsageError
-from .incremental import IncrementalBuilder, Rebuild
-from .output import SiteFiles
-from .serveclient import EVENTS_URL, error_page, inject, overlay_html
+from ..diagnostics import Diagnostic, UsageError
+from .client import overlay_html
+from .live import LiveSite, Rebuild
+from .server import Hub, Snapshot, make_server
 
 Echo = Callable[[str, bool], None]  # (line, is_error) -> None; cli.py prints
 WATCHED = ("content", "templates", "static")
 QUIET_SECONDS = 0.02  # a burst of file events ends after this long without one
 MAX_WAIT_SECONDS = 0.25  # ... or this long after its first event
-KEEPALIVE_SECONDS = 15.0
-HASHED = re.compile(r"^static/.+\.[0-9a-f]{8}\.(css|js)$")  # content-hashed names never change content
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    """What the server shows: the last good site, plus the overlay while the last rebuild failed."""
-
-    files: SiteFiles
-    version: str
-    overlay: str | None = None
-
-
-class Hub:
-    """The current snapshot and the stream of update events that open pages listen to."""
-
-    def __init__(self) -> None:
-        self.boot = secrets.token_hex(4)
-        self.snapshot = Snapshot(SiteFiles(), f"{self.boot}-0")
-        self.events: list[str] = []
-        self.changed = threading.Condition()
-        self.closed = False
-
-    def publish(self, snapshot: Snapshot, event: dict) -> None:
-        with self.changed:
-            self.snapshot = snapshot  # the new files are in place before any page hears of them
-            self.events.append(json.dumps(event))
-            self.changed.notify_all()
-
-    def close(self) -> None:
-        with self.changed:
-            self.closed = True
-            self.changed.notify_all()
-
-
-class _Handler(http.server.BaseHTTPRequestHandler):
-    hub: Hub  # set on the subclass made by make_server
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-    def do_HEAD(self) -> None:
-        self._respond(head=True)
-
-    def do_GET(self) -> None:
-        if urlsplit(self.path).path == EVENTS_URL:
-            self._events()
-        else:
-            self._respond(head=False)
-
-    def _send(self, status: int, body: bytes, content_type: str, head: bool, extra: dict | None = None) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
-        extra = {"Cache-Control": "no-store", **(extra or {})}
-        for name, value in extra.items():
-            self.send_header(name, value)
-        self.end_headers()
-        if not head:
-            self.wfile.write(body)
-
-    def _respond(self, head: bool) -> None:
-        snap = self.hub.snapshot
-        path = unquote(urlsplit(self.path).path)
-        rel = path.lstrip("/")
-        if not rel or rel.endswith("/"):
-            rel += "index.html"
-        if not snap.files.data and not snap.files.copies:
-            body = error_page(snap.version, snap.overlay or "")
-            return self._send(503 if snap.overlay else 200, body.encode(), "text/html; charset=utf-8", head)
-        if rel not in snap.files.paths() and f"{rel}/index.html" in snap.files.paths():
-            return self._send(301, b"", "text/plain", head, {"Location": path + "/"})
-        status, data = 200, _read(snap.files, rel)
-        if data is None:
-            status, rel, data = 404, "404.html", _read(snap.files, "404.html") or b"<!doctype html><body></body>"
-        content_type = mimetypes.guess_type(rel)[0] or "application/octet-stream"
-        if content_type == "text/html":
-            data = inject(data.decode("utf-8"), snap.version, snap.overlay).encode()
-        if content_type.startswith("text/") or content_type in ("application/javascript", "image/svg+xml"):
-            content_type += "; charset=utf-8"
-        if status != 200 or content_type.startswith("text/html"):
-            return self._send(status, data, content_type, head)
-        self._send_cacheable(rel, data, content_type, head)
-
-    def _send_cacheable(self, rel: str, data: bytes, content_type: str, head: bool) -> None:
-        """Files other than pages: kept by the browser (a reload then fetches just the page)."""
-        etag = f'"{hashlib.sha256(data).hexdigest()[:20]}"'
-        cache = "max-age=31536000, immutable" if HASHED.search(rel) else "no-cache"
-        headers = {"ETag": etag, "Cache-Control": cache}
-        if self.headers.get("If-None-Match") == etag:
-            return self._send(304, b"", content_type, True, headers)
-        self._send(200, data, content_type, head, headers)
-
-    def _events(self) -> None:
-        self.send_response(200)
-        self.send_header("Content-Type", "text/event-stream")
-        self.send_header("Cache-Control", "no-store")
-        self.end_headers()
-        hub = self.hub
-        with hub.changed:
-            seen = len(hub.events)
-            snap = hub.snapshot
-        try:
-            self._event("state", json.dumps({"version": snap.version, "overlay": snap.overlay}))
-            while True:
-                with hub.changed:
-                    hub.changed.wait_for(lambda seen=seen: hub.closed or len(hub.events) > seen, KEEPALIVE_SECONDS)
-                    if hub.closed:
-                        return
-                    fresh, seen = hub.events[seen:], len(hub.events)
-                for data in fresh:
-                    self._event("update", data)
-                if not fresh:
-                    self.wfile.write(b": keep-alive\n\n")
-                    self.wfile.flush()
-        except (BrokenPipeError, ConnectionResetError):
-            return
-
-    def _event(self, name: str, data: str) -> None:
-        self.wfile.write(f"event: {name}\ndata: {data}\n\n".encode())
-        self.wfile.flush()
-
-
-def _read(files: SiteFiles, rel: str) -> bytes | None:
-    if rel in files.data:
-        return files.data[rel]
-    source = files.copies.get(rel)
-    try:
-        return source.read_bytes() if source else None
-    except OSError:
-        return None
-
-
-def make_server(hub: Hub, host: str, port: int) -> http.server.ThreadingHTTPServer:
-    """Bind the HTTP server; a port in use (or an address that cannot be bound) is a UsageError."""
-    handler = type("Handler", (_Handler,), {"hub": hub})
-    try:
-        server = http.server.ThreadingHTTPServer((host, port), handler)
-    except OSError as exc:
-        if exc.errno == errno.EADDRINUSE:
-            raise UsageError(f"port {port} on {host} is already in use; choose another with --port "
-                             "(--port 0 picks a free one)") from None
-        raise UsageError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
-    server.daemon_threads = True
-    return server
 
 
 class _Events(FileSystemEventHandler):
@@ -214,7 +58,7 @@ class Preview:
 
     def __init__(self, project: Path, hub: Hub, echo: Echo):
         self.project, self.hub, self.echo = project, hub, echo
-        self.builder = IncrementalBuilder(project)
+        self.live = LiveSite(project)
         self.inbox: queue.Queue = queue.Queue()
         self.observer = Observer()
         self.watched: dict[str, ObservedWatch] = {}
@@ -253,7 +97,7 @@ class Preview:
     def rebuild(self, changed: set[Path]) -> Rebuild:
         if changed:
             self.watch(changed)
-        result = self.builder.rebuild(changed)
+        result = self.live.rebuild(changed)
         relevant = {p for p in changed if p.is_relative_to(self.project)} - {self.project}
         what = ", ".join(sorted(p.relative_to(self.project).as_posix() for p in relevant)[:3]) or "start"
         if len(relevant) > 3:
@@ -270,7 +114,7 @@ class Preview:
         css_only = bool(changed) and all(p.suffix == ".css" and p.is_relative_to(self.project / "static")
                                          for p in changed)
         pages = [] if css_only else sorted(result.reload)
-        self.hub.publish(Snapshot(self.builder.files, version), {
+        self.hub.publish(Snapshot(self.live.files, version), {
             "version": version, "overlay": None, "pages": pages, "css": result.css if css_only else {}})
         warnings = [d for d in result.diagnostics if d.severity == "warning"]
         if warnings != self.warnings:
@@ -294,6 +138,17 @@ class Preview:
                   "the browser shows them; still serving the last good site", True)
 
 
+def _inputs_state(project: Path) -> list[tuple[str, int, int]]:
+    """(path, size, mtime) of every watched file: tells whether anything changed between two moments."""
+    found = []
+    for name in WATCHED:
+        for path in sorted((project / name).rglob("*")):
+            with contextlib.suppress(OSError):
+                st = path.stat()
+                found.append((str(path), st.st_size, st.st_mtime_ns))
+    return found
+
+
 def _stop_on_signals(stop: threading.Event) -> None:
     if threading.current_thread() is not threading.main_thread():
         return
@@ -314,9 +169,12 @@ def serve(project: Path | str, host: str = "127.0.0.1", port: int = 8000, open_b
     server = make_server(hub, host, port)
     url = f"http://{host}:{server.server_address[1]}/"
     preview = Preview(project, hub, (lambda line, error: say(line, error) if error or not quiet else None))
+    before = _inputs_state(project)
+    preview.rebuild(set())  # before any thread starts, so the first build may use every core
     preview.watch()
     preview.observer.start()
-    preview.rebuild(set())
+    if _inputs_state(project) != before:  # edited during the first build, before the watcher saw it
+        preview.rebuild({project / "content"})
     threading.Thread(target=server.serve_forever, daemon=True).start()
     say(f"Serving {url} (drafts shown, nothing written to build/); Ctrl+C stops", False)
     if open_browser:

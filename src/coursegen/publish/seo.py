@@ -10,12 +10,12 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Protocol
 
-from .diagnostics import UsageError
+from ..diagnostics import UsageError
 from .jsonld import breadcrumbs, course_ld, course_list, module_ld, plain
-from .model import Course, Module, Site
-from .preview import cut_preview
-from .socialcards import CACHE_FOLDER, HEIGHT, WIDTH, SocialCard, card_pngs, palette_from_css, plan_cards
-from .staticfiles import StaticFile
+from ..model import Course, Module, Site
+from ..preview import cut_preview
+from .socialcards import HEIGHT, WIDTH, SocialCard, card_pngs, palette_from_css, plan_cards
+from ..staticfiles import StaticFile
 
 DESCRIPTION_LENGTH = 160
 
@@ -180,14 +180,14 @@ class Publishing:
     image_paths: frozenset[str]  # every card path the pages reference
 
 
-def prepare_publishing(project: Path, site: Site, static: tuple[StaticFile, ...], draw: bool) -> Publishing:
-    """Plan (and with `draw`, draw or take from the cache) the social cards; date every page.
+def prepare_publishing(project: Path, site: Site, static: tuple[StaticFile, ...], draw: bool,
+                       drawn: Path | None = None) -> Publishing:
+    """Plan (and with `draw`, draw or take from the folder `drawn`) the social cards; date every page.
 
     Cards need the site's origin (a full base_url): chat apps and search engines ignore relative image URLs.
     """
     css = next((f.data for f in static if f.name == "coursegen.css"), b"").decode("utf-8", "replace")
     cards = plan_cards(site, palette_from_css(css)) if site.origin else {}
-    cache = project / CACHE_FOLDER
-    images = card_pngs(cards.values(), cache) if draw else {}
+    images = card_pngs(cards.values(), drawn) if draw else {}
     seo = Seo(site, cards, page_dates(project, site, source_date_epoch()))
     return Publishing(seo, images, frozenset(card.target for card in cards.values()))

@@ -1,0 +1,258 @@
+"""Full-text search: index a fully written site folder with Pagefind. The only module that knows Pagefind.
+
+Pages opt in with `data-pagefind-body` (course and module pages); navigation inside them is
+marked `data-pagefind-ignore`. The index lands in `SITE/pagefind/`, which the theme's search box
+loads on first use. Result URLs are root-absolute; the browser side adds the site's base path.
+
+Pagefind keeps every page it indexes in memory (about 110 KB per module page), so a large site is
+indexed in parts of at most PART_PAGES pages, RUNS_AT_ONCE Pagefind runs at a time: the first part is
+`pagefind/` itself, the others `pagefind/part-N/`, listed in `pagefind/parts.json`, which the
+search box reads to merge them (Pagefind's `mergeIndex`). A small site gets one index and an
+empty list. With a `kept` folder (the build cache), each part's index is kept there under a digest of
+what it read (the Pagefind binary, every page's path and bytes), and a later build whose part reads the
+same takes it from there instead of running Pagefind.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pagefind_bin
+
+from ..lifeline import before_exec
+
+log = logging.getLogger(__name__)
+
+BUNDLE = "pagefind"  # folder of the index inside the site
+PARTS = "parts.json"  # inside the bundle, for the search box: {"parts": ["part-1/", ...]}
+PART_PAGES = 400  # most pages one Pagefind run indexes (~50 MB of its memory at ~13 KB per page)
+PART_BYTES = 8_000_000  # most bytes of HTML one Pagefind run reads (a part of very long pages is shorter)
+GLOB_CHARS = 100_000  # longest --glob argument of a part (Linux allows 128 KiB in one argument)
+# Pagefind's ready-made search interfaces (~420 KB); the theme has its own search box on pagefind.js.
+UNUSED_UI = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-component-ui.js", "pagefind-component-ui.css",
+             "pagefind-modular-ui.js", "pagefind-modular-ui.css", "pagefind-highlight.js")
+TIMEOUT_SECONDS = 300
+RUNS_AT_ONCE = 2  # Pagefind runs side by side: a run leaves cores idle, and each holds its part (~50 MB)
+_GLOB_SPECIAL = re.compile(r"([?*$:<>()\[\]{},\\])")  # Pagefind's glob syntax; a backslash escapes them
+
+
+class SearchIndexError(Exception):
+    """Pagefind is missing or failed; the message says why and what to do."""
+
+
+def pagefind_executable() -> Path:
+    """The Pagefind binary: PAGEFIND_BINARY_PATH, else the one the `pagefind[bin]` wheel ships."""
+    binary = os.environ.get("PAGEFIND_BINARY_PATH") or pagefind_bin.get_executable()
+    if not binary or not Path(binary).is_file():
+        raise SearchIndexError("the search index needs Pagefind: pip install 'pagefind[bin]'")
+    return Path(binary)
+
+
+@dataclass(frozen=True)
+class PageFile:
+    """One HTML page of the site as the index sees it."""
+
+    rel: str  # path relative to the site
+    size: int
+    searchable: bool  # holds data-pagefind-body
+    digest: str  # of its bytes
+
+
+def page_files(site: Path) -> list[PageFile]:
+    """Every HTML page of the site outside the search bundle, sorted by path."""
+    found = []
+    for rel in html_pages(site):
+        data = (site / rel).read_bytes()
+        found.append(PageFile(rel, len(data), b"data-pagefind-body" in data, hashlib.sha256(data).hexdigest()))
+    return found
+
+
+def index_site(site: Path, kept: Path | None = None) -> None:
+    """Write SITE/pagefind/ from the HTML pages in `site`, taking unchanged parts from `kept` when given.
+    Raises SearchIndexError on failure."""
+    binary = pagefind_executable()
+    files = page_files(site)
+    parts = _split(files) if len(files) > PART_PAGES else []
+    if len(parts) <= 1:  # one run over the whole site (Pagefind reads every page when none is marked)
+        parts, globs, reads = [[f.rel for f in files if f.searchable]], [None], [[f.rel for f in files]]
+    else:
+        globs, reads = list(parts), parts
+    digests = {f.rel: f.digest for f in files}
+    engine = _engine(binary)
+    inputs = [_inputs_digest(engine, [(rel, digests[rel]) for rel in read]) for read in reads]
+    folders = _folders(len(parts))
+    runs = []
+    for folder, glob, key in zip(folders, globs, inputs):
+        if kept is not None and (kept / key / "pagefind-entry.json").is_file():
+            _copy_tree(kept / key, site / folder)
+        else:
+            runs.append((folder, _pagefind_command(binary, site, folder, glob)))
+    _run_pagefind(runs, site)
+    _drop_unused(site, folders)
+    if kept is not None:
+        _keep(site, kept, dict(zip(folders, inputs)))
+    manifest = {"parts": [folder.removeprefix(BUNDLE + "/") + "/" for folder in folders[1:]]}
+    (site / BUNDLE / PARTS).write_text(json.dumps(manifest) + "\n", encoding="utf-8")
+
+
+def _engine(binary: Path) -> str:
+    """The Pagefind binary's identity: its path, size and date."""
+    stat = binary.stat()
+    return f"{binary}|{stat.st_size}|{stat.st_mtime_ns}"
+
+
+def _folders(count: int) -> list[str]:
+    """The folders of `count` parts: the bundle itself, then part-1/, part-2/, ..."""
+    return [BUNDLE if n == 0 else f"{BUNDLE}/part-{n}" for n in range(max(count, 1))]
+
+
+def _inputs_digest(engine: str, pages: list[tuple[str, str]]) -> str:
+    """What one Pagefind run reads: the binary and every page's path and bytes (digest)."""
+    h = hashlib.sha256(engine.encode())
+    for rel, digest in pages:
+        h.update(f"{rel}\0{digest}\0".encode())
+    return h.hexdigest()
+
+
+def _copy_tree(source: Path, target: Path) -> None:
+    """Hard-link every file below `source` into `target` (copy where linking fails)."""
+    for folder, _, names in os.walk(source):
+        into = target / Path(folder).relative_to(source)
+        into.mkdir(parents=True, exist_ok=True)
+        for name in names:
+            try:
+                os.link(os.path.join(folder, name), into / name)
+            except OSError:
+                shutil.copy2(os.path.join(folder, name), into / name)
+
+
+def _keep(site: Path, kept: Path, parts: dict[str, str]) -> None:
+    """Keep each part's index in `kept` under its inputs' digest, and forget the parts of no current build."""
+    for folder, key in parts.items():
+        if (kept / key).is_dir():
+            continue
+        tmp = Path(tempfile.mkdtemp(dir=kept, prefix=".tmp-"))
+        skip = {Path(f).name for f in parts if f != BUNDLE} | {PARTS}
+        for entry in (site / folder).iterdir():
+            if entry.name in skip:
+                continue
+            if entry.is_dir():
+                _copy_tree(entry, tmp / entry.name)
+            else:
+                os.link(entry, tmp / entry.name)
+        tmp.rename(kept / key)
+    for old in kept.iterdir():
+        if old.name not in parts.values():
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def split_pages(site: Path, pages: list[str]) -> list[list[str]]:
+    """The searchable ones of `pages` (paths relative to `site`), dealt out in turn to as many parts
+    as keep each within about PART_PAGES pages, PART_BYTES bytes and GLOB_CHARS characters of paths.
+
+    Dealt out, not cut into runs: each part is then a sample of the whole site, so the word
+    statistics Pagefind ranks by (how many pages hold a word, the average page length) are about
+    the same in every part, and the merged results rank about as one index would. Pages without
+    `data-pagefind-body` (print views, the home page) are left out.
+    """
+    wanted = set(pages)
+    return _split([f for f in page_files(site) if f.rel in wanted])
+
+
+def _split(files: list[PageFile]) -> list[list[str]]:
+    found = [f for f in files if f.searchable]
+    glob_chars = sum(2 * len(f.rel) + 1 for f in found)  # escaped, at most, and a comma
+    count = max(_parts_for(len(found), PART_PAGES), _parts_for(sum(f.size for f in found), PART_BYTES),
+                _parts_for(glob_chars, GLOB_CHARS))
+    return [[f.rel for f in found[n::count]] for n in range(count)]
+
+
+def _parts_for(total: int, limit: int) -> int:
+    return -(-total // limit)  # rounded up
+
+
+def _drop_unused(site: Path, folders: list[str]) -> None:
+    """Delete Pagefind's own interfaces, and what the parts after the first share with it."""
+    for n, folder in enumerate(folders):
+        unused = [site / folder / name for name in UNUSED_UI]
+        if n:  # a merged part runs on the first part's script, worker and WebAssembly
+            unused += [site / folder / "pagefind.js", site / folder / "pagefind-worker.js",
+                       *(site / folder).glob("wasm.*.pagefind")]
+        for path in unused:
+            path.unlink(missing_ok=True)
+
+
+def html_pages(site: Path) -> list[str]:
+    """Every .html file under `site` outside the search bundle, as sorted POSIX paths relative to it."""
+    found: list[str] = []
+    _html_below(str(site), "", found)
+    return sorted(found)
+
+
+def _html_below(folder: str, rel: str, found: list[str]) -> None:
+    """Add the .html files below `folder` (`rel` from the site, with a trailing slash) to `found`; plain
+    strings and scandir, three times faster than os.walk and Path on a site of thousands of folders."""
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                if rel or entry.name != BUNDLE:
+                    _html_below(entry.path, f"{rel}{entry.name}/", found)
+            elif entry.name.endswith(".html"):
+                found.append(rel + entry.name)
+
+
+def _pagefind_command(binary: Path, site: Path, folder: str, pages: list[str] | None = None) -> list[str]:
+    """The Pagefind command that writes SITE/FOLDER/, over `pages` only when given."""
+    command = [str(binary), "--site", str(site), "--output-subdir", folder, "--quiet"]
+    if pages is not None:
+        command += ["--glob", "{" + ",".join(_GLOB_SPECIAL.sub(r"\\\1", rel) for rel in pages) + "}"]
+    return command
+
+
+def _run_pagefind(runs: list[tuple[str, list[str]]], site: Path) -> None:
+    """Run the Pagefind commands of `runs` (output folder, command), RUNS_AT_ONCE at a time (they write
+    separate folders); raise SearchIndexError when one fails, after stopping the others."""
+    waiting, running = list(runs), []
+    deadline = time.monotonic() + TIMEOUT_SECONDS
+    try:
+        while waiting or running:
+            while waiting and len(running) < RUNS_AT_ONCE:
+                folder, command = waiting.pop(0)
+                running.append((folder, _start(command)))
+            folder, process = running.pop(0)
+            try:
+                stdout, stderr = process.communicate(timeout=max(0.0, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired as exc:
+                running.append((folder, process))  # stopped below
+                raise SearchIndexError(f"Pagefind could not run: {exc}") from exc
+            _check_run(site / folder, process.returncode, stdout, stderr)
+    finally:
+        for _, process in running:
+            process.kill()
+            process.communicate()
+
+
+def _start(command: list[str]) -> subprocess.Popen:
+    """Start one Pagefind run, tied to this process (it ends if the build is killed)."""
+    try:
+        return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                preexec_fn=before_exec())  # noqa: PLW1509 - None when threads run
+    except OSError as exc:
+        raise SearchIndexError(f"Pagefind could not run: {exc}") from exc
+
+
+def _check_run(bundle: Path, returncode: int, stdout: str, stderr: str) -> None:
+    if returncode != 0 or not (bundle / "pagefind.js").is_file():
+        detail = (stderr or stdout).strip().splitlines()
+        raise SearchIndexError("Pagefind failed to index the site" + (f": {detail[-1]}" if detail else ""))
+    for line in (stdout + stderr).strip().splitlines():
+        log.debug("pagefind: %s", line)

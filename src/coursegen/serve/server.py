@@ -1,0 +1,171 @@
+"""The preview's HTTP server: the last good site from memory, and a Server-Sent Events stream of updates.
+
+A small server of our own (stdlib http.server + Server-Sent Events) instead of python-livereload:
+livereload polls every 800 ms, ignores reloads closer than 3 s apart, serves only a folder on disk,
+and its protocol can neither carry the error list nor move a content-hashed stylesheet.
+"""
+from __future__ import annotations
+
+import errno
+import hashlib
+import http.server
+import json
+import mimetypes
+import re
+import secrets
+import threading
+from dataclasses import dataclass
+from urllib.parse import unquote, urlsplit
+
+from ..diagnostics import UsageError
+from ..output import SiteFiles
+from .client import EVENTS_URL, error_page, inject
+
+KEEPALIVE_SECONDS = 15.0
+MAX_EVENTS = 64  # updates kept for a page that is still sending the earlier ones
+HASHED = re.compile(r"^static/.+\.[0-9a-f]{8}\.(css|js)$")  # content-hashed names never change content
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What the server shows: the last good site, plus the overlay while the last rebuild failed."""
+
+    files: SiteFiles
+    version: str
+    overlay: str | None = None
+
+
+class Hub:
+    """The current snapshot and the stream of update events that open pages listen to."""
+
+    def __init__(self) -> None:
+        self.boot = secrets.token_hex(4)
+        self.snapshot = Snapshot(SiteFiles(), f"{self.boot}-0")
+        self.events: list[str] = []  # the latest MAX_EVENTS updates
+        self.count = 0  # updates published so far
+        self.changed = threading.Condition()
+        self.closed = False
+
+    def publish(self, snapshot: Snapshot, event: dict) -> None:
+        with self.changed:
+            self.snapshot = snapshot  # the new files are in place before any page hears of them
+            self.events = [*self.events[-(MAX_EVENTS - 1):], json.dumps(event)]
+            self.count += 1
+            self.changed.notify_all()
+
+    def close(self) -> None:
+        with self.changed:
+            self.closed = True
+            self.changed.notify_all()
+
+
+class _Handler(http.server.BaseHTTPRequestHandler):
+    hub: Hub  # set on the subclass made by make_server
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+    def do_HEAD(self) -> None:
+        self._respond(head=True)
+
+    def do_GET(self) -> None:
+        if urlsplit(self.path).path == EVENTS_URL:
+            self._events()
+        else:
+            self._respond(head=False)
+
+    def _send(self, status: int, body: bytes, content_type: str, head: bool, extra: dict | None = None) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        extra = {"Cache-Control": "no-store", **(extra or {})}
+        for name, value in extra.items():
+            self.send_header(name, value)
+        self.end_headers()
+        if not head:
+            self.wfile.write(body)
+
+    def _respond(self, head: bool) -> None:
+        snap = self.hub.snapshot
+        path = unquote(urlsplit(self.path).path)
+        rel = path.lstrip("/")
+        if not rel or rel.endswith("/"):
+            rel += "index.html"
+        if not snap.files.data and not snap.files.copies:
+            body = error_page(snap.version, snap.overlay or "")
+            return self._send(503 if snap.overlay else 200, body.encode(), "text/html; charset=utf-8", head)
+        if rel not in snap.files.paths() and f"{rel}/index.html" in snap.files.paths():
+            return self._send(301, b"", "text/plain", head, {"Location": path + "/"})
+        status, data = 200, _read(snap.files, rel)
+        if data is None:
+            status, rel, data = 404, "404.html", _read(snap.files, "404.html") or b"<!doctype html><body></body>"
+        content_type = mimetypes.guess_type(rel)[0] or "application/octet-stream"
+        if content_type == "text/html":
+            data = inject(data.decode("utf-8"), snap.version, snap.overlay).encode()
+        if content_type.startswith("text/") or content_type in ("application/javascript", "image/svg+xml"):
+            content_type += "; charset=utf-8"
+        if status != 200 or content_type.startswith("text/html"):
+            return self._send(status, data, content_type, head)
+        self._send_cacheable(rel, data, content_type, head)
+
+    def _send_cacheable(self, rel: str, data: bytes, content_type: str, head: bool) -> None:
+        """Files other than pages: kept by the browser (a reload then fetches just the page)."""
+        etag = f'"{hashlib.sha256(data).hexdigest()[:20]}"'
+        cache = "max-age=31536000, immutable" if HASHED.search(rel) else "no-cache"
+        headers = {"ETag": etag, "Cache-Control": cache}
+        if self.headers.get("If-None-Match") == etag:
+            return self._send(304, b"", content_type, True, headers)
+        self._send(200, data, content_type, head, headers)
+
+    def _events(self) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        hub = self.hub
+        with hub.changed:
+            seen = hub.count
+            snap = hub.snapshot
+        try:
+            self._event("state", json.dumps({"version": snap.version, "overlay": snap.overlay}))
+            while True:
+                with hub.changed:
+                    hub.changed.wait_for(lambda seen=seen: hub.closed or hub.count > seen, KEEPALIVE_SECONDS)
+                    if hub.closed:
+                        return
+                    fresh, seen = hub.events[len(hub.events) - min(hub.count - seen, len(hub.events)):], hub.count
+                for data in fresh:
+                    self._event("update", data)
+                if not fresh:
+                    self.wfile.write(b": keep-alive\n\n")
+                    self.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError):
+            return
+
+    def _event(self, name: str, data: str) -> None:
+        self.wfile.write(f"event: {name}\ndata: {data}\n\n".encode())
+        self.wfile.flush()
+
+
+def _read(files: SiteFiles, rel: str) -> bytes | None:
+    if rel in files.data:
+        return files.data[rel]
+    source = files.copies.get(rel)
+    try:
+        return source.read_bytes() if source else None
+    except OSError:
+        return None
+
+
+def make_server(hub: Hub, host: str, port: int) -> http.server.ThreadingHTTPServer:
+    """Bind the HTTP server; a port in use (or an address that cannot be bound) is a UsageError."""
+    handler = type("Handler", (_Handler,), {"hub": hub})
+    try:
+        server = http.server.ThreadingHTTPServer((host, port), handler)
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            raise UsageError(f"port {port} on {host} is already in use; choose another with --port "
+                             "(--port 0 picks a free one)") from None
+        raise UsageError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+    server.daemon_threads = True
+    return server
