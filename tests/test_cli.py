@@ -70,18 +70,21 @@ def test_flagship_repository_content_builds_and_checks(tmp_path):
     from pathlib import Path
     repo = Path(__file__).resolve().parents[1]
     assert run("check", str(repo), cwd=tmp_path).returncode == 0
-    result = run("build", str(repo), "--out", str(tmp_path / "site"), cwd=tmp_path)
+    result = run("build", str(repo), "--out", str(tmp_path / "site"), "--no-cache", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "site/how-llms-work/index.html").exists()
 
 
-def test_new_copies_no_build_output_or_cache_from_the_package(tmp_path):
-    from coursegen.scaffold import STARTER
-    (STARTER / ".coursegen-cache").mkdir(exist_ok=True)  # as a build of the starter in place would leave
-    try:
-        assert run("new", "fresh", cwd=tmp_path).returncode == 0
-    finally:
-        (STARTER / ".coursegen-cache").rmdir()
+def test_new_copies_no_build_output_or_cache_from_the_package(tmp_path, monkeypatch):
+    import shutil
+
+    from coursegen import scaffold
+    starter = tmp_path / "starter"  # a copy: the installed package is never written to
+    shutil.copytree(scaffold.STARTER, starter)
+    (starter / ".coursegen-cache").mkdir()  # as a build of the starter in place would leave
+    (starter / "build").mkdir()
+    monkeypatch.setattr(scaffold, "STARTER", starter)
+    scaffold.scaffold(tmp_path / "fresh")
     names = {p.name for p in (tmp_path / "fresh").iterdir()}
     assert names == {".github", ".gitignore", "content", "static", "templates"}
 

@@ -76,7 +76,7 @@ def words(node: Tag) -> int:
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     out = tmp_path_factory.mktemp("flagship") / "site"
-    report = build(REPO, BuildOptions(out=out))
+    report = build(REPO, BuildOptions(out=out, cache=False))
     assert report.ok, "\n".join(str(d) for d in report.errors)
     course = next(c for c in report.site.courses if c.slug == COURSE)
     return out, course

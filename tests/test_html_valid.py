@@ -23,7 +23,7 @@ def validate(site: Path) -> subprocess.CompletedProcess:
 def test_every_page_is_valid_html(tmp_path, source):
     project = REPO if source == "repo" else scaffold(tmp_path / "starter")
     out = tmp_path / "site"
-    report = build(project, BuildOptions(out=out, drafts=True))
+    report = build(project, BuildOptions(out=out, drafts=True, cache=False))
     assert report.ok, report.diagnostics
     result = validate(out)
     assert result.returncode == 0, result.stdout + result.stderr

@@ -52,7 +52,7 @@ def test_every_page_stays_within_the_weight_budget(site):
 def test_flagship_pages_stay_within_the_weight_budget(tmp_path):
     """The real course: every page but the print page, which holds the whole course by design."""
     out = tmp_path / "flagship"
-    report = build(Path(__file__).resolve().parents[1], BuildOptions(out=out))
+    report = build(Path(__file__).resolve().parents[1], BuildOptions(out=out, cache=False))
     assert report.ok, [d.format() for d in report.errors]
     weights = {p.relative_to(out).as_posix(): page_weight(out, p) for p in html_pages(out) if "print" not in p.parts}
     assert len(weights) >= 7

@@ -72,45 +72,52 @@ def parse_quiz(body: str, report: Report) -> Quiz | None:
     doc = _mapping(body, "a quiz", report)
     if doc is None:
         return None
-    data = doc.value
-    ok = True
-    for key in data:
-        if key not in ("question", "options"):
-            report(doc.line(key), f"unknown key '{key}' in a quiz (allowed: question, options)")
-            ok = False
-    question = data.get("question")
-    if not isinstance(question, str) or not question.strip():
-        report(1, "a quiz needs 'question:' with the question text")
-        ok = False
-    raw = data.get("options")
+    question = _quiz_question(doc, report)
+    raw = doc.value.get("options")
     if not isinstance(raw, list) or len(raw) < 2:
         report(doc.line("options"), "a quiz needs 'options:' with at least two '- text: ...' entries")
         return None
-    options = []
-    for index, item in enumerate(raw, 1):
-        if not isinstance(item, dict) or not isinstance(item.get("text"), (str, int, float)):
-            report(doc.line("options", index - 1), f"option {index} of the quiz needs 'text:'")
-            ok = False
-            continue
-        unknown = set(item) - {"text", "correct", "feedback"}
-        if unknown:
-            first = min(unknown)
-            report(doc.line("options", index - 1, first),
-                   f"unknown key '{first}' in option {index} of the quiz "
-                   "(allowed: text, correct, feedback)")
-            ok = False
-        correct = item.get("correct", False)
-        if not isinstance(correct, bool):
-            report(doc.line("options", index - 1, "correct"),
-                   f"'correct' of option {index} must be true or false")
-            ok = False
-        feedback = item.get("feedback")
-        options.append(QuizOption(str(item["text"]), correct is True,
-                                  str(feedback) if feedback is not None else None))
+    checked = [_quiz_option(doc, index, item, report) for index, item in enumerate(raw, 1)]
+    options = [option for option, _ in checked if option is not None]
     if options and not any(o.correct for o in options):
         report(doc.line("options"), "the quiz has no correct option; mark at least one with 'correct: true'")
+        return None
+    if question is None or not all(fine for _, fine in checked):
+        return None
+    return Quiz(question, tuple(options))
+
+
+def _quiz_question(doc: YamlDoc, report: Report) -> str | None:
+    """The quiz's question; None when it is missing or the quiz has an unknown key (both reported)."""
+    unknown = [key for key in doc.value if key not in ("question", "options")]
+    for key in unknown:
+        report(doc.line(key), f"unknown key '{key}' in a quiz (allowed: question, options)")
+    question = doc.value.get("question")
+    if not isinstance(question, str) or not question.strip():
+        report(1, "a quiz needs 'question:' with the question text")
+        return None
+    return None if unknown else question.strip()
+
+
+def _quiz_option(doc: YamlDoc, index: int, item: Any, report: Report) -> tuple[QuizOption | None, bool]:
+    """Option `index` (1-based) of a quiz (None without a text), and whether it is free of problems (the
+    problems are reported)."""
+    if not isinstance(item, dict) or not isinstance(item.get("text"), (str, int, float)):
+        report(doc.line("options", index - 1), f"option {index} of the quiz needs 'text:'")
+        return None, False
+    ok = True
+    unknown = set(item) - {"text", "correct", "feedback"}
+    if unknown:
+        first = min(unknown)
+        report(doc.line("options", index - 1, first),
+               f"unknown key '{first}' in option {index} of the quiz (allowed: text, correct, feedback)")
         ok = False
-    return Quiz(question.strip(), tuple(options)) if ok else None
+    correct = item.get("correct", False)
+    if not isinstance(correct, bool):
+        report(doc.line("options", index - 1, "correct"), f"'correct' of option {index} must be true or false")
+        ok = False
+    feedback = item.get("feedback")
+    return QuizOption(str(item["text"]), correct is True, str(feedback) if feedback is not None else None), ok
 
 
 def parse_widget(name: str, body: str, known: frozenset[str], report: Report) -> Widget | None:

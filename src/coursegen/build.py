@@ -20,7 +20,7 @@ from .markdown import make_markdown
 from .model import Site
 from .outline import Outline, build_outline
 from .output import SiteFiles, Staging, check_output_folder, recover
-from .parse import parse_module
+from .parse import ParsedModule, parse_module
 from .publish.search import SearchIndexError, index_site
 from .publish.seo import Publishing, prepare_publishing
 from .render import Page, Renderer, pages, render_extras
@@ -119,8 +119,11 @@ def _speed_for(project: Path, out: Path, options: BuildOptions) -> Speed:
     if not options.cache:
         return NoSpeed()
     from .speed import CachedSpeed
+    from .speed.store import Store
     key = {"base_url": options.base_url, "drafts": options.drafts, "strict": options.strict, "search": options.search}
-    return CachedSpeed(project, out if options.write else None, key)
+    if not options.write:  # check: whatever the cache knows, and nothing written there
+        return CachedSpeed(project, store=Store(project, read_only=True))
+    return CachedSpeed(project, out, key)
 
 
 @contextmanager
@@ -140,7 +143,8 @@ def _parse_one(md: MarkdownIt, widgets: frozenset[str], file: ModuleFile) -> Par
     return parse_module(md, file, widgets, diags), tuple(diags.items)
 
 
-def _parse(source: ContentSource, widgets: frozenset[str], speed: Speed, diags: Diagnostics) -> dict[str, Parsed]:
+def _parse(source: ContentSource, widgets: frozenset[str], speed: Speed,
+           diags: Diagnostics) -> dict[str, ParsedModule | None]:
     """Every module file's parse, by project-relative path; its problems go to `diags`."""
     files = [module for course in source.courses for module in course.modules]
     results = speed.parse_modules(files, partial(_parse_one, make_markdown(), widgets), sorted(widgets))

@@ -46,16 +46,22 @@ class LinkTargets:
         target = posixpath.normpath(posixpath.join(from_dir, path.split("?")[0]))
         if target.startswith("../") or target == "..":
             return href, f"'{href}' points outside content/; keep linked files inside the course folder"
+        return self._in_content(href, path, fragment, target, kind)
+
+    def _in_content(self, href: str, path: str, fragment: str, target: str, kind: str) -> tuple[str, str | None]:
+        """resolve() for a target inside content/ (`target`, content-relative)."""
+        suffix = f"#{fragment}" if fragment else ""
         if target in self.pages:
             url, anchors = self.pages[target]
             if fragment and fragment not in anchors:
                 return href, f"link to '{path}#{fragment}': that module has no card or heading with id '{fragment}'"
-            return url + (f"#{fragment}" if fragment else ""), None
+            return url + suffix, None
         if target in self.drafts:
-            return href, f"'{path}' is a draft; it is not published, so this link would break (build with --drafts to preview)"
+            return href, (f"'{path}' is a draft; it is not published, so this link would break "
+                          "(build with --drafts to preview)")
         if target.endswith(".md"):
             return href, f"link to '{path}': no such module"
         if target in self.files:
-            return self.files[target] + (f"#{fragment}" if fragment else ""), None
+            return self.files[target] + suffix, None
         what = "image" if kind == "image" else "file"
         return href, f"{what} '{path}' not found (looked for content/{target})"

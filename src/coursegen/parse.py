@@ -99,25 +99,29 @@ def _check_blocks(tokens: list[Token], path: str, offset: int, source_lines: lis
             diags.error(path, start + line, message)
 
         if token.type == "container_block_open":
-            blocks.check_container(token.info, report)
+            _check_container(token, source_lines, report)
             openers.append(token)
-            end = token.map[1] if token.map else 0
-            closing = source_lines[end].strip() if end < len(source_lines) else ""
-            if not closing.startswith(":::"):
-                kind, _ = blocks.container_kind(token.info)
-                report(0, f"the '::: {kind}' block opened here is never closed; add a line with ':::'")
         elif token.type == "container_block_close" and openers:
             token.meta["opener_info"] = openers.pop().info
         elif token.type == "fence":
-            kind, _, name = token.info.strip().partition(" ")
-            if kind == "quiz":
-                quiz = blocks.parse_quiz(token.content, report)
-                if quiz:
-                    token.meta["quiz"] = quiz
-            elif kind == "widget":
-                widget = blocks.parse_widget(name.strip(), token.content, widgets, report)
-                if widget:
-                    token.meta["widget"] = widget
+            _check_fence(token, widgets, report)
+
+
+def _check_container(token: Token, source_lines: list[str], report: blocks.Report) -> None:
+    blocks.check_container(token.info, report)
+    end = token.map[1] if token.map else 0
+    closing = source_lines[end].strip() if end < len(source_lines) else ""
+    if not closing.startswith(":::"):
+        kind, _ = blocks.container_kind(token.info)
+        report(0, f"the '::: {kind}' block opened here is never closed; add a line with ':::'")
+
+
+def _check_fence(token: Token, widgets: frozenset[str], report: blocks.Report) -> None:
+    kind, _, name = token.info.strip().partition(" ")
+    if kind == "quiz" and (quiz := blocks.parse_quiz(token.content, report)):
+        token.meta["quiz"] = quiz
+    elif kind == "widget" and (widget := blocks.parse_widget(name.strip(), token.content, widgets, report)):
+        token.meta["widget"] = widget
 
 
 def _mark_link_lines(inline: Token, start: int) -> None:
@@ -132,6 +136,10 @@ def _mark_link_lines(inline: Token, start: int) -> None:
             line += child.content.count("\n")
 
 
+def _line(token: Token, offset: int) -> int:
+    return (token.map[0] if token.map else 0) + offset + 1
+
+
 def _split_cards(tokens: list[Token], path: str, offset: int, diags: Diagnostics
                  ) -> tuple[list[Token], list[_TokenCard], set[str]]:
     starts = [i for i, t in enumerate(tokens) if t.type == "heading_open" and t.tag == "h2" and t.level == 0]
@@ -143,7 +151,7 @@ def _split_cards(tokens: list[Token], path: str, offset: int, diags: Diagnostics
         inline = tokens[start + 1]
         title = _heading_text(inline)
         card_id = slugify(title)
-        line = (tokens[start].map[0] if tokens[start].map else 0) + offset + 1
+        line = _line(tokens[start], offset)
         if card_id in anchors:
             first = next(c for c in cards if c.id == card_id)
             diags.error(path, line, f"two cards have the id '{card_id}' (the first, '{first.title}', is on "
@@ -151,7 +159,12 @@ def _split_cards(tokens: list[Token], path: str, offset: int, diags: Diagnostics
         anchors.add(card_id)
         body = tokens[start + 3:end]
         cards.append(_TokenCard(card_id, title, (inline,), tuple(body), line, plain_text(body)))
-    # level-3+ headings get ids too, unique on the page
+    _name_subheadings(tokens, anchors)
+    return intro, cards, anchors
+
+
+def _name_subheadings(tokens: list[Token], anchors: set[str]) -> None:
+    """Give level-3 and 4 headings ids too, unique on the page (added to `anchors`)."""
     for index, token in enumerate(tokens):
         if token.type == "heading_open" and token.tag in ("h3", "h4") and token.level == 0:
             base = slugify(_heading_text(tokens[index + 1]))
@@ -160,7 +173,6 @@ def _split_cards(tokens: list[Token], path: str, offset: int, diags: Diagnostics
                 unique, count = f"{base}-{count}", count + 1
             anchors.add(unique)
             token.attrSet("id", unique)
-    return intro, cards, anchors
 
 
 def _check_card_meta(meta: ModuleMeta, cards: list[_TokenCard], path: str, diags: Diagnostics) -> None:

@@ -27,7 +27,7 @@ PAGES = [
 @pytest.fixture(scope="module")
 def flagship_site(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("flagship-pages") / "site"
-    report = build(REPO, BuildOptions(out=out))
+    report = build(REPO, BuildOptions(out=out, cache=False))
     assert report.ok, "\n".join(d.format() for d in report.errors)
     return out
 

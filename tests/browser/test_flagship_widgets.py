@@ -20,7 +20,7 @@ WIDGET_PAGES = {"bag-of-words": "the-arc", "next-token": "two-files", "scaling-c
 @pytest.fixture(scope="module")
 def flagship(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("flagship-browser") / "site"
-    report = build(REPO, BuildOptions(out=out))
+    report = build(REPO, BuildOptions(out=out, cache=False))
     assert report.ok, "\n".join(str(d) for d in report.errors)
     return out
 

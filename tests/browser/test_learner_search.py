@@ -7,8 +7,7 @@ from pathlib import Path
 from learner_site import build_learner_site
 from playwright.sync_api import expect
 
-import coursegen.search
-import coursegen.searchstate
+import coursegen.publish.search
 
 
 def search(page, query: str):
@@ -102,9 +101,9 @@ def test_slash_hint_sits_inside_the_search_box_on_wide_screens_only(learner, pag
 
 def test_a_site_indexed_in_parts_finds_words_of_the_last_part_under_a_sub_path(
         tmp_path: Path, page, serve_folder, console_errors, monkeypatch):
-    monkeypatch.setattr(coursegen.search, "PART_PAGES", 1)  # one index per page: four parts to merge
+    monkeypatch.setattr(coursegen.publish.search, "PART_PAGES", 1)  # one index per page: four parts to merge
     out = build_learner_site(tmp_path / "project", tmp_path / "www" / "courses", base_url="/courses/")
-    parts = coursegen.search.split_pages(out, coursegen.search.html_pages(out))
+    parts = coursegen.publish.search.split_pages(out, coursegen.publish.search.html_pages(out))
     assert parts[-1] == ["mechanics/waves/index.html"]  # "matter" is only on the Waves page
     assert json.loads((out / "pagefind/parts.json").read_text())["parts"] == ["part-1/", "part-2/", "part-3/"]
     root = serve_folder(tmp_path / "www")
@@ -123,22 +122,20 @@ def test_a_site_indexed_in_parts_finds_words_of_the_last_part_under_a_sub_path(
 
 def test_after_an_edit_search_finds_the_new_words_once_and_not_the_old_ones(tmp_path: Path, page, serve_folder,
                                                                             monkeypatch, console_errors):
-    monkeypatch.setattr(coursegen.searchstate, "OVERLAY_MIN_PAGES", 1)  # overlays at this site's size
-    monkeypatch.setattr(coursegen.searchstate, "OVERLAY_PAGES", 3)
+    monkeypatch.setattr(coursegen.publish.search, "PART_PAGES", 1)  # one part a page: the others come from the cache
     out = build_learner_site(tmp_path / "project", tmp_path / "www")
     energy = tmp_path / "project/content/mechanics/02-energy.md"
     energy.write_text(energy.read_text().replace("quasiperiodic", "hyperbolic"))
     report = coursegen.build(tmp_path / "project", coursegen.BuildOptions(out=out))
     assert report.ok
-    assert json.loads((out / "pagefind/parts.json").read_text())["overlay"]["drop"]  # the old copy is left out
     page.goto(serve_folder(out) + "/")
     results = search(page, "hyperbolic")
     expect(results).to_have_count(1)
     expect(results.first).to_contain_text("Kinetic Energy")
     page.get_by_role("searchbox").fill("quasiperiodic")
     expect(page.locator(".cg-search-status")).to_have_text("No results for “quasiperiodic”.")
-    page.get_by_role("searchbox").fill("energy")  # on the edited page, the padding and the unchanged part
+    page.get_by_role("searchbox").fill("energy")  # on the edited page and on unchanged parts
     expect(page.locator(".cg-search-status")).to_contain_text("for “energy”")
     hrefs = [link.get_attribute("href") for link in page.locator(".cg-search-results a").all()]
-    assert hrefs and len(hrefs) == len(set(hrefs))  # each page once, though two indexes hold some of them
+    assert hrefs and len(hrefs) == len(set(hrefs))  # each page once
     assert console_errors == []

@@ -82,10 +82,10 @@ def index_site(site: Path, kept: Path | None = None) -> None:
     binary = pagefind_executable()
     files = page_files(site)
     parts = _split(files) if len(files) > PART_PAGES else []
+    globs: list[list[str] | None] = list(parts)
+    reads = parts
     if len(parts) <= 1:  # one run over the whole site (Pagefind reads every page when none is marked)
         parts, globs, reads = [[f.rel for f in files if f.searchable]], [None], [[f.rel for f in files]]
-    else:
-        globs, reads = list(parts), parts
     digests = {f.rel: f.digest for f in files}
     engine = _engine(binary)
     inputs = [_inputs_digest(engine, [(rel, digests[rel]) for rel in read]) for read in reads]
@@ -221,7 +221,7 @@ def _pagefind_command(binary: Path, site: Path, folder: str, pages: list[str] | 
 def _run_pagefind(runs: list[tuple[str, list[str]]], site: Path) -> None:
     """Run the Pagefind commands of `runs` (output folder, command), RUNS_AT_ONCE at a time (they write
     separate folders); raise SearchIndexError when one fails, after stopping the others."""
-    waiting, running = list(runs), []
+    waiting, running = list(runs), list[tuple[str, subprocess.Popen[str]]]()
     deadline = time.monotonic() + TIMEOUT_SECONDS
     try:
         while waiting or running:
@@ -241,7 +241,7 @@ def _run_pagefind(runs: list[tuple[str, list[str]]], site: Path) -> None:
             process.communicate()
 
 
-def _start(command: list[str]) -> subprocess.Popen:
+def _start(command: list[str]) -> subprocess.Popen[str]:
     """Start one Pagefind run, tied to this process (it ends if the build is killed)."""
     try:
         return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,

@@ -8,25 +8,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from ..diagnostics import UsageError
 from .jsonld import breadcrumbs, course_ld, course_list, module_ld, plain
-from ..model import Course, Module, Site
+from ..model import Site
 from ..preview import cut_preview
+from ..render import Page
 from .socialcards import HEIGHT, WIDTH, SocialCard, card_pngs, palette_from_css, plan_cards
 from ..staticfiles import StaticFile
 
 DESCRIPTION_LENGTH = 160
-
-
-class PageLike(Protocol):
-    url: str
-    title: str
-    kind: str
-    course: Course | None
-    module: Module | None
-    in_sitemap: bool
 
 
 @dataclass(frozen=True)
@@ -126,7 +118,7 @@ class Seo:
     def absolute(self, url: str) -> str:
         return self.site.absolute(url)
 
-    def meta(self, page: PageLike) -> PageMeta:
+    def meta(self, page: Page) -> PageMeta:
         site, course, module = self.site, page.course, page.module
         title = " · ".join(t for t in (page.title if page.kind != "home" else None,
                                        course.title if module and course else None, site.title) if t)
@@ -141,7 +133,7 @@ class Seo:
             robots=None if page.in_sitemap else "noindex",  # 404, drafts, print copies
             jsonld=tuple(script_json(data) for data in self.structured_data(page)))
 
-    def description(self, page: PageLike) -> str:
+    def description(self, page: Page) -> str:
         if page.module:
             text = page.module.summary
         elif page.course and page.kind != "course":
@@ -154,7 +146,7 @@ class Seo:
             text = f"This page does not exist on {self.site.title}."
         return cut_preview(plain(text), DESCRIPTION_LENGTH)
 
-    def structured_data(self, page: PageLike) -> list[dict[str, Any]]:
+    def structured_data(self, page: Page) -> list[dict[str, Any]]:
         """schema.org objects: the page's main entity, then its BreadcrumbList."""
         site, course, module = self.site, page.course, page.module
         card = self.cards.get(page.url) if site.origin else None

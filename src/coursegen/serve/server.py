@@ -15,6 +15,7 @@ import re
 import secrets
 import threading
 from dataclasses import dataclass
+from functools import partial
 from urllib.parse import unquote, urlsplit
 
 from ..diagnostics import UsageError
@@ -52,6 +53,10 @@ class Hub:
             self.events = [*self.events[-(MAX_EVENTS - 1):], json.dumps(event)]
             self.count += 1
             self.changed.notify_all()
+
+    def has_news(self, seen: int) -> bool:
+        """Whether the hub closed or published since update number `seen`."""
+        return self.closed or self.count > seen
 
     def close(self) -> None:
         with self.changed:
@@ -99,12 +104,11 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         status, data = 200, _read(snap.files, rel)
         if data is None:
             status, rel, data = 404, "404.html", _read(snap.files, "404.html") or b"<!doctype html><body></body>"
-        content_type = mimetypes.guess_type(rel)[0] or "application/octet-stream"
-        if content_type == "text/html":
-            data = inject(data.decode("utf-8"), snap.version, snap.overlay).encode()
-        if content_type.startswith("text/") or content_type in ("application/javascript", "image/svg+xml"):
-            content_type += "; charset=utf-8"
-        if status != 200 or content_type.startswith("text/html"):
+        content_type = _content_type(rel)
+        if content_type.startswith("text/html"):
+            return self._send(status, inject(data.decode("utf-8"), snap.version, snap.overlay).encode(),
+                              content_type, head)
+        if status != 200:
             return self._send(status, data, content_type, head)
         self._send_cacheable(rel, data, content_type, head)
 
@@ -130,7 +134,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             self._event("state", json.dumps({"version": snap.version, "overlay": snap.overlay}))
             while True:
                 with hub.changed:
-                    hub.changed.wait_for(lambda seen=seen: hub.closed or hub.count > seen, KEEPALIVE_SECONDS)
+                    hub.changed.wait_for(partial(hub.has_news, seen), KEEPALIVE_SECONDS)
                     if hub.closed:
                         return
                     fresh, seen = hub.events[len(hub.events) - min(hub.count - seen, len(hub.events)):], hub.count
@@ -145,6 +149,13 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     def _event(self, name: str, data: str) -> None:
         self.wfile.write(f"event: {name}\ndata: {data}\n\n".encode())
         self.wfile.flush()
+
+
+def _content_type(rel: str) -> str:
+    content_type = mimetypes.guess_type(rel)[0] or "application/octet-stream"
+    if content_type.startswith("text/") or content_type in ("application/javascript", "image/svg+xml"):
+        content_type += "; charset=utf-8"
+    return content_type
 
 
 def _read(files: SiteFiles, rel: str) -> bytes | None:

@@ -65,7 +65,7 @@ class Preview:
         self.version = 0
         self.warnings: list[Diagnostic] = []
 
-    def watch(self, changed: set[Path] = frozenset()) -> None:
+    def watch(self, changed: frozenset[Path] | set[Path] = frozenset()) -> None:
         """Watch content/, templates/ and static/, and the project folder for those coming or going."""
         handler = _Events(self.project, self.inbox)
         if "." not in self.watched:

@@ -90,7 +90,9 @@ class CachedSpeed:
         return [done if done is not None else next(fresh) for done in found]
 
     def folder(self, name: str) -> Path | None:
-        return cache_folder(self.project, name) if self.store.persistent else None
+        if not self.store.persistent or self.store.read_only:
+            return None
+        return cache_folder(self.project, name)
 
     def unchanged(self) -> LastBuild | None:
         last = record.load(self.project, self.out) if self.out and self.fingerprint else None

@@ -62,7 +62,7 @@ def _decoder(expected: Any) -> Decoder:
         return _one_of(args)
     if expected is type(None):
         return _one_of((None,))
-    if dataclasses.is_dataclass(expected):
+    if isinstance(expected, type) and dataclasses.is_dataclass(expected):
         return _dataclass(expected)
     if expected in (str, int, bool):
         return _plain(expected)
@@ -111,7 +111,7 @@ def _tagged(data: Any, tag: str) -> list[Any]:
     return data[tag]  # type: ignore[no-any-return]
 
 
-def _dataclass(cls: Any) -> Decoder:
+def _dataclass(cls: type) -> Decoder:
     if CLASSES.get(cls.__name__) is not cls:
         raise TypeError(f"{cls.__name__} is not a cached class")
     hints = typing.get_type_hints(cls)

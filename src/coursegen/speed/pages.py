@@ -12,7 +12,6 @@ overrides any of the theme's renders every page every time.
 """
 from __future__ import annotations
 
-import functools
 import hashlib
 import io
 import pickle
@@ -51,9 +50,7 @@ def _previews(module: Module) -> tuple[str, ...]:
 BODIES = {Module: {"intro_html", "sources_html", "word_count"}, Card: {"html", "preview"}}  # what _body covers
 
 
-@functools.cache
-def _shown_fields(cls: type) -> tuple[str, ...]:
-    return tuple(f.name for f in fields(cls) if f.name not in BODIES.get(cls, ()))
+SHOWN = {cls: tuple(f.name for f in fields(cls) if f.name not in hidden) for cls, hidden in BODIES.items()}
 
 
 class _OutlinePickler(pickle.Pickler):
@@ -61,7 +58,7 @@ class _OutlinePickler(pickle.Pickler):
 
     def reducer_override(self, obj: Any) -> Any:
         if isinstance(obj, (Module, Card)):
-            return _outline_part, (type(obj).__name__, *(getattr(obj, name) for name in _shown_fields(type(obj))))
+            return _outline_part, (type(obj).__name__, *(getattr(obj, name) for name in SHOWN[type(obj)]))
         return NotImplemented
 
 

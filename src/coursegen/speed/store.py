@@ -78,9 +78,10 @@ class Store:
     use, on disk and in memory, so neither grows without bound.
     """
 
-    def __init__(self, project: Path, persistent: bool = True, retain: bool = False):
+    def __init__(self, project: Path, persistent: bool = True, retain: bool = False, read_only: bool = False):
         self.root = project / CACHE_DIR / FORMAT
         self.persistent = persistent  # False: memory only
+        self.read_only = read_only  # True: entries are read from disk, never written there (coursegen check)
         self.retain = retain or not persistent
         self._entries: dict[tuple[str, str], Any] = {}
 
@@ -106,7 +107,7 @@ class Store:
     def put(self, kind: str, key: str, data: Any) -> None:
         if self.retain:
             self._entries[kind, key] = data
-        if not self.persistent:
+        if not self.persistent or self.read_only:
             return
         try:
             atomic_write(self._path(kind, key), json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode())
@@ -117,7 +118,7 @@ class Store:
         """Forget the entries of `kind` whose keys are not in `keep` (results no build will ask for again)."""
         for kind_, key in [k for k in self._entries if k[0] == kind and k[1] not in keep]:
             del self._entries[kind_, key]
-        if not self.persistent:
+        if not self.persistent or self.read_only:
             return
         folder = self.root / kind
         try:

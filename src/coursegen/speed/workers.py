@@ -85,9 +85,10 @@ def fork_map(work: Callable[[T], R], items: Sequence[T], minimum: int = MIN_ITEM
 def _collect(results: list[Any], conns: list[Any], step: int) -> None:
     """Read every worker's chunks as they come (a worker blocked on a full pipe would stop working)."""
     from multiprocessing.connection import wait
-    position = {conn: start for start, conn in enumerate(conns)}
+    position: dict[Any, int] = {conn: start for start, conn in enumerate(conns)}
     while position:
-        for conn in wait(list(position)):
+        ready: list[Any] = wait(list(position))
+        for conn in ready:
             try:
                 message = conn.recv()
             except (EOFError, OSError) as exc:
@@ -95,8 +96,8 @@ def _collect(results: list[Any], conns: list[Any], step: int) -> None:
             if isinstance(message, tuple) and message and message[0] == "failed":
                 raise _Failed(message[1])
             if message is None:
-                del position[conn]  # type: ignore[arg-type]
+                del position[conn]
                 continue
             for value in message:
-                results[position[conn]] = value  # type: ignore[index]
-                position[conn] += step  # type: ignore[index]
+                results[position[conn]] = value
+                position[conn] += step
