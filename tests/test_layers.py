@@ -69,3 +69,18 @@ def test_the_rule_sees_imports_inside_functions(tmp_path: Path) -> None:
 @pytest.mark.parametrize("path", SOURCES, ids=lambda p: p.relative_to(PACKAGE).as_posix())
 def test_no_file_is_over_400_lines(path: Path) -> None:
     assert len(path.read_text().splitlines()) <= 400
+
+
+def test_the_package_is_mypy_clean() -> None:
+    import subprocess
+    import sys
+    done = subprocess.run([sys.executable, "-m", "mypy", "--no-incremental"], cwd=PACKAGE.parents[1],
+                          capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_no_function_is_over_complexity_15() -> None:
+    from radon.complexity import cc_visit
+    over = [f"{path.relative_to(PACKAGE)}:{block.lineno} {block.name} ({block.complexity})"
+            for path in SOURCES for block in cc_visit(path.read_text()) if block.complexity > 15]
+    assert not over

@@ -114,17 +114,28 @@ def test_a_template_error_on_many_cores_is_one_error_and_no_traceback(big_site: 
                       "attribute 'no_such_field'"]
 
 
+CRASHING_WORKER = """
+import os
+from coursegen.speed import workers
+parent = os.getpid()
+
+def work(n):
+    if os.getpid() != parent and n == 7:
+        os._exit(3)  # a worker dies
+    return n * n
+
+assert workers.cores() >= 2, "needs two cores"
+assert workers.fork_map(work, list(range(200))) == [n * n for n in range(200)]
+print("ok")
+"""
+
+
 def test_a_crashing_worker_leaves_the_work_to_this_process() -> None:
-    parent = os.getpid()
-
-    def work(n: int) -> int:
-        if os.getpid() != parent and n == 7:
-            os._exit(3)  # a worker dies
-        return n * n
-
-    if workers.cores() < 2:
-        pytest.skip("one core, or threads running: fork_map works here in this process anyway")
-    assert workers.fork_map(work, list(range(200))) == [n * n for n in range(200)]
+    """In a process of its own, where no other thread runs, so that fork_map really forks."""
+    env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
+    done = subprocess.run([sys.executable, "-c", CRASHING_WORKER], capture_output=True, text=True, timeout=120,
+                          env=env, check=False)
+    assert done.stdout.strip() == "ok", done.stderr
 
 
 def test_no_fork_while_other_threads_run() -> None:

@@ -34,7 +34,7 @@ log = logging.getLogger(__name__)
 
 BUNDLE = "pagefind"  # folder of the index inside the site
 PARTS = "parts.json"  # inside the bundle, for the search box: {"parts": ["part-1/", ...]}
-PART_PAGES = 200  # most pages one Pagefind run indexes (~50 MB of its memory at ~13 KB per page)
+PART_PAGES = 100  # most pages one Pagefind run indexes (~50 MB of its memory at ~13 KB per page)
 PART_BYTES = 8_000_000  # most bytes of HTML one Pagefind run reads (a part of very long pages is shorter)
 GLOB_CHARS = 100_000  # longest --glob argument of a part (Linux allows 128 KiB in one argument)
 # Pagefind's ready-made search interfaces (~420 KB); the theme has its own search box on pagefind.js.
