@@ -75,6 +75,17 @@ Back to [the start](01-first.md).
 """
 
 
+def package_source(target: Path) -> Path:
+    """A copy of what a wheel is built from (pyproject.toml, README.md, src/): building the wheel there leaves
+    setuptools' build/ folder in the copy, not in the repository, whose build/ is the site's."""
+    import shutil
+    target.mkdir(parents=True)
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy2(REPO / name, target / name)
+    shutil.copytree(REPO / "src", target / "src", ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+    return target
+
+
 def tree(folder: Path) -> dict[str, bytes]:
     """Every file below `folder`, by relative path, with its bytes."""
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}

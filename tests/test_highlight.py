@@ -2,8 +2,6 @@
 imported only for code not highlighted before."""
 from __future__ import annotations
 
-
-
 from coursegen.markdown import highlight_code, make_markdown
 
 CODE = 'def f(x):\n    return "<b>" + x\n'

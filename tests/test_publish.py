@@ -6,7 +6,7 @@ import sys
 import zipfile
 
 import yaml
-from helpers import REPO
+from helpers import REPO, package_source
 
 WORKFLOW = ".github/workflows/publish.yml"
 
@@ -33,7 +33,8 @@ def test_new_project_has_a_github_pages_workflow_that_builds_with_the_pages_base
 
 
 def test_the_workflow_ships_inside_the_wheel(tmp_path):
-    result = subprocess.run([sys.executable, "-m", "build", "--wheel", "--outdir", str(tmp_path), str(REPO)],
+    result = subprocess.run([sys.executable, "-m", "build", "--wheel", "--outdir", str(tmp_path),
+                             str(package_source(tmp_path / "source"))],
                             check=False,
                             capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr[-2000:]

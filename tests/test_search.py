@@ -1,13 +1,9 @@
 """The Pagefind search index: written by build before the swap, skipped by check and on request."""
 from __future__ import annotations
 
-import gzip
 import json
-import math
 import stat
 from pathlib import Path
-
-import pytest
 
 from coursegen import BuildOptions, build
 from coursegen.publish import search

@@ -110,8 +110,8 @@ def test_a_template_error_on_many_cores_is_one_error_and_no_traceback(big_site: 
     assert done.returncode == 1
     assert "Traceback" not in done.stderr
     errors = [line for line in done.stderr.splitlines() if ": error: " in line]
-    assert errors == ["templates/module.html:3: error: template error: 'coursegen.model.Module object' has no "
-                      "attribute 'no_such_field'"]
+    assert errors == [("templates/module.html:3: error: template error: 'coursegen.model.Module object' has no "
+                       "attribute 'no_such_field'")]
 
 
 CRASHING_WORKER = """

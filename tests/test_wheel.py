@@ -3,14 +3,13 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
+from helpers import package_source
 
 
 def test_installed_wheel_runs_new_and_build_outside_the_repo(tmp_path):
     dist = tmp_path / "dist"
-    subprocess.run([sys.executable, "-m", "build", "--wheel", "--outdir", str(dist), str(REPO)],
+    subprocess.run([sys.executable, "-m", "build", "--wheel", "--outdir", str(dist), str(package_source(tmp_path / "source"))],
                    check=True, capture_output=True, timeout=600)
     wheel = next(dist.glob("coursegen-*.whl"))
     venv = tmp_path / "venv"

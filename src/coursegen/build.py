@@ -88,8 +88,8 @@ def _pipeline(project: Path, out: Path, options: BuildOptions, speed: Speed) -> 
     diags = Diagnostics()
     source = load_content(project, diags)
     static = collect_static(project)
-    parsed = _parse(source, widget_names(static), speed, diags)
     md = make_markdown()
+    parsed = _parse(source, md, widget_names(static), speed, diags)
     outline = build_outline(source, parsed, md, diags, base_url=options.base_url, drafts=options.drafts)
     if outline is None or diags.errors:
         return BuildReport(project, out, tuple(diags.sorted()))
@@ -98,9 +98,10 @@ def _pipeline(project: Path, out: Path, options: BuildOptions, speed: Speed) -> 
     renderer = Renderer(make_environment(project, speed.folder("templates")), site, static,
                         publishing.seo.meta, publishing.seo.dates)
     staging = Staging(project, out) if options.write else None
+    all_pages = list(pages(site))
     try:
-        rendered = _render(renderer, list(pages(site)), staging, speed, project)
-        files = _site_files(rendered, renderer, outline, static, publishing)
+        rendered = _render(renderer, all_pages, staging, speed, project)
+        files = _site_files(rendered, all_pages, renderer, outline, static, publishing)
         diags.extend(r.problem for r in rendered if r.problem)
         if not diags.errors:
             scans = {r.path: r.scan for r in rendered if r.scan}
@@ -120,9 +121,9 @@ def _speed_for(project: Path, out: Path, options: BuildOptions) -> Speed:
         return NoSpeed()
     from .speed import CachedSpeed
     from .speed.store import Store
-    key = {"base_url": options.base_url, "drafts": options.drafts, "strict": options.strict, "search": options.search}
     if not options.write:  # check: whatever the cache knows, and nothing written there
         return CachedSpeed(project, store=Store(project, read_only=True))
+    key = {"base_url": options.base_url, "drafts": options.drafts, "strict": options.strict, "search": options.search}
     return CachedSpeed(project, out, key)
 
 
@@ -143,11 +144,11 @@ def _parse_one(md: MarkdownIt, widgets: frozenset[str], file: ModuleFile) -> Par
     return parse_module(md, file, widgets, diags), tuple(diags.items)
 
 
-def _parse(source: ContentSource, widgets: frozenset[str], speed: Speed,
+def _parse(source: ContentSource, md: MarkdownIt, widgets: frozenset[str], speed: Speed,
            diags: Diagnostics) -> dict[str, ParsedModule | None]:
     """Every module file's parse, by project-relative path; its problems go to `diags`."""
     files = [module for course in source.courses for module in course.modules]
-    results = speed.parse_modules(files, partial(_parse_one, make_markdown(), widgets), sorted(widgets))
+    results = speed.parse_modules(files, partial(_parse_one, md, widgets), sorted(widgets))
     for _, problems in results:
         diags.extend(problems)
     return {file.source.rel: parsed for file, (parsed, _) in zip(files, results)}
@@ -177,13 +178,12 @@ def _render(renderer: Renderer, all_pages: list[Page], staging: Staging | None, 
     return speed.pages(renderer, all_pages, render, keep)
 
 
-def _site_files(rendered: Sequence[RenderedPage], renderer: Renderer, outline: Outline,
+def _site_files(rendered: Sequence[RenderedPage], all_pages: list[Page], renderer: Renderer, outline: Outline,
                 static: Sequence[StaticFile], publishing: Publishing) -> SiteFiles:
     """Everything a build writes besides the pages already written: pages in memory, sitemap and robots.txt,
     the courses' assets, static files, social cards."""
     files = SiteFiles({r.path: r.data for r in rendered if r.scan and not r.written},
                       {asset.target: asset.source for asset in outline.assets})
-    all_pages = list(pages(renderer.site))
     files.data.update({path: text.encode() for path, text in render_extras(renderer, all_pages).items()})
     files.data.update({f.target: f.data for f in static})
     files.data.update(publishing.images)

@@ -123,9 +123,13 @@ def _inputs_digest(engine: str, pages: list[tuple[str, str]]) -> str:
     return h.hexdigest()
 
 
-def _copy_tree(source: Path, target: Path) -> None:
-    """Hard-link every file below `source` into `target` (copy where linking fails)."""
-    for folder, _, names in os.walk(source):
+def _copy_tree(source: Path, target: Path, skip: frozenset[str] = frozenset()) -> None:
+    """Hard-link every file below `source` into `target` (copy where linking fails), leaving out the
+    entries of `source` itself named in `skip`."""
+    for folder, subfolders, names in os.walk(source):
+        if folder == str(source):
+            subfolders[:] = [name for name in subfolders if name not in skip]
+            names = [name for name in names if name not in skip]
         into = target / Path(folder).relative_to(source)
         into.mkdir(parents=True, exist_ok=True)
         for name in names:
@@ -137,18 +141,12 @@ def _copy_tree(source: Path, target: Path) -> None:
 
 def _keep(site: Path, kept: Path, parts: dict[str, str]) -> None:
     """Keep each part's index in `kept` under its inputs' digest, and forget the parts of no current build."""
+    others = frozenset({Path(f).name for f in parts if f != BUNDLE} | {PARTS})  # inside the first part's folder
     for folder, key in parts.items():
         if (kept / key).is_dir():
             continue
         tmp = Path(tempfile.mkdtemp(dir=kept, prefix=".tmp-"))
-        skip = {Path(f).name for f in parts if f != BUNDLE} | {PARTS}
-        for entry in (site / folder).iterdir():
-            if entry.name in skip:
-                continue
-            if entry.is_dir():
-                _copy_tree(entry, tmp / entry.name)
-            else:
-                os.link(entry, tmp / entry.name)
+        _copy_tree(site / folder, tmp, others)
         tmp.rename(kept / key)
     for old in kept.iterdir():
         if old.name not in parts.values():

@@ -11,12 +11,12 @@ from pathlib import Path
 from typing import Any
 
 from ..diagnostics import UsageError
-from .jsonld import breadcrumbs, course_ld, course_list, module_ld, plain
 from ..model import Site
 from ..preview import cut_preview
 from ..render import Page
-from .socialcards import HEIGHT, WIDTH, SocialCard, card_pngs, palette_from_css, plan_cards
 from ..staticfiles import StaticFile
+from .jsonld import breadcrumbs, course_ld, course_list, module_ld, plain
+from .socialcards import HEIGHT, WIDTH, SocialCard, card_pngs, palette_from_css, plan_cards
 
 DESCRIPTION_LENGTH = 160
 

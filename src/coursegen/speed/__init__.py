@@ -35,7 +35,6 @@ class CachedSpeed:
     def __init__(self, project: Path, out: Path | None = None, options: Any = None, store: Store | None = None):
         self.project, self.out = project, out
         self.store = store or Store(project)
-        self.options = options
         self.fingerprint = record.fingerprint(project, out, options) if out else None  # inputs as the build starts
 
     def parse_modules(self, files: Sequence[ModuleFile], parse: Callable[[ModuleFile], Parsed],

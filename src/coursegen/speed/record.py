@@ -56,11 +56,14 @@ def fingerprint(project: Path, out: Path, options: Any) -> str | None:
 
 def manifest(out: Path) -> list[list[Any]]:
     """[path, size, mtime] of every file in the output folder."""
+    found = []
     try:
-        return [[rel, st.st_size, st.st_mtime_ns] for rel, entry in _walk(str(out))
-                for st in (entry.stat(),)]
+        for rel, entry in _walk(str(out)):
+            st = entry.stat()
+            found.append([rel, st.st_size, st.st_mtime_ns])
     except _Symlink:
         return []
+    return found
 
 
 def _path(project: Path, out: Path) -> Path:
