@@ -46,8 +46,9 @@ def make_environment(project: Path, compiled: Path | None = None) -> Environment
     if (project / "templates").is_dir():
         loaders.append(FileSystemLoader(project / "templates"))
     loaders += [theme, PrefixLoader({"theme": theme})]
-    return _Environment(
+    env = _Environment(
         loader=ChoiceLoader(loaders),
+        extensions=["jinja2.ext.i18n"],
         autoescape=select_autoescape(["html", "xml"]),
         undefined=StrictUndefined,
         trim_blocks=True,
@@ -56,6 +57,10 @@ def make_environment(project: Path, compiled: Path | None = None) -> Environment
         bytecode_cache=FileSystemBytecodeCache(str(compiled)) if compiled else None,
         auto_reload=False,  # an environment lives for one build (serve makes a new one when templates change)
     )
+    # Theme text is written `{{ _("Learning goals") }}` / `{% trans %}`; the catalog of the site's language
+    # replaces these null translations (English as written).
+    env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
+    return env
 
 
 def template_diagnostic(project: Path, exc: Exception) -> Diagnostic:
