@@ -123,7 +123,7 @@ export default function mount(element, options = {}) {
       text = 'Type at least one word in each sentence to compare them.';
     } else {
       const sim = cosine(va, vb).toFixed(2);
-      text = `Cosine similarity of the two count vectors: ${sim} (1 = same word counts, 0 = no words in common). `;
+      text = `Cosine similarity of the two count vectors: ${sim} (1 = the same words in the same proportions, 0 = no words in common). `;
       text += shared.length
         ? `Shared: ${listWords(shared)}. Bag of words gives ${shared.length > 1 ? 'each of them the same column' : 'it the same column'} in both vectors, whatever ${shared.length > 1 ? 'they mean' : 'it means'} in each sentence, and ignores word order.`
         : 'No shared words, so bag of words sees the sentences as unrelated, even if they mean similar things.';
