@@ -1,5 +1,5 @@
-// scaling-curve: more training compute -> lower loss (smooth power law), but exact
-// multi-digit arithmetic stays unreliable. All numbers are illustrative.
+// scaling-curve: more training compute -> lower loss (a pure power law, a straight line on log axes),
+// and exact multi-digit arithmetic gets better odds but never a guarantee. All numbers are illustrative.
 // Contract: export default mount(element, options); options: { max_compute_exponent }.
 
 const NAME = 'scaling-curve';
@@ -7,11 +7,14 @@ const SVGNS = 'http://www.w3.org/2000/svg';
 const SUP = '⁰¹²³⁴⁵⁶⁷⁸⁹';
 let instances = 0;
 
-// Kaplan et al. (2020) shape: L(C) = A * C^-0.05 + FLOOR (constants made up for teaching).
-const A = 1.03, FLOOR = 1.73;
-export const loss = (e) => A * 10 ** (-0.05 * e) + FLOOR;
-// Exact 6-digit multiplication accuracy in %: low and jumpy at every scale (illustrative).
-export const arithmetic = (e) => Math.max(0.5, 1 + 0.5 * e + 1.5 * Math.sin(e * 2.1));
+// Kaplan et al. (2020) fitted a pure power law in compute, L(C) = (Cc / C)^0.050, with no floor term;
+// A is made up for teaching. Each 10x of compute multiplies the loss by 10^-0.05, about 0.89.
+const A = 3.0, ALPHA = 0.05;
+export const loss = (e) => A * 10 ** (-ALPHA * e);
+// Exact 6-digit multiplication accuracy in %: near zero for small models, then rising smoothly with scale
+// towards a ceiling below 100% (illustrative; real models improve with scale but give no guarantee).
+const CEILING = 85, MIDPOINT = 5, STEEPNESS = 1.2;
+export const arithmetic = (e) => Math.max(0.5, CEILING / (1 + Math.exp(-STEEPNESS * (e - MIDPOINT))));
 
 const pow = (e) => `10${String(e).split('').map((d) => SUP[d]).join('')}`;
 const caret = (e) => `10^${e}`;
@@ -74,9 +77,10 @@ function svg(tag, attrs = {}, text) {
 }
 
 /** One chart: axes, ticks, a curve, and a marker that update() moves. */
-function chart({ id, caption, max, yMin, yMax, yTicks, yFmt, yLabel, fn, samples, lineClass, extra }) {
+function chart({ id, caption, max, yMin, yMax, yTicks, yFmt, yLabel, fn, samples, lineClass, extra, logY }) {
   const x = (e) => L + INSET + (e / max) * (R - L - INSET);
-  const y = (v) => B - ((v - yMin) / (yMax - yMin)) * (B - T);
+  const scale = logY ? Math.log10 : (v) => v;
+  const y = (v) => B - ((scale(v) - scale(yMin)) / (scale(yMax) - scale(yMin))) * (B - T);
   const title = svg('title', { id: `${id}-title` });
   const root = svg('svg', { viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-labelledby': title.id, focusable: 'false' });
   root.append(title);
@@ -119,7 +123,6 @@ export default function mount(element, options = {}) {
   const id = `w-${NAME}-${++instances}`;
   const max = Math.min(12, Math.max(2, Math.round(Number(options.max_compute_exponent) || 8)));
   const fine = Array.from({ length: 61 }, (_, i) => (i / 60) * max);
-  const ints = Array.from({ length: max + 1 }, (_, e) => e);
 
   const root = el('div', { className: `w-${NAME}` });
   root.setAttribute('role', 'group');
@@ -130,16 +133,16 @@ export default function mount(element, options = {}) {
   const control = el('div', { className: `w-${NAME}-control` },
     el('span', { className: `w-${NAME}-nowrap` }, el('label', { htmlFor: slider.id, textContent: 'Training compute' }), out), slider);
 
-  const lo = Math.floor((FLOOR + A * 10 ** (-0.05 * max)) * 10) / 10, hi = Math.ceil(loss(0) * 10) / 10;
+  const lo = Math.floor(loss(max) * 10) / 10, hi = Math.ceil(loss(0) * 10) / 10;
   const lossChart = chart({
-    id: `${id}-loss`, caption: 'Language-model loss (lower is better)', max, yMin: lo, yMax: hi,
-    yTicks: [lo, (lo + hi) / 2, hi], yFmt: (v) => v.toFixed(2), yLabel: 'Loss',
-    fn: loss, samples: fine, lineClass: `w-${NAME}-loss`,
+    id: `${id}-loss`, caption: 'Language-model loss (lower is better, log scale)', max, yMin: lo, yMax: hi,
+    yTicks: [lo, Math.round(Math.sqrt(lo * hi) * 10) / 10, hi], yFmt: (v) => v.toFixed(2), yLabel: 'Loss',
+    fn: loss, samples: fine, lineClass: `w-${NAME}-loss`, logY: true,
   });
   const arithChart = chart({
     id: `${id}-arith`, caption: 'Exact 6-digit multiplication accuracy (illustrative)', max, yMin: 0, yMax: 100,
     yTicks: [0, 50, 100], yFmt: (v, exact) => `${exact ? v.toFixed(0) : v}%`, yLabel: 'Accuracy',
-    fn: arithmetic, samples: ints, lineClass: `w-${NAME}-arith`,
+    fn: arithmetic, samples: fine, lineClass: `w-${NAME}-arith`,
     extra: (svgRoot, x, y) => svgRoot.append(
       svg('line', { class: `w-${NAME}-calc`, x1: L, x2: R, y1: y(100), y2: y(100) }),
       svg('text', { x: R, y: y(100) + 14, 'text-anchor': 'end' }, 'a calculator: 100%')),
@@ -148,13 +151,10 @@ export default function mount(element, options = {}) {
   const live = el('p', { className: `w-${NAME}-live`, id: `${id}-live` });
   live.setAttribute('aria-live', 'polite');
   const note = el('p', { className: `w-${NAME}-note`, textContent:
-    'Illustrative figures, not measurements: the loss curve has the power-law shape reported by Kaplan et al. (2020), L = a \u00b7 C^\u22120.05 + floor, with made-up constants; the arithmetic line is invented to show the pattern.' });
+    'Illustrative figures, not measurements: the loss follows the power law Kaplan et al. (2020) fitted, L \u221d C^\u22120.05 (a straight line on these log axes), with a made-up constant; later work adds a floor the loss levels off at, left out here. The arithmetic curve is invented to show the pattern: better odds with scale, never a guarantee.' });
 
   root.append(control, el('div', { className: `w-${NAME}-charts` }, lossChart.figure, arithChart.figure), live, note);
   element.replaceChildren(root);
-
-  const acc = ints.map(arithmetic);
-  const accMax = Math.ceil(Math.max(...acc));
 
   function update(announce) {
     const e = Number(slider.value);
@@ -164,9 +164,9 @@ export default function mount(element, options = {}) {
     lossChart.move(e);
     arithChart.move(e);
     lossChart.title.textContent = `Line chart: language-model loss falls smoothly from ${loss(0).toFixed(2)} at ${caret(0)} to ${loss(max).toFixed(2)} at ${caret(max)} compute. Marker at ${caret(e)}: loss ${l.toFixed(2)}.`;
-    arithChart.title.textContent = `Line chart (illustrative): exact 6-digit multiplication accuracy stays below ${accMax}% at every compute level. Marker at ${caret(e)}: ${arithmetic(e).toFixed(0)}%.`;
+    arithChart.title.textContent = `Line chart (illustrative): exact 6-digit multiplication accuracy rises from ${arithmetic(0).toFixed(0)}% at ${caret(0)} to ${arithmetic(max).toFixed(0)}% at ${caret(max)} compute, below a calculator's 100%. Marker at ${caret(e)}: ${arithmetic(e).toFixed(0)}%.`;
     const change = e === 0 ? 'the starting point' : `\u2212${Math.abs(d).toFixed(2)} vs ${caret(0)}`;
-    const text = `At ${caret(e)}× compute, loss is ${l.toFixed(2)} (${change}); exact arithmetic stays unreliable: scale buys fluency, not a calculator.`;
+    const text = `At ${caret(e)}× compute, loss is ${l.toFixed(2)} (${change}); exact arithmetic is right ${arithmetic(e).toFixed(0)}% of the time: better odds, never a guarantee.`;
     if (announce || !live.textContent) live.textContent = text;
   }
   slider.addEventListener('input', () => update(true));

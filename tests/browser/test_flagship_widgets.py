@@ -84,7 +84,7 @@ def test_next_token_temperature_slider_works_from_the_keyboard(page, site_url, c
     assert console_errors == []
 
 
-def test_scaling_curve_slider_moves_loss_but_not_arithmetic(page, site_url, console_errors):
+def test_scaling_curve_slider_lowers_loss_and_raises_arithmetic_odds(page, site_url, console_errors):
     open_module(page, site_url, "scaling-and-limits")
     widget = page.locator('[data-widget="scaling-curve"]')
     slider = widget.get_by_role("slider", name="Training compute")
@@ -94,10 +94,13 @@ def test_scaling_curve_slider_moves_loss_but_not_arithmetic(page, site_url, cons
     for _ in range(5):
         page.keyboard.press("ArrowRight")
     expect(widget.locator("[aria-live=polite]")).to_have_text(
-        "At 10^5× compute, loss is 2.31 (−0.45 vs 10^0); exact arithmetic stays unreliable: "
-        "scale buys fluency, not a calculator.")
+        "At 10^5× compute, loss is 1.69 (−1.31 vs 10^0); exact arithmetic is right 43% of the time: "
+        "better odds, never a guarantee.")
     titles = " ".join(widget.locator("svg title").all_text_contents())
-    assert "Marker at 10^5: loss 2.31" in titles
+    assert "Marker at 10^5: loss 1.69" in titles
+    assert "Marker at 10^5: 43%" in titles
+    page.keyboard.press("End")
+    expect(widget.locator("svg title").nth(1)).to_contain_text("Marker at 10^8: 83%")
     assert console_errors == []
 
 
