@@ -3,7 +3,7 @@
 // Contract: export default mount(element, options); options: { prompt, temperature }.
 
 const NAME = 'next-token';
-const SEED = 2; // chosen so the first sampled run reads well at every temperature
+const SEED = 2; // the first run's seed, chosen so it reads well at every temperature; Reset draws a new one
 const END = '.';
 let instances = 0;
 
@@ -72,7 +72,7 @@ export function distribution(text, temperature) {
 const pct = (p) => (p < 0.005 ? '<1%' : `${Math.round(p * 100)}%`);
 const show = (tok) => (tok === END ? '. (end)' : tok);
 const describeT = (t) => `${t.toFixed(1)}${t < 0.6 ? ', sharp: the top word almost always wins'
-  : t > 1.4 ? ', flat: unlikely words get picked more' : ', the model\u2019s own probabilities'}`;
+  : t > 1.4 ? ', flat: unlikely words get picked more' : t === 1 ? ', exactly the model\u2019s own probabilities' : ', close to the model\u2019s own probabilities'}`;
 
 const CSS = `
 .w-next-token { color: var(--cg-fg, #1f2937); background: var(--cg-surface, #f3f4f6);
@@ -216,9 +216,9 @@ export default function mount(element, options = {}) {
   greedyBtn.addEventListener('click', () => choose(true));
   resetBtn.addEventListener('click', () => {
     tokens = [];
-    rng = mulberry32(SEED);
+    rng = mulberry32((Date.now() ^ (Math.random() * 0x100000000)) >>> 0);
     render();
-    announce(`Reset to '${prompt}'. Random choices start again from the same seed.`);
+    announce(`Reset to '${prompt}'. New random choices: sampling again may pick different words.`);
   });
   slider.addEventListener('input', () => {
     temperature = Number(slider.value);

@@ -67,6 +67,7 @@ def test_next_token_greedy_loop_finishes_the_sentence(page, site_url, console_er
     expect(greedy).to_be_disabled()
     expect(widget.get_by_role("button", name="Next token")).to_be_disabled()
     widget.get_by_role("button", name="Reset").click()
+    expect(live).to_contain_text("New random choices")
     expect(greedy).to_be_enabled()
     widget.get_by_role("button", name="Next token").click()
     expect(live).to_contain_text("Chose '")
