@@ -108,7 +108,7 @@ def _quiz_option(doc: YamlDoc, index: int, item: Any, report: Report) -> tuple[Q
     ok = True
     unknown = set(item) - {"text", "correct", "feedback"}
     if unknown:
-        first = min(unknown)
+        first = min(unknown, key=str)
         report(doc.line("options", index - 1, first),
                f"unknown key '{first}' in option {index} of the quiz (allowed: text, correct, feedback)")
         ok = False
@@ -137,9 +137,10 @@ def parse_widget(name: str, body: str, known: frozenset[str], report: Report) ->
         report(1, "'fallback' of a widget must be Markdown text")
         return None
     try:
-        json.dumps(data)
+        json.dumps(data, sort_keys=True)  # as widget_html will
     except (TypeError, ValueError):
-        report(1, f"the options of widget '{name}' must be plain text, numbers, lists and mappings")
+        report(1, f"the options of widget '{name}' must be plain text, numbers, lists and mappings whose keys "
+                  "are all text (put a key like 1, true or ~ in quotes)")
         return None
     return Widget(name, data, fallback)
 

@@ -20,6 +20,8 @@ from .frontmatter import FrontMatterProblem, split_front_matter
 from .markdown import plain_text, render_tokens, yaml_inline
 from .yamlsource import YamlProblem, parse_yaml
 
+MAX_MODULE_CHARS = 4_000_000  # Markdown takes ~100 bytes of memory per character while a module is parsed
+MAX_TABLE_CELLS = 20_000  # ... and a table ~700 bytes per character: 4 tokens per cell
 PLACEHOLDER_CHARS = ("\x02", "\x03")  # what a link placeholder is made of; never left in a text
 
 
@@ -165,12 +167,14 @@ def _split_cards(tokens: list[Token], path: str, offset: int, diags: Diagnostics
 
 def _name_subheadings(tokens: list[Token], anchors: set[str]) -> None:
     """Give level-3 and 4 headings ids too, unique on the page (added to `anchors`)."""
+    next_suffix: dict[str, int] = {}  # per id: every suffix below it is taken (linear, not quadratic, time)
     for index, token in enumerate(tokens):
         if token.type == "heading_open" and token.tag in ("h3", "h4") and token.level == 0:
             base = slugify(_heading_text(tokens[index + 1]))
-            unique, count = base, 2
+            unique, count = base, next_suffix.get(base, 2)
             while unique in anchors:
                 unique, count = f"{base}-{count}", count + 1
+            next_suffix[base] = count
             anchors.add(unique)
             token.attrSet("id", unique)
 
@@ -209,6 +213,8 @@ def parse_module(md: MarkdownIt, file: ModuleFile, widgets: frozenset[str],
     body = split.body
     for char in PLACEHOLDER_CHARS:  # control characters no page may hold; they would pose as placeholders
         body = body.replace(char, "\ufffd")
+    if _too_large(body, path, split.body_offset, diags):
+        return None
     tokens = md.parse(body)
     before = len(diags.errors)
     _check_blocks(tokens, path, split.body_offset, body.split("\n"), widgets, diags)
@@ -219,6 +225,28 @@ def parse_module(md: MarkdownIt, file: ModuleFile, widgets: frozenset[str],
     if len(diags.errors) > before:
         return None
     return _rendered(md, file, meta, intro, cards, frozenset(anchors))
+
+
+def _too_large(body: str, path: str, offset: int, diags: Diagnostics) -> bool:
+    """Whether the module, or one of its tables, is larger than a build's memory allows (reported)."""
+    if len(body) > MAX_MODULE_CHARS:
+        diags.error(path, offset + 1, f"this module holds {len(body):,} characters of Markdown, more than the "
+                    f"{MAX_MODULE_CHARS:,} a module may hold; split it into several modules")
+        return True
+    if body.count("|") <= MAX_TABLE_CELLS:
+        return False
+    start, cells = 0, 0
+    for number, line in enumerate(body.split("\n")):
+        if "|" not in line:
+            cells = 0
+            continue
+        start, cells = (number, 0) if cells == 0 else (start, cells)
+        cells += line.count("|")
+        if cells > MAX_TABLE_CELLS:
+            diags.error(path, offset + start + 1, f"this table has more than {MAX_TABLE_CELLS:,} cells, more "
+                        "than a page can hold; split it, or link to the data as a file (CSV)")
+            return True
+    return False
 
 
 def _rendered(md: MarkdownIt, file: ModuleFile, meta: ModuleMeta, intro: list[Token], cards: list[_TokenCard],

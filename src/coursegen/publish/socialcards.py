@@ -123,14 +123,34 @@ def _font(bold: bool, size: int) -> ImageFont.FreeTypeFont:
     return ImageFont.truetype(str(BOLD if bold else REGULAR), size)
 
 
+MAX_TEXT = 300  # characters of one text a card could show at all (3 lines of its smallest title size)
+PNG_START, PNG_END = b"\x89PNG\r\n\x1a\n", b"IEND\xaeB`\x82"
+
+
 def _wrap(text: str, font: ImageFont.FreeTypeFont, width: int) -> list[str]:
+    """Lines no wider than `width`; a word wider than a line is cut across lines."""
+    if len(text) > MAX_TEXT:
+        text = text[:MAX_TEXT] + "…"
     lines: list[str] = []
     for word in text.split():
         if lines and font.getlength(f"{lines[-1]} {word}") <= width:
             lines[-1] = f"{lines[-1]} {word}"
-        else:
-            lines.append(word)
+            continue
+        while len(word) > 1 and font.getlength(word) > width:
+            cut = _longest_prefix(word, font, width)
+            lines.append(word[:cut])
+            word = word[cut:]
+        lines.append(word)
     return lines or [""]
+
+
+def _longest_prefix(word: str, font: ImageFont.FreeTypeFont, width: int) -> int:
+    """How many characters of `word` fit in `width` (at least 1), by bisection."""
+    low, high = 1, len(word)
+    while low < high:
+        middle = (low + high + 1) // 2
+        low, high = (middle, high) if font.getlength(word[:middle]) <= width else (low, middle - 1)
+    return low
 
 
 def _fit(text: str, bold: bool, sizes: tuple[int, ...], width: int, max_lines: int
@@ -203,8 +223,9 @@ def card_pngs(cards: Iterable[SocialCard], cache: Path | None) -> dict[str, byte
     found: dict[str, bytes] = {}
     for card in cards:
         path = cache / f"{card.key}.png" if cache else None
-        if path is not None and path.is_file():
-            found[card.target] = path.read_bytes()
+        data = path.read_bytes() if path is not None and path.is_file() else b""
+        if data.startswith(PNG_START) and data.endswith(PNG_END):  # else missing, cut or damaged: drawn anew
+            found[card.target] = data
             continue
         found[card.target] = draw_card(card)
         if cache is not None:
