@@ -11,7 +11,7 @@ FRONT = "---\ntitle: Docs examples\nsummary: Every example of the writing sectio
 def writing_examples() -> list[str]:
     text = (REPO / "docs/authoring.md").read_text(encoding="utf-8")
     section = text.split("\n## Writing STEM and code\n", 1)[1].split("\n## ", 1)[0]
-    return re.findall(r"^````markdown\n(.*?)^````$", section, re.S | re.M)
+    return re.findall(r"^````markdown\n(.*?)^````$", section, re.DOTALL | re.MULTILINE)
 
 
 def test_the_writing_examples_build_without_a_warning(project: CourseProject):
