@@ -20,7 +20,7 @@ from .frontmatter import FrontMatterProblem, split_front_matter
 from .markdown import plain_text, render_tokens, yaml_inline
 from .yamlsource import YamlDoc, YamlProblem, parse_yaml
 
-MAX_MODULE_CHARS = 4_000_000  # Markdown takes ~100 bytes of memory per character while a module is parsed
+MAX_MODULE_CHARS = 16_000_000  # prose takes ~50 bytes of memory per character while a module is parsed
 MAX_TABLE_CELLS = 20_000  # ... and a table ~700 bytes per character: 4 tokens per cell
 PLACEHOLDER_CHARS = ("\x02", "\x03")  # what a link placeholder is made of; never left in a text
 
