@@ -106,6 +106,7 @@ def _pipeline(project: Path, out: Path, options: BuildOptions, speed: Speed) -> 
         rendered = _render(renderer, all_pages, staging, speed, project)
         files = _site_files(rendered, all_pages, renderer, outline, static, publishing)
         diags.extend(r.problem for r in rendered if r.problem)
+        diags.extend(_replaced_pages(all_pages, outline))
         if not diags.errors:
             scans = {r.path: r.scan for r in rendered if r.scan}
             diags.extend(check_links(project, site, scans, files.paths() | publishing.image_paths))
@@ -191,6 +192,14 @@ def _site_files(rendered: Sequence[RenderedPage], all_pages: list[Page], rendere
     files.data.update({f.target: f.data for f in static})
     files.data.update(publishing.images)
     return files
+
+
+def _replaced_pages(all_pages: list[Page], outline: Outline) -> list[Diagnostic]:
+    """An error for each file of a course that would land where coursegen writes a page."""
+    paths = {page.path for page in all_pages}
+    return [Diagnostic(f"content/{asset.target}", 1, f"this file would replace the page {asset.target} that "
+                       "coursegen makes; rename it or move it to another folder")
+            for asset in outline.assets if asset.target in paths]
 
 
 def _write(staging: Staging, files: SiteFiles, report: BuildReport, options: BuildOptions,

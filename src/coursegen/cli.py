@@ -190,6 +190,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as exc:
         print(printable(f"coursegen: error: {exc}"), file=sys.stderr)
         return EXIT_USAGE
+    except OSError as exc:  # the file system refused (no permission, full disk, read-only): one line, no traceback
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(printable(f"coursegen: error: {where}{exc.strerror or exc}"), file=sys.stderr)
+        return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from urllib.parse import unquote
 
 from markdown_it.common.utils import escapeHtml
 
@@ -43,7 +44,7 @@ class LinkTargets:
             return href, None
         if href.startswith("/"):
             return href, f"'{href}' is an absolute path; link relative to this file so it works under any base URL"
-        target = posixpath.normpath(posixpath.join(from_dir, path.split("?")[0]))
+        target = posixpath.normpath(posixpath.join(from_dir, unquote(path.split("?")[0])))  # as on disk
         if target.startswith("../") or target == "..":
             return href, f"'{href}' points outside content/; keep linked files inside the course folder"
         return self._in_content(href, path, fragment, target, kind)

@@ -5,7 +5,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from markdown_it import MarkdownIt
 
@@ -168,7 +168,7 @@ def build_outline(source: ContentSource, parsed: Mapping[str, ParsedModule | Non
             else:
                 targets.drafts.add(key)
         for asset in draft.source.assets:
-            targets.files[f"{slug}/{asset}"] = course_url + asset
+            targets.files[f"{slug}/{asset}"] = course_url + quote(asset)  # 'bild ü.svg' -> 'bild%20%C3%BC.svg'
             assets.append(Asset(source.root / slug / asset, f"{slug}/{asset}"))
     courses = tuple(_course(d, published.get(d.source.slug, []), ordered, targets, config, base_path, md, diags)
                     for d in ordered)
