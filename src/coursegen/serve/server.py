@@ -24,7 +24,7 @@ from .client import EVENTS_URL, error_page, inject
 
 KEEPALIVE_SECONDS = 15.0
 MAX_EVENTS = 64  # updates kept for a page that is still sending the earlier ones
-HASHED = re.compile(r"^static/.+\.[0-9a-f]{8}\.(css|js)$")  # content-hashed names never change content
+HASHED = re.compile(r"^static/.+\.[0-9a-f]{8}(\.[A-Za-z0-9]+)?$")  # content-hashed names never change content
 
 
 @dataclass(frozen=True)
