@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import os
 import pickle
-import sys
 from pathlib import Path
 
 from helpers import CourseProject, tree

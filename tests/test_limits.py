@@ -38,7 +38,7 @@ def test_same_named_headings_get_the_ids_they_always_got(demo: CourseProject) ->
     demo.write("content/demo/03-x.md", HEAD + "## Card\n\n### h\n\n### h-2\n\n### h\n\n### h\n\nx\n")
     assert demo.build(search=False).ok
     ids = [h["id"] for h in demo.html("demo/x/index.html").find_all("h3")]
-    assert ids == ["h", "h-2", "h-3", "h-4"]
+    assert ids == ["h", "h-2", "h-1", "h-3"]
 
 
 def test_a_table_too_large_for_memory_is_an_error_at_its_line(demo: CourseProject) -> None:
