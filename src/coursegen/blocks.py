@@ -1,16 +1,17 @@
 """Interactive blocks: validation of ::: containers and quiz/widget fences, and their HTML."""
 from __future__ import annotations
 
+import difflib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
 from typing import Any
 
+from . import callouts
 from .yamlsource import YamlDoc, YamlProblem, parse_yaml
 
-CALLOUTS = {"note": "Note", "tip": "Tip", "warning": "Warning"}
-CONTAINERS = (*CALLOUTS, "reveal")
+CONTAINERS = (*callouts.CALLOUTS, "reveal")
 
 
 @dataclass(frozen=True)
@@ -48,8 +49,10 @@ def container_kind(info: str) -> tuple[str, str]:
 
 def check_container(info: str, report: Report) -> None:
     kind, title = container_kind(info)
-    if kind not in CONTAINERS:
-        report(0, f"unknown block '::: {kind}'; use one of: {', '.join(CONTAINERS)}")
+    if kind not in CONTAINERS and callouts.read_callout(kind, title) is None:
+        close = difflib.get_close_matches(kind.rstrip("".join(callouts.FOLDS)), CONTAINERS, n=1)
+        hint = f"; did you mean '::: {close[0]}'?" if close else f"; use one of: {', '.join(CONTAINERS)}"
+        report(0, f"unknown block '::: {kind}'{hint}")
     elif kind == "reveal" and not title:
         report(0, "a reveal needs its prompt on the same line: '::: reveal What do you predict...?'")
 
@@ -156,14 +159,16 @@ def container_open_html(info: str) -> str:
         return (f'<details class="cg-reveal"><summary><span class="cg-reveal-label">Predict, then reveal'
                 f'</span> <span class="cg-reveal-prompt">{escape(title)}</span></summary>'
                 '<div class="cg-reveal-body">\n')
-    label = escape(title) if title else CALLOUTS.get(kind, kind.title())
-    return (f'<aside class="cg-callout cg-callout-{escape(kind)}" aria-label="{label}">'
-            f'<p class="cg-callout-title">{label}</p>\n')
+    callout = callouts.read_callout(kind, title)
+    return callouts.open_html(callout) if callout else ""
 
 
 def container_close_html(info: str) -> str:
-    kind, _ = container_kind(info)
-    return "</div></details>\n" if kind == "reveal" else "</aside>\n"
+    kind, title = container_kind(info)
+    if kind == "reveal":
+        return "</div></details>\n"
+    callout = callouts.read_callout(kind, title)
+    return callouts.close_html(callout) if callout else ""
 
 
 def quiz_html(quiz: Quiz, quiz_id: str, inline: Inline) -> str:
