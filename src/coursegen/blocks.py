@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from html import escape
 from typing import Any
 
-from . import callouts
+from . import callouts, tabs
 from .yamlsource import YamlDoc, YamlProblem, parse_yaml
 
-CONTAINERS = (*callouts.CALLOUTS, "reveal")
+CONTAINERS = (*callouts.CALLOUTS, "reveal", "tabs", "tab")
 
 
 @dataclass(frozen=True)
@@ -47,8 +47,14 @@ def container_kind(info: str) -> tuple[str, str]:
     return kind.strip(), title.strip()
 
 
-def check_container(info: str, report: Report) -> None:
+def check_container(info: str, parent: str | None, report: Report) -> None:
+    """Report what is wrong with a '::: kind title' opener inside a block of kind `parent` (None: none)."""
     kind, title = container_kind(info)
+    if kind == "tab" and not title:
+        report(0, "a tab needs its label on the same line: '::: tab Python'")
+    if (kind == "tab") != (parent == "tabs"):
+        report(0, "a '::: tab LABEL' block goes directly inside a ':::: tabs' block (four colons), and a "
+               "':::: tabs' block holds only '::: tab' blocks")
     if kind not in CONTAINERS and callouts.read_callout(kind, title) is None:
         close = difflib.get_close_matches(kind.rstrip("".join(callouts.FOLDS)), CONTAINERS, n=1)
         hint = f"; did you mean '::: {close[0]}'?" if close else f"; use one of: {', '.join(CONTAINERS)}"
@@ -155,6 +161,10 @@ Block = Callable[[str], str]  # Markdown (block) -> HTML
 
 def container_open_html(info: str) -> str:
     kind, title = container_kind(info)
+    if kind == "tabs":
+        return tabs.tabs_open_html()
+    if kind == "tab":
+        return tabs.tab_open_html(title)
     if kind == "reveal":
         return (f'<details class="cg-reveal"><summary><span class="cg-reveal-label">Predict, then reveal'
                 f'</span> <span class="cg-reveal-prompt">{escape(title)}</span></summary>'
@@ -165,6 +175,8 @@ def container_open_html(info: str) -> str:
 
 def container_close_html(info: str) -> str:
     kind, title = container_kind(info)
+    if kind in ("tab", "tabs"):
+        return tabs.close_html(kind)
     if kind == "reveal":
         return "</div></details>\n"
     callout = callouts.read_callout(kind, title)

@@ -19,7 +19,7 @@ from pygments.lexer import Lexer
 from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
-from . import blocks, callouts, mathrender
+from . import blocks, callouts, mathrender, tabs
 
 # A resolver turns an author's link target into a page URL, or None when the target is missing.
 LinkResolver = Callable[[str, int, str], str]  # (href, line, kind 'link'|'image') -> url
@@ -105,6 +105,7 @@ def make_markdown() -> MarkdownIt:
     tasklists_plugin(md)
     mathrender.math_plugin(md)
     callouts.alerts_plugin(md)
+    tabs.material_tabs_plugin(md)
     md.add_render_rule("fence", _fence)
     md.add_render_rule("container_block_open", _container_open)
     md.add_render_rule("container_block_close", _container_close)
