@@ -9,12 +9,13 @@ from urllib.parse import urlsplit
 
 from markdown_it import MarkdownIt
 
+from .alignment import AlignedModule, coverage_warnings
 from .config import CourseConfig, SiteConfig, read_course_config, read_site_config
 from .content import ContentSource, CourseSource, SourceFile
 from .diagnostics import Diagnostics
 from .links import LinkTargets, fill
 from .markdown import plain_text, render_tokens, yaml_text
-from .model import Card, Course, Link, Module, Site
+from .model import Card, Check, Course, Link, Module, Site
 from .parse import ParsedModule
 from .preview import cut_preview
 from .yamlsource import YamlDoc, YamlProblem, parse_yaml
@@ -218,6 +219,7 @@ def _course(draft: _CourseDraft, modules: list[ParsedModule], ordered: list[_Cou
 
     built = tuple(_module(m, _place(modules, i, slug, url), targets, config.preview_length, diags)
                   for i, m in enumerate(modules))
+    coverage_warnings([AlignedModule(m.rel, m.meta, m.checks) for m in modules], diags)
     description_html = markdown("description", draft.config.description) or ""
     return Course(slug, draft.config.title, draft.config.tagline, description_html,
                   plain_text(md.parse(draft.config.description)), markdown("why", draft.config.why),
@@ -253,12 +255,15 @@ def _module(parsed: ParsedModule, place: ModulePlace, targets: LinkTargets, prev
         visual = resolve(card_meta.visual, card_meta.line, "image") if card_meta and card_meta.visual else None
         preview = (card_meta.preview if card_meta and card_meta.preview else cut_preview(card.text, preview_length))
         cards.append(Card(card.id, card.title, card.title_html, fill(card.html, urls), preview, f"{url}#{card.id}",
-                          visual, card_meta.alt if card_meta else None))
+                          visual, card_meta.alt if card_meta else None, card_meta.goals if card_meta else ()))
+    titles = {card.id: card.title for card in parsed.cards}
+    checks = tuple(Check(c.kind, c.goals, c.label, f"{url}#{c.anchor or c.card or 'main'}", titles.get(c.card, ""))
+                   for c in parsed.checks)
     return Module(
         slug=parsed.slug, number=parsed.number, title=meta.title, summary=meta.summary, goals=meta.goals,
         goals_html=parsed.goals_html, minutes=meta.minutes or max(1, math.ceil(parsed.word_count / WORDS_PER_MINUTE)),
         draft=meta.draft, intro_html=fill(parsed.intro_html, urls), cards=tuple(cards),
         sources_html=parsed.sources_html, url=url, source=parsed.rel, course_slug=place.course_slug,
         position=place.position, previous=place.previous, next=place.next, widgets=parsed.widgets,
-        word_count=parsed.word_count,
+        word_count=parsed.word_count, checks=checks,
     )
