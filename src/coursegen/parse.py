@@ -12,14 +12,14 @@ from dataclasses import dataclass, replace
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from . import alignment, blocks
+from . import alignment, blocks, mathrender
 from .alignment import GoalCheck
 from .config import ModuleMeta, read_module_meta
 from .content import ModuleFile
 from .diagnostics import Diagnostics
 from .frontmatter import FrontMatterProblem, split_front_matter
 from .markdown import plain_text, render_tokens, yaml_inline
-from .yamlsource import YamlProblem, parse_yaml
+from .yamlsource import YamlDoc, YamlProblem, parse_yaml
 
 PLACEHOLDER_CHARS = ("\x02", "\x03")  # what a link placeholder is made of; never left in a text
 
@@ -82,10 +82,10 @@ def _heading_text(inline: Token) -> str:
 
 
 # The token types _check_blocks reads: the others (most of a page) are passed over at once.
-_CHECKED = frozenset(("container_block_open", "container_block_close", "fence", "inline"))
+_CHECKED = frozenset(("container_block_open", "container_block_close", "fence", "inline", *mathrender.BLOCK_TYPES))
 
 
-def _check_blocks(tokens: list[Token], path: str, offset: int, source_lines: list[str],
+def _check_blocks(md: MarkdownIt, tokens: list[Token], path: str, offset: int, source_lines: list[str],
                   widgets: frozenset[str], diags: Diagnostics) -> None:
     """Validate ::: containers and quiz/widget fences; stash parsed data in token.meta."""
     openers: list[Token] = []
@@ -93,20 +93,21 @@ def _check_blocks(tokens: list[Token], path: str, offset: int, source_lines: lis
         if token.type not in _CHECKED:
             continue
         start = (token.map[0] if token.map else 0) + offset + 1
-        if token.type == "inline":
-            _mark_link_lines(token, start)
-            continue
 
         def report(line: int, message: str, start: int = start) -> None:
             diags.error(path, start + line, message)
 
-        if token.type == "container_block_open":
+        if token.type == "inline":
+            _mark_link_lines(token, start, report)
+        elif token.type in mathrender.BLOCK_TYPES:
+            _check_math(token.content, True, 0, report)
+        elif token.type == "container_block_open":
             _check_container(token, source_lines, report)
             openers.append(token)
         elif token.type == "container_block_close" and openers:
             token.meta["opener_info"] = openers.pop().info
         elif token.type == "fence":
-            _check_fence(token, widgets, report)
+            _check_fence(md, token, widgets, report)
 
 
 def _check_container(token: Token, source_lines: list[str], report: blocks.Report) -> None:
@@ -118,20 +119,47 @@ def _check_container(token: Token, source_lines: list[str], report: blocks.Repor
         report(0, f"the '::: {kind}' block opened here is never closed; add a line with ':::'")
 
 
-def _check_fence(token: Token, widgets: frozenset[str], report: blocks.Report) -> None:
+def _check_fence(md: MarkdownIt, token: Token, widgets: frozenset[str], report: blocks.Report) -> None:
     kind, _, name = token.info.strip().partition(" ")
     if kind == "quiz" and (quiz := blocks.parse_quiz(token.content, report)):
         token.meta["quiz"] = quiz
+        for text in (quiz.question, *(o.text for o in quiz.options), *(o.feedback or "" for o in quiz.options)):
+            _inline_math(md, text, report)
     elif kind == "widget" and (widget := blocks.parse_widget(name.strip(), token.content, widgets, report)):
         token.meta["widget"] = widget
 
 
-def _mark_link_lines(inline: Token, start: int) -> None:
-    """Store in each link and image token the source line it is on (paragraphs span many lines)."""
+def _check_math(tex: str, display: bool, line: int, report: blocks.Report) -> None:
+    if (problem := mathrender.problem(tex.strip(), display)) is not None:
+        report(line, f"this formula cannot be converted to MathML: {problem} (in '{tex.strip()}')")
+
+
+def _inline_math(md: MarkdownIt, text: str, report: blocks.Report) -> None:
+    """Report the formulas of a YAML text (a goal, a quiz question or option) that cannot be converted."""
+    for token in md.parseInline(text):
+        for child in token.children or []:
+            if child.type in mathrender.INLINE_TYPES:
+                _check_math(child.content, child.type == "math_inline_double", 0, report)
+
+
+def _check_goal_math(md: MarkdownIt, doc: YamlDoc, meta: ModuleMeta, path: str, offset: int,
+                     diags: Diagnostics) -> None:
+    for index, goal in enumerate(meta.goals):
+        def report(_: int, message: str, line: int = doc.line("goals", index) + offset) -> None:
+            diags.error(path, line, message)
+        _inline_math(md, goal, report)
+
+
+def _mark_link_lines(inline: Token, start: int, report: blocks.Report) -> None:
+    """Store in each link and image token the source line it is on (paragraphs span many lines), and
+    report the formulas that cannot be converted at theirs."""
     line = start
     for child in inline.children or []:
         if child.type in ("link_open", "image"):
             child.meta["line"] = line
+        elif child.type in mathrender.INLINE_TYPES:
+            _check_math(child.content, child.type == "math_inline_double", line - start, report)
+            line += child.content.count("\n")
         if child.type in ("softbreak", "hardbreak"):
             line += 1
         elif child.type in ("html_inline", "code_inline", "text"):
@@ -208,12 +236,14 @@ def parse_module(md: MarkdownIt, file: ModuleFile, widgets: frozenset[str],
         diags.error(path, problem.line + split.yaml_offset, f"front matter: {problem.message}")
         return None
     meta = read_module_meta(doc, path, split.yaml_offset, diags)
+    if meta is not None:
+        _check_goal_math(md, doc, meta, path, split.yaml_offset, diags)
     body = split.body
     for char in PLACEHOLDER_CHARS:  # control characters no page may hold; they would pose as placeholders
         body = body.replace(char, "\ufffd")
     tokens = md.parse(body)
     before = len(diags.errors)
-    _check_blocks(tokens, path, split.body_offset, body.split("\n"), widgets, diags)
+    _check_blocks(md, tokens, path, split.body_offset, body.split("\n"), widgets, diags)
     intro, cards, anchors = _split_cards(tokens, path, split.body_offset, diags)
     checks = alignment.collect_checks([("", intro), *((c.id, c.tokens) for c in cards)], split.body_offset,
                                       path, diags)
