@@ -5,8 +5,6 @@ as placeholders (LinkRef, see links.fill), which the model stage resolves once e
 So a parsed module is pure, plain data that can be computed anywhere and kept between builds."""
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass, replace
 
 from markdown_it import MarkdownIt
@@ -18,17 +16,11 @@ from .config import ModuleMeta, read_module_meta
 from .content import ModuleFile
 from .diagnostics import Diagnostics
 from .frontmatter import FrontMatterProblem, split_front_matter
+from .ids import PageIds, slugify
 from .markdown import plain_text, render_tokens, yaml_inline
 from .yamlsource import YamlDoc, YamlProblem, parse_yaml
 
 PLACEHOLDER_CHARS = ("\x02", "\x03")  # what a link placeholder is made of; never left in a text
-
-
-def slugify(text: str) -> str:
-    """URL- and id-safe slug: ASCII lowercase words joined by single hyphens ('section' if empty)."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-    return slug or "section"
 
 
 @dataclass(frozen=True)
@@ -175,34 +167,41 @@ def _split_cards(tokens: list[Token], path: str, offset: int, diags: Diagnostics
     starts = [i for i, t in enumerate(tokens) if t.type == "heading_open" and t.tag == "h2" and t.level == 0]
     intro = tokens[: starts[0]] if starts else tokens
     cards: list[_TokenCard] = []
-    anchors: set[str] = set()
+    ids = PageIds()
     for n, start in enumerate(starts):
         end = starts[n + 1] if n + 1 < len(starts) else len(tokens)
         inline = tokens[start + 1]
         title = _heading_text(inline)
-        card_id = slugify(title)
         line = _line(tokens[start], offset)
-        if card_id in anchors:
-            first = next(c for c in cards if c.id == card_id)
-            diags.error(path, line, f"two cards have the id '{card_id}' (the first, '{first.title}', is on "
-                        f"line {first.line}); give this card a different title")
-        anchors.add(card_id)
+        card_id = ids.unique(slugify(title))
+        if card_id != slugify(title):
+            _warn_renamed(cards, title, card_id, path, line, diags)
         body = tokens[start + 3:end]
         cards.append(_TokenCard(card_id, title, (inline,), tuple(body), line, plain_text(body)))
-    _name_subheadings(tokens, anchors)
-    return intro, cards, anchors
+    ids.taken.update(f"{card.id}-title" for card in cards)  # the id of each card's heading (partials/card.html)
+    _name_subheadings(tokens, ids)
+    return intro, cards, ids.taken
 
 
-def _name_subheadings(tokens: list[Token], anchors: set[str]) -> None:
-    """Give level-3 and 4 headings ids too, unique on the page (added to `anchors`)."""
+def _warn_renamed(cards: list[_TokenCard], title: str, card_id: str, path: str, line: int,
+                  diags: Diagnostics) -> None:
+    """A card whose title gives an id an earlier card has: it gets a numbered id, and a warning says so."""
+    first = next((c for c in cards if c.id == slugify(title)), None)
+    if first is None:
+        earlier = f"an earlier card has the id '{slugify(title)}'"
+    elif first.title == title:
+        earlier = f"another card is titled '{title}' (line {first.line})"
+    else:
+        earlier = f"the card '{first.title}' (line {first.line}) has the id '{first.id}'"
+    diags.warning(path, line, f"{earlier}, so this card's id is '{card_id}': link to it with '#{card_id}', "
+                  "or give it a title of its own")
+
+
+def _name_subheadings(tokens: list[Token], ids: PageIds) -> None:
+    """Give level-3 and 4 headings ids too, unique on the page (added to `ids`)."""
     for index, token in enumerate(tokens):
         if token.type == "heading_open" and token.tag in ("h3", "h4") and token.level == 0:
-            base = slugify(_heading_text(tokens[index + 1]))
-            unique, count = base, 2
-            while unique in anchors:
-                unique, count = f"{base}-{count}", count + 1
-            anchors.add(unique)
-            token.attrSet("id", unique)
+            token.attrSet("id", ids.unique(slugify(_heading_text(tokens[index + 1]))))
 
 
 def _check_card_meta(meta: ModuleMeta, cards: list[_TokenCard], path: str, diags: Diagnostics) -> None:
