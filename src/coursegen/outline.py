@@ -239,6 +239,13 @@ def _place(modules: list[ParsedModule], index: int, course_slug: str, course_url
     return ModulePlace(course_slug, course_url, index + 1, link(index - 1), link(index + 1))
 
 
+def _checks(parsed: ParsedModule, url: str) -> tuple[Check, ...]:
+    """The module's quizzes and reveals in the model: each links to the quiz, or the card a reveal is in."""
+    titles = {card.id: card.title for card in parsed.cards}
+    return tuple(Check(c.kind, c.goals, c.label, f"{url}#{c.anchor or c.card or 'main'}", titles.get(c.card, ""))
+                 for c in parsed.checks)
+
+
 def _module(parsed: ParsedModule, place: ModulePlace, targets: LinkTargets, sizes: Mapping[str, Size],
             preview_length: int, diags: Diagnostics) -> Module:
     """The Module of a parsed module at its place: its links resolved, its cards' previews cut."""
@@ -261,14 +268,11 @@ def _module(parsed: ParsedModule, place: ModulePlace, targets: LinkTargets, size
         cards.append(Card(card.id, card.title, card.title_html, add_sizes(fill(card.html, urls), sizes), preview,
                           f"{url}#{card.id}", visual, card_meta.alt if card_meta else None, size,
                           card_meta.goals if card_meta else ()))
-    titles = {card.id: card.title for card in parsed.cards}
-    checks = tuple(Check(c.kind, c.goals, c.label, f"{url}#{c.anchor or c.card or 'main'}", titles.get(c.card, ""))
-                   for c in parsed.checks)
     return Module(
         slug=parsed.slug, number=parsed.number, title=meta.title, summary=meta.summary, goals=meta.goals,
         goals_html=parsed.goals_html, minutes=meta.minutes or max(1, math.ceil(parsed.word_count / WORDS_PER_MINUTE)),
         draft=meta.draft, intro_html=add_sizes(fill(parsed.intro_html, urls), sizes), cards=tuple(cards),
         sources_html=parsed.sources_html, url=url, source=parsed.rel, course_slug=place.course_slug,
         position=place.position, previous=place.previous, next=place.next, widgets=parsed.widgets,
-        word_count=parsed.word_count, checks=checks,
+        word_count=parsed.word_count, checks=_checks(parsed, url),
     )
