@@ -5,29 +5,22 @@ as placeholders (LinkRef, see links.fill), which the model stage resolves once e
 So a parsed module is pure, plain data that can be computed anywhere and kept between builds."""
 from __future__ import annotations
 
-import re
-import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from . import blocks, mathrender
+from . import alignment, blocks, mathrender
+from .alignment import GoalCheck
 from .config import ModuleMeta, read_module_meta
 from .content import ModuleFile
 from .diagnostics import Diagnostics
 from .frontmatter import FrontMatterProblem, split_front_matter
+from .ids import PageIds, slugify
 from .markdown import plain_text, render_tokens, yaml_inline
 from .yamlsource import YamlDoc, YamlProblem, parse_yaml
 
 PLACEHOLDER_CHARS = ("\x02", "\x03")  # what a link placeholder is made of; never left in a text
-
-
-def slugify(text: str) -> str:
-    """URL- and id-safe slug: ASCII lowercase words joined by single hyphens ('section' if empty)."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-    return slug or "section"
 
 
 @dataclass(frozen=True)
@@ -63,6 +56,7 @@ class ParsedModule:
     word_count: int
     widgets: tuple[str, ...]  # names of the widgets the page uses
     links: tuple[LinkRef, ...]  # placeholder n stands for links[n]
+    checks: tuple[GoalCheck, ...] = ()  # the quizzes and reveals, and the goals they check
 
 
 @dataclass(frozen=True)
@@ -100,7 +94,8 @@ def _check_blocks(md: MarkdownIt, tokens: list[Token], path: str, offset: int, s
         elif token.type in mathrender.BLOCK_TYPES:
             _check_math(token.content, True, 0, report)
         elif token.type == "container_block_open":
-            _check_container(token, source_lines, report)
+            parent = blocks.container_kind(openers[-1].info)[0] if openers else None
+            _check_container(token, parent, source_lines, report)
             openers.append(token)
         elif token.type == "container_block_close" and openers:
             token.meta["opener_info"] = openers.pop().info
@@ -108,8 +103,10 @@ def _check_blocks(md: MarkdownIt, tokens: list[Token], path: str, offset: int, s
             _check_fence(md, token, widgets, report)
 
 
-def _check_container(token: Token, source_lines: list[str], report: blocks.Report) -> None:
-    blocks.check_container(token.info, report)
+def _check_container(token: Token, parent: str | None, source_lines: list[str], report: blocks.Report) -> None:
+    blocks.check_container(token.info, parent, report)
+    if token.meta.get("material"):  # Material's === tabs end where their indentation does
+        return
     end = token.map[1] if token.map else 0
     closing = source_lines[end].strip() if end < len(source_lines) else ""
     if not closing.startswith(":::"):
@@ -173,34 +170,41 @@ def _split_cards(tokens: list[Token], path: str, offset: int, diags: Diagnostics
     starts = [i for i, t in enumerate(tokens) if t.type == "heading_open" and t.tag == "h2" and t.level == 0]
     intro = tokens[: starts[0]] if starts else tokens
     cards: list[_TokenCard] = []
-    anchors: set[str] = set()
+    ids = PageIds()
     for n, start in enumerate(starts):
         end = starts[n + 1] if n + 1 < len(starts) else len(tokens)
         inline = tokens[start + 1]
         title = _heading_text(inline)
-        card_id = slugify(title)
         line = _line(tokens[start], offset)
-        if card_id in anchors:
-            first = next(c for c in cards if c.id == card_id)
-            diags.error(path, line, f"two cards have the id '{card_id}' (the first, '{first.title}', is on "
-                        f"line {first.line}); give this card a different title")
-        anchors.add(card_id)
+        card_id = ids.unique(slugify(title))
+        if card_id != slugify(title):
+            _warn_renamed(cards, title, card_id, path, line, diags)
         body = tokens[start + 3:end]
         cards.append(_TokenCard(card_id, title, (inline,), tuple(body), line, plain_text(body)))
-    _name_subheadings(tokens, anchors)
-    return intro, cards, anchors
+    ids.taken.update(f"{card.id}-title" for card in cards)  # the id of each card's heading (partials/card.html)
+    _name_subheadings(tokens, ids)
+    return intro, cards, ids.taken
 
 
-def _name_subheadings(tokens: list[Token], anchors: set[str]) -> None:
-    """Give level-3 and 4 headings ids too, unique on the page (added to `anchors`)."""
+def _warn_renamed(cards: list[_TokenCard], title: str, card_id: str, path: str, line: int,
+                  diags: Diagnostics) -> None:
+    """A card whose title gives an id an earlier card has: it gets a numbered id, and a warning says so."""
+    first = next((c for c in cards if c.id == slugify(title)), None)
+    if first is None:
+        earlier = f"an earlier card has the id '{slugify(title)}'"
+    elif first.title == title:
+        earlier = f"another card is titled '{title}' (line {first.line})"
+    else:
+        earlier = f"the card '{first.title}' (line {first.line}) has the id '{first.id}'"
+    diags.warning(path, line, f"{earlier}, so this card's id is '{card_id}': link to it with '#{card_id}', "
+                  "or give it a title of its own")
+
+
+def _name_subheadings(tokens: list[Token], ids: PageIds) -> None:
+    """Give level-3 and 4 headings ids too, unique on the page (added to `ids`)."""
     for index, token in enumerate(tokens):
         if token.type == "heading_open" and token.tag in ("h3", "h4") and token.level == 0:
-            base = slugify(_heading_text(tokens[index + 1]))
-            unique, count = base, 2
-            while unique in anchors:
-                unique, count = f"{base}-{count}", count + 1
-            anchors.add(unique)
-            token.attrSet("id", unique)
+            token.attrSet("id", ids.unique(slugify(_heading_text(tokens[index + 1]))))
 
 
 def _check_card_meta(meta: ModuleMeta, cards: list[_TokenCard], path: str, diags: Diagnostics) -> None:
@@ -243,12 +247,15 @@ def parse_module(md: MarkdownIt, file: ModuleFile, widgets: frozenset[str],
     before = len(diags.errors)
     _check_blocks(md, tokens, path, split.body_offset, body.split("\n"), widgets, diags)
     intro, cards, anchors = _split_cards(tokens, path, split.body_offset, diags)
+    checks = alignment.collect_checks([("", intro), *((c.id, c.tokens) for c in cards)], split.body_offset,
+                                      path, diags)
     if meta is None:
         return None
     _check_card_meta(meta, cards, path, diags)
+    alignment.check_numbers(checks, meta, path, diags)
     if len(diags.errors) > before:
         return None
-    return _rendered(md, file, meta, intro, cards, frozenset(anchors))
+    return replace(_rendered(md, file, meta, intro, cards, frozenset(anchors)), checks=checks)
 
 
 def _rendered(md: MarkdownIt, file: ModuleFile, meta: ModuleMeta, intro: list[Token], cards: list[_TokenCard],
