@@ -36,6 +36,8 @@ def _parser() -> argparse.ArgumentParser:
     p_build.add_argument("--strict", action="store_true", help="treat warnings as errors (for CI)")
     p_build.add_argument("--no-cache", action="store_true",
                          help="build everything anew, reading and writing nothing in .coursegen-cache/")
+    p_build.add_argument("--wait", action="store_true",
+                         help="when another build is writing the same output folder, wait for it (default: refuse)")
 
     p_check = add("check", "validate content, links and assets; write nothing")
     p_check.add_argument("dir", nargs="?", default=".", type=Path)
@@ -108,7 +110,8 @@ def _display(path: Path) -> str:
 
 def _cmd_build(args: argparse.Namespace) -> int:
     report = build(args.dir, BuildOptions(out=args.out, base_url=args.base_url, drafts=args.drafts,
-                                          strict=args.strict, reuse=not args.no_cache, cache=not args.no_cache))
+                                          strict=args.strict, reuse=not args.no_cache, cache=not args.no_cache,
+                                          wait=args.wait))
     _print_diagnostics(report.diagnostics, args.quiet, report.project)
     if report.up_to_date:
         if not args.quiet:
