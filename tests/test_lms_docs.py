@@ -11,7 +11,7 @@ from pathlib import Path
 from helpers import REPO
 
 DOC = (REPO / "docs/lms.md").read_text(encoding="utf-8")
-BLOCKS = re.findall(r"```sh\n(.*?)```", DOC, flags=re.S)
+BLOCKS = re.findall(r"```sh\n(.*?)```", DOC, flags=re.DOTALL)
 
 
 def run(script: str, cwd: Path, tmp: Path) -> subprocess.CompletedProcess:
