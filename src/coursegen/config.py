@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import difflib
+import ipaddress
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from .diagnostics import Diagnostics
 from .yamlsource import YamlDoc
@@ -96,18 +98,54 @@ def _mastery(value: Any) -> tuple[bool, Any, str]:
     return True, float(value), ""
 
 
+_URL_PATH = re.compile(r"^/(?![/\\])[^\s?#\\]*$")  # no '//' or '\': a browser reads '/\host/' as '//host/'
+_HOST_NAME = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?$")
+LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")  # BCP 47: a language, then subtags
+
+
 def _base_url(value: Any) -> tuple[bool, Any, str]:
     ok, text, message = _text(value)
     if not ok:
         return ok, text, message
     if re.match(r"^https?://[^/\s?#]+$", text):  # an origin alone: the site is at its root
         text += "/"
-    if not re.match(r"^(https?://[^/\s?#]+)?/[^\s?#]*$", text):
+    problem = _url_problem(text)
+    if problem is not None:
         return False, None, (
             "must be a path starting with '/' or an http(s) URL, "
-            f"like '/courses/' or 'https://example.org/courses/', not {text!r}"
+            f"like '/courses/' or 'https://example.org/courses/', not {text!r}{problem}"
         )
     return True, text if text.endswith("/") else text + "/", ""
+
+
+def _url_problem(text: str) -> str | None:
+    """None when `text` is a site path or an http(s) URL with a plain host (and port); else '' or a reason."""
+    path = text
+    if re.match(r"^https?://", text):
+        try:
+            parts = urlsplit(text)
+            parts.port  # noqa: B018 - raises ValueError when the port is not a number from 0 to 65535
+        except ValueError:
+            return " (its port must be a number from 0 to 65535)"
+        host = parts.hostname or ""
+        if "@" in parts.netloc or parts.query or parts.fragment or not (_HOST_NAME.match(host) or _is_ip(host)):
+            return ""
+        path = parts.path
+    return None if _URL_PATH.match(path) else ""
+
+
+def _is_ip(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
+
+
+def _language(value: Any) -> tuple[bool, Any, str]:
+    if not isinstance(value, str) or not LANGUAGE_TAG.match(value):
+        return False, None, f"must be a language tag like 'en', 'de' or 'pt-BR', not {_describe(value)}"
+    return True, value, ""
 
 
 OFFER_CATEGORIES = ("Free", "Partially Free", "Subscription", "Paid")
@@ -224,7 +262,7 @@ def read_site_config(doc: YamlDoc, path: str, diags: Diagnostics) -> SiteConfig 
     title = reader.get("title", _text, required=True)
     description = reader.get("description", _text, required=True)
     base_url = reader.get("base_url", _base_url, default="/")
-    language = reader.get("language", _text, default="en")
+    language = reader.get("language", _language, default="en")
     courses = reader.text_list("courses", check=_slug) if "courses" in reader.data else None
     preview_length = reader.get("preview_length", _positive_int, default=140)
     if isinstance(preview_length, int) and preview_length < 20:

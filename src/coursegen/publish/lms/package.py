@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import hashlib
-import os
+import io
 import posixpath
 import re
 import time
@@ -12,12 +12,14 @@ from pathlib import Path
 
 from ...model import Course, Site
 from ...output import SiteFiles
+from ..seo import source_date_epoch
 
 # The base path the package's pages are built under: every URL the theme makes starts with it, so
 # each one can be found and made relative to its page (an LMS serves a package under a path of its own).
 BASE = "/__coursegen_package__/"
 _URL = re.compile(re.escape(BASE) + r"""([^"'\s<>()\\]*)""")
 _FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip can hold
+_LAST_TIME = (2107, 12, 31, 23, 59, 58)  # and the last
 
 
 @dataclass(frozen=True)
@@ -80,10 +82,8 @@ def _relative(path: str, data: bytes, inside: set[str], start: str, base: str) -
 def zip_bytes(files: dict[str, bytes]) -> bytes:
     """A zip of `files`, the same bytes for the same files: sorted names, one fixed time
     (SOURCE_DATE_EPOCH when set), fixed permissions."""
-    import io
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
-    stamp = time.gmtime(int(epoch))[:6] if epoch.isdigit() else _FIXED_TIME
-    stamp = max(stamp, _FIXED_TIME)
+    epoch = source_date_epoch()
+    stamp = min(max(time.gmtime(epoch)[:6], _FIXED_TIME), _LAST_TIME) if epoch is not None else _FIXED_TIME
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
         for name in sorted(files):
