@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from helpers import REPO
 from lmsharness import after_leaving, calls, cmi, lms_folder
+from playwright.sync_api import expect
 
 from coursegen.publish.lms import export
 
@@ -78,7 +79,9 @@ def answer_every_quiz_and_finish_every_module(page) -> tuple[int, int]:
         nxt = frame.locator("a.cg-pager-next[rel=next]")
         if not nxt.count():
             return right, index
+        title = frame.locator("h1").inner_text()
         nxt.click()
+        expect(frame.locator("h1")).not_to_have_text(title)  # the next module's page, not this one's
 
 
 def finish(page) -> None:
