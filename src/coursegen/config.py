@@ -10,6 +10,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from .diagnostics import Diagnostics
+from .yamlhints import quoted
 from .yamlsource import YamlDoc
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -233,8 +234,19 @@ class _Reader:
             if ok:
                 items.append(value)
             else:
-                self.error(self.line(key, index), f"item {index + 1} of '{key}' {message}")
+                self.error(self.line(key, index), f"item {index + 1} of '{key}' {message}{_colon_hint(item)}")
         return tuple(items)
+
+
+def _colon_hint(item: Any) -> str:
+    """For a list item YAML read as 'key: value' because its text holds ': ', how to quote it."""
+    if not isinstance(item, dict) or len(item) != 1:
+        return ""
+    (key, value), = item.items()
+    if not isinstance(key, str) or isinstance(value, (dict, list, bool)) or value is None:
+        return ""
+    return (f": YAML reads the ': ' in it as 'key: value'; put the item in quotes: "
+            f"- {quoted(f'{key}: {value}')}")
 
 
 def _mapping_or_error(doc: YamlDoc, path: str, offset: int, diags: Diagnostics, what: str) -> bool:
