@@ -94,6 +94,7 @@ class Course:
     modules: tuple[Module, ...]
     url: str
     source: str
+    mastery: float = 0.8  # course.yaml 'mastery': the quiz score that passes in an LMS (SCORM 2004)
 
     @property
     def planned(self) -> bool:
