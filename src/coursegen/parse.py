@@ -5,12 +5,13 @@ as placeholders (LinkRef, see links.fill), which the model stage resolves once e
 So a parsed module is pure, plain data that can be computed anywhere and kept between builds."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from . import blocks, mathrender
+from . import alignment, blocks, mathrender
+from .alignment import GoalCheck
 from .config import ModuleMeta, read_module_meta
 from .content import ModuleFile
 from .diagnostics import Diagnostics
@@ -57,6 +58,7 @@ class ParsedModule:
     word_count: int
     widgets: tuple[str, ...]  # names of the widgets the page uses
     links: tuple[LinkRef, ...]  # placeholder n stands for links[n]
+    checks: tuple[GoalCheck, ...] = ()  # the quizzes and reveals, and the goals they check
 
 
 @dataclass(frozen=True)
@@ -94,7 +96,8 @@ def _check_blocks(md: MarkdownIt, tokens: list[Token], path: str, offset: int, s
         elif token.type in mathrender.BLOCK_TYPES:
             _check_math(token.content, True, 0, report)
         elif token.type == "container_block_open":
-            _check_container(token, source_lines, report)
+            parent = blocks.container_kind(openers[-1].info)[0] if openers else None
+            _check_container(token, parent, source_lines, report)
             openers.append(token)
         elif token.type == "container_block_close" and openers:
             token.meta["opener_info"] = openers.pop().info
@@ -102,8 +105,10 @@ def _check_blocks(md: MarkdownIt, tokens: list[Token], path: str, offset: int, s
             _check_fence(md, token, widgets, report)
 
 
-def _check_container(token: Token, source_lines: list[str], report: blocks.Report) -> None:
-    blocks.check_container(token.info, report)
+def _check_container(token: Token, parent: str | None, source_lines: list[str], report: blocks.Report) -> None:
+    blocks.check_container(token.info, parent, report)
+    if token.meta.get("material"):  # Material's === tabs end where their indentation does
+        return
     end = token.map[1] if token.map else 0
     closing = source_lines[end].strip() if end < len(source_lines) else ""
     if not closing.startswith(":::"):
@@ -246,12 +251,15 @@ def parse_module(md: MarkdownIt, file: ModuleFile, widgets: frozenset[str],
     before = len(diags.errors)
     _check_blocks(md, tokens, path, split.body_offset, body.split("\n"), widgets, diags)
     intro, cards, anchors = _split_cards(tokens, path, split.body_offset, diags)
+    checks = alignment.collect_checks([("", intro), *((c.id, c.tokens) for c in cards)], split.body_offset,
+                                      path, diags)
     if meta is None:
         return None
     _check_card_meta(meta, cards, path, diags)
+    alignment.check_numbers(checks, meta, path, diags)
     if len(diags.errors) > before:
         return None
-    return _rendered(md, file, meta, intro, cards, frozenset(anchors))
+    return replace(_rendered(md, file, meta, intro, cards, frozenset(anchors)), checks=checks)
 
 
 def _too_large(body: str, path: str, offset: int, diags: Diagnostics) -> bool:
