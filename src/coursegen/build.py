@@ -215,11 +215,12 @@ def _strict(found: list[Diagnostic], strict: bool) -> tuple[Diagnostic, ...]:
 
 def check(project: Path | str, options: BuildOptions = BuildOptions()) -> BuildReport:
     """Validate content, links and assets and render every page in memory; write nothing. Also warns when
-    the site's origin is unknown (pages then get no absolute canonical URL)."""
+    the site's origin is unknown (pages then get no canonical link, og:url or social card)."""
     report = build(project, replace(options, write=False))
     if report.site is None or report.site.origin:
         return report
-    warning = Diagnostic("content/site.yaml", 1, "base_url is a path, so pages get no absolute canonical URL, "
-                         "og:url or social-card image; set base_url (or --base-url) to the full URL, like "
+    warning = Diagnostic("content/site.yaml", 1, "base_url is a path, so pages get no rel=canonical link (search "
+                         "engines may index duplicate addresses of a page), no og:url and no social-card image (chat "
+                         "apps show links without a picture); set base_url (or --base-url) to the full URL, like "
                          "https://example.org/courses/", "warning")
     return replace(report, diagnostics=_strict([*report.diagnostics, warning], options.strict))

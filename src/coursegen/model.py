@@ -20,6 +20,7 @@ class Card:
     url: str  # the module page URL with '#id'
     visual: str | None = None  # URL of the card's picture
     alt: str | None = None
+    visual_size: tuple[int, int] | None = None  # the picture's width and height in CSS pixels, when known
 
 
 @dataclass(frozen=True)
