@@ -39,6 +39,7 @@ class BuildOptions:
     search: bool = True  # index the written site with Pagefind
     reuse: bool = False  # when no input changed since the last build into `out`, keep it as it is
     cache: bool = True  # False (--no-cache): no speed-ups, nothing read from or written to .coursegen-cache/
+    report: bool = False  # add the author's alignment report, report/index.html (coursegen report --html)
     wait: bool = False  # another build is writing `out`: wait for it (else UsageError)
 
 
@@ -101,7 +102,7 @@ def _pipeline(project: Path, out: Path, options: BuildOptions, speed: Speed) -> 
     renderer = Renderer(make_environment(project, speed.folder("templates")), site, static,
                         publishing.seo.meta, publishing.seo.dates)
     staging = Staging(project, out) if options.write else None
-    all_pages = list(pages(site))
+    all_pages = list(pages(site, report=options.report))
     try:
         rendered = _render(renderer, all_pages, staging, speed, project)
         files = _site_files(rendered, all_pages, renderer, outline, static, publishing)
@@ -126,7 +127,8 @@ def _speed_for(project: Path, out: Path, options: BuildOptions) -> Speed:
     from .speed.store import Store
     if not options.write:  # check: whatever the cache knows, and nothing written there
         return CachedSpeed(project, store=Store(project, read_only=True))
-    key = {"base_url": options.base_url, "drafts": options.drafts, "strict": options.strict, "search": options.search}
+    key = {"base_url": options.base_url, "drafts": options.drafts, "strict": options.strict, "search": options.search,
+           "report": options.report}
     return CachedSpeed(project, out, key)
 
 

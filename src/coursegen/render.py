@@ -26,8 +26,8 @@ class Page:
     in_sitemap: bool = True
 
 
-def pages(site: Site) -> Iterator[Page]:
-    """Every HTML page of the site, in a stable order."""
+def pages(site: Site, report: bool = False) -> Iterator[Page]:
+    """Every HTML page of the site, in a stable order; with `report`, the author's alignment report too."""
     yield Page("index.html", "home.html", site.url(""), site.title, site.description, "home")
     for course in site.published_courses:
         yield Page(f"{course.slug}/index.html", "course.html", course.url, course.title,
@@ -40,6 +40,10 @@ def pages(site: Site) -> Iterator[Page]:
             yield Page(f"{course.slug}/print/index.html", "print.html", f"{course.url}print/",
                        f"{course.title}: the whole course", course.tagline, "print", course,
                        in_sitemap=False)
+    if report:
+        yield Page("report/index.html", "report.html", site.url("report/"), "Alignment report",
+                   "Which cards teach each learning goal, and which quizzes and reveals check it.", "report",
+                   in_sitemap=False)
     yield Page("404.html", "404.html", site.url("404.html"), "Page not found",
                "This page does not exist.", "404", in_sitemap=False)
 

@@ -37,7 +37,7 @@ def check_containers(tokens: Sequence[Token], lines: list[str], offset: int, err
         elif token.type == "heading_open" and token.tag in ("h1", "h2") and check.open_blocks:
             check.heading_inside(token, tokens[index + 1].content)
     for token in tokens:
-        if token.type == "container_block_open" and not _closed(token, lines):
+        if token.type == "container_block_open" and not token.meta.get("material") and not _closed(token, lines):
             check.report(token, f"the '{_name(token)}' block opened here is never closed; add a line "
                          f"'{token.markup}' where it ends")
     return check.swallowed
