@@ -48,7 +48,8 @@ def test_every_markdown_example_builds_without_a_problem(where: str, body: str, 
         project.write(f"static/widgets/{name}.js", "export default function mount(element) {}\n")
     project.write("content/demo/03-example.md", body if body.startswith("---\n") else HEAD + body)
     report = project.build(search=False)
-    assert report.ok and not report.diagnostics, "\n".join(d.format() for d in report.diagnostics)
+    own = [d for d in report.diagnostics if d.path == "content/demo/03-example.md"]  # not the demo's own modules
+    assert report.ok and not own, "\n".join(d.format() for d in report.diagnostics)
 
 
 def test_examples_of_messages_are_text_blocks() -> None:

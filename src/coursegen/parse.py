@@ -6,11 +6,12 @@ So a parsed module is pure, plain data that can be computed anywhere and kept be
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import partial
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from . import alignment, blocks, mathrender
+from . import alignment, blocks, mathrender, structure
 from .alignment import GoalCheck
 from .config import ModuleMeta, read_module_meta
 from .content import ModuleFile
@@ -79,8 +80,8 @@ def _heading_text(inline: Token) -> str:
 _CHECKED = frozenset(("container_block_open", "container_block_close", "fence", "inline", *mathrender.BLOCK_TYPES))
 
 
-def _check_blocks(md: MarkdownIt, tokens: list[Token], path: str, offset: int, source_lines: list[str],
-                  widgets: frozenset[str], diags: Diagnostics) -> None:
+def _check_blocks(md: MarkdownIt, tokens: list[Token], path: str, offset: int, widgets: frozenset[str],
+                  diags: Diagnostics) -> None:
     """Validate ::: containers and quiz/widget fences; stash parsed data in token.meta."""
     openers: list[Token] = []
     for token in tokens:
@@ -97,23 +98,26 @@ def _check_blocks(md: MarkdownIt, tokens: list[Token], path: str, offset: int, s
             _check_math(token.content, True, 0, report)
         elif token.type == "container_block_open":
             parent = blocks.container_kind(openers[-1].info)[0] if openers else None
-            _check_container(token, parent, source_lines, report)
+            blocks.check_container(token.info, parent, report)
             openers.append(token)
         elif token.type == "container_block_close" and openers:
             token.meta["opener_info"] = openers.pop().info
-        elif token.type == "fence":
+        elif token.type == "fence" and not token.meta.get("unclosed"):
             _check_fence(md, token, widgets, report)
 
 
-def _check_container(token: Token, parent: str | None, source_lines: list[str], report: blocks.Report) -> None:
-    blocks.check_container(token.info, parent, report)
-    if token.meta.get("material"):  # Material's === tabs end where their indentation does
-        return
-    end = token.map[1] if token.map else 0
-    closing = source_lines[end].strip() if end < len(source_lines) else ""
-    if not closing.startswith(":::"):
-        kind, _ = blocks.container_kind(token.info)
-        report(0, f"the '::: {kind}' block opened here is never closed; add a line with ':::'")
+def _check_structure(md: MarkdownIt, tokens: list[Token], path: str, offset: int, lines: list[str],
+                     widgets: frozenset[str], diags: Diagnostics) -> bool:
+    """Every check of the body's blocks, headings and images; True when an open block swallowed a card."""
+    error, warn = partial(diags.error, path), partial(diags.warning, path)
+    swallowed = structure.check_containers(tokens, lines, offset, error)
+    structure.check_fences(tokens, lines, offset, error)
+    _check_blocks(md, tokens, path, offset, widgets, diags)
+    structure.check_headings(tokens, offset, warn)
+    for line, src in structure.images_without_alt(tokens):
+        warn(line, f"image '{src}' has no alt text; describe what it shows between the brackets: "
+             f"![what the picture shows]({src})")
+    return swallowed
 
 
 def _check_fence(md: MarkdownIt, token: Token, widgets: frozenset[str], report: blocks.Report) -> None:
@@ -209,10 +213,18 @@ def _name_subheadings(tokens: list[Token], ids: PageIds) -> None:
             token.attrSet("id", ids.unique(slugify(_heading_text(tokens[index + 1]))))
 
 
-def _check_card_meta(meta: ModuleMeta, cards: list[_TokenCard], path: str, diags: Diagnostics) -> None:
+def _check_card_meta(meta: ModuleMeta, cards: list[_TokenCard], tokens: list[Token], path: str, offset: int,
+                     diags: Diagnostics) -> None:
     if meta.cards is None:
         return
+    other_levels = {_heading_text(tokens[i + 1]): (t.markup, _line(t, offset)) for i, t in enumerate(tokens)
+                    if t.type == "heading_open" and t.tag in ("h1", "h3", "h4") and t.level == 0}
     for index, card_meta in enumerate(meta.cards):
+        if card_meta.title in other_levels and (index >= len(cards) or card_meta.title != cards[index].title):
+            markup, line = other_levels[card_meta.title]
+            diags.error(path, line, f"'{markup} {card_meta.title}' is not a card, but 'cards' entry {index + 1} "
+                        f"(line {card_meta.line}) names it; use '## {card_meta.title}' for a card")
+            return  # the entries after it would only be off by one
         if index >= len(cards):
             diags.error(path, card_meta.line, f"'cards' entry {index + 1} ('{card_meta.title}') has no "
                         f"matching '## {card_meta.title}' heading; the module has {len(cards)} card(s)")
@@ -249,13 +261,14 @@ def parse_module(md: MarkdownIt, file: ModuleFile, widgets: frozenset[str],
         return None
     tokens = md.parse(body)
     before = len(diags.errors)
-    _check_blocks(md, tokens, path, split.body_offset, body.split("\n"), widgets, diags)
+    swallowed = _check_structure(md, tokens, path, split.body_offset, body.split("\n"), widgets, diags)
     intro, cards, anchors = _split_cards(tokens, path, split.body_offset, diags)
     checks = alignment.collect_checks([("", intro), *((c.id, c.tokens) for c in cards)], split.body_offset,
                                       path, diags)
     if meta is None:
         return None
-    _check_card_meta(meta, cards, path, diags)
+    if not swallowed:
+        _check_card_meta(meta, cards, tokens, path, split.body_offset, diags)
     alignment.check_numbers(checks, meta, path, diags)
     if len(diags.errors) > before:
         return None
