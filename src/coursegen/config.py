@@ -34,6 +34,7 @@ class CourseConfig:
     level: str | None = None
     status: str = "published"
     next: tuple[str, ...] = ()
+    language: str | None = None  # None: the site's
 
 
 @dataclass(frozen=True)
@@ -101,6 +102,16 @@ def _base_url(value: Any) -> tuple[bool, Any, str]:
             f"like '/courses/' or 'https://example.org/courses/', not {text!r}"
         )
     return True, text if text.endswith("/") else text + "/", ""
+
+
+LANGUAGE_RE = re.compile(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$")
+
+
+def _language(value: Any) -> tuple[bool, Any, str]:
+    ok, text, message = _text(value)
+    if ok and not LANGUAGE_RE.match(text):
+        return False, None, f"must be a language tag like 'en', 'fr' or 'pt-BR', not {text!r}"
+    return ok, text, message
 
 
 OFFER_CATEGORIES = ("Free", "Partially Free", "Subscription", "Paid")
@@ -217,7 +228,7 @@ def read_site_config(doc: YamlDoc, path: str, diags: Diagnostics) -> SiteConfig 
     title = reader.get("title", _text, required=True)
     description = reader.get("description", _text, required=True)
     base_url = reader.get("base_url", _base_url, default="/")
-    language = reader.get("language", _text, default="en")
+    language = reader.get("language", _language, default="en")
     courses = reader.text_list("courses", check=_slug) if "courses" in reader.data else None
     preview_length = reader.get("preview_length", _positive_int, default=140)
     if isinstance(preview_length, int) and preview_length < 20:
@@ -235,7 +246,7 @@ def read_course_config(doc: YamlDoc, path: str, diags: Diagnostics) -> CourseCon
     if not _mapping_or_error(doc, path, 0, diags, "course.yaml"):
         return None
     reader = _Reader(doc, path, 0, diags, "course.yaml")
-    reader.check_keys(["title", "tagline", "description", "why", "level", "status", "next"])
+    reader.check_keys(["title", "tagline", "description", "why", "level", "status", "next", "language"])
     before = len(diags.errors)
     config = CourseConfig(
         title=reader.get("title", _text, required=True),
@@ -245,6 +256,7 @@ def read_course_config(doc: YamlDoc, path: str, diags: Diagnostics) -> CourseCon
         level=reader.get("level", _text),
         status=reader.get("status", _status, default="published"),
         next=reader.text_list("next", check=_slug),
+        language=reader.get("language", _language),
     )
     return None if len(diags.errors) > before else config
 

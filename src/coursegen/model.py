@@ -59,6 +59,8 @@ class Course:
     modules: tuple[Module, ...]
     url: str
     source: str
+    language: str = "en"  # BCP 47 tag of the course's pages
+    dir: str = "ltr"  # 'rtl' for a right-to-left language
 
     @property
     def planned(self) -> bool:

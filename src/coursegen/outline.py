@@ -12,6 +12,7 @@ from markdown_it import MarkdownIt
 from .config import CourseConfig, SiteConfig, read_course_config, read_site_config
 from .content import ContentSource, CourseSource, SourceFile
 from .diagnostics import Diagnostics
+from .i18n import is_rtl
 from .links import LinkTargets, fill
 from .markdown import plain_text, render_tokens, yaml_text
 from .model import Card, Course, Link, Module, Site
@@ -219,10 +220,11 @@ def _course(draft: _CourseDraft, modules: list[ParsedModule], ordered: list[_Cou
     built = tuple(_module(m, _place(modules, i, slug, url), targets, config.preview_length, diags)
                   for i, m in enumerate(modules))
     description_html = markdown("description", draft.config.description) or ""
+    language = draft.config.language or config.language
     return Course(slug, draft.config.title, draft.config.tagline, description_html,
                   plain_text(md.parse(draft.config.description)), markdown("why", draft.config.why),
                   draft.config.level, draft.config.status, tuple(_next_links(draft, ordered, base_path, diags)),
-                  built, url, rel)
+                  built, url, rel, language, "rtl" if is_rtl(language) else "ltr")
 
 
 def _place(modules: list[ParsedModule], index: int, course_slug: str, course_url: str) -> ModulePlace:
