@@ -3,7 +3,10 @@
 Used by bench/build_bench.py (build speed against MkDocs and Hugo) and by other benchmarks.
 Deterministic: the same arguments give byte-identical files.
 
-    python bench/make_course.py OUT_DIR --modules 500
+    python bench/make_course.py OUT_DIR --modules 500 [--repeat-titles]
+
+--repeat-titles ends every fifth module with two '## Exercises' and two '## Summary' cards, as authors
+write them (ids exercises, exercises-1, summary, summary-1, and a warning for each repeat).
 """
 from __future__ import annotations
 
@@ -60,7 +63,11 @@ def _card(number: int, index: int, slug_of: dict[int, str], total: int, course: 
     return "\n".join(body)
 
 
-def module_text(number: int, slug_of: dict[int, str], total: int, course: int = 0) -> str:
+REPEATED = "\n## Exercises\n\nTry it.\n\n## Summary\n\nIn short.\n"
+
+
+def module_text(number: int, slug_of: dict[int, str], total: int, course: int = 0,
+                repeat_titles: bool = False) -> str:
     """The Markdown of one synthetic module (front matter and four cards); `course` (its course's index)
     makes its code block differ from the same module's in other courses, so no cache of highlighted code
     gets the same block twice in one build."""
@@ -68,10 +75,11 @@ def module_text(number: int, slug_of: dict[int, str], total: int, course: int = 
              f"summary: {_sentence(number, 12)}\n"
              f"goals:\n  - {_sentence(number + 1, 8)}\n  - {_sentence(number + 2, 9)}\n---\n")
     intro = _paragraph(number * 3, 2) + "\n\n"
-    return front + intro + "\n".join(_card(number, i, slug_of, total, course) for i in range(4))
+    repeats = 2 * REPEATED if repeat_titles and number % 5 == 0 else ""
+    return front + intro + "\n".join(_card(number, i, slug_of, total, course) for i in range(4)) + repeats
 
 
-def make_course(root: Path, modules: int, per_course: int = MODULES_PER_COURSE) -> Path:
+def make_course(root: Path, modules: int, per_course: int = MODULES_PER_COURSE, repeat_titles: bool = False) -> Path:
     """Write a coursegen project with `modules` modules split into courses of `per_course`; return root."""
     root = Path(root)
     content = root / "content"
@@ -91,7 +99,7 @@ def make_course(root: Path, modules: int, per_course: int = MODULES_PER_COURSE) 
             f"description: {_paragraph(c, 2)}\n", encoding="utf-8")
         slug_of = {n: f"{n:03d}-topic-{n}" for n in range(1, count + 1)}
         for n in range(1, count + 1):
-            (folder / f"{slug_of[n]}.md").write_text(module_text(n, slug_of, count, c), encoding="utf-8")
+            (folder / f"{slug_of[n]}.md").write_text(module_text(n, slug_of, count, c, repeat_titles), encoding="utf-8")
     return root
 
 
@@ -100,8 +108,9 @@ def main() -> None:
     parser.add_argument("out", type=Path)
     parser.add_argument("--modules", type=int, default=50)
     parser.add_argument("--per-course", type=int, default=MODULES_PER_COURSE)
+    parser.add_argument("--repeat-titles", action="store_true")
     args = parser.parse_args()
-    make_course(args.out, args.modules, args.per_course)
+    make_course(args.out, args.modules, args.per_course, args.repeat_titles)
 
 
 if __name__ == "__main__":

@@ -24,6 +24,7 @@ class Case:
     name: str
     expects: list[tuple[str, int, str]] = field(default_factory=list)
     removes: list[str] = field(default_factory=list)
+    options: list[str] = field(default_factory=list)
     files: dict[str, str] = field(default_factory=dict)
 
 
@@ -42,6 +43,8 @@ def read_case(path: Path) -> Case:
             case.expects.append((file, int(number), message))
         elif line.startswith("remove: "):
             case.removes.append(line[8:].strip())
+        elif line.startswith("options: "):
+            case.options += line[9:].split()
     assert case.expects, f"{path.name} has no 'expect:' line"
     return case
 
@@ -49,9 +52,9 @@ def read_case(path: Path) -> Case:
 CASES = sorted(CORPUS.glob("*.case"))
 
 
-def run_build(project: CourseProject, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+def run_build(project: CourseProject, capsys: pytest.CaptureFixture[str], *options: str) -> tuple[int, str]:
     """Run `coursegen build` in-process (an uncaught exception fails the test) and return (code, stderr)."""
-    code = main(["build", str(project.root), "--out", str(project.out)])
+    code = main(["build", str(project.root), "--out", str(project.out), *options])
     captured = capsys.readouterr()
     return code, captured.err
 
@@ -73,7 +76,7 @@ def test_corpus_case_fails_with_located_error(case_file: Path, project: CoursePr
         project.remove(rel)
     for rel, text in case.files.items():
         project.write(rel, text)
-    code, err = run_build(project, capsys)
+    code, err = run_build(project, capsys, *case.options)
     assert code == 1, err
     for path, line, fragment in case.expects:
         assert_reported(err, project, path, line, fragment)

@@ -53,10 +53,6 @@ CASES = {
          + "## A\n\nText.\n"},
         [("content/demo/03-x.md:6: error: card 'A' has a 'visual' but no 'alt' text; "
          "add 'alt:' describing the picture for readers who cannot see it")]),
-    "duplicate card titles": (
-        {"content/demo/03-x.md": GOOD_HEAD + "## Same\n\nOne.\n\n## Same\n\nTwo.\n"},
-        [("content/demo/03-x.md:11: error: two cards have the id 'same' (the first, 'Same', is on line 7); "
-         "give this card a different title")]),
     "link to missing module": (
         {"content/demo/03-x.md": GOOD_HEAD + "## A\n\nSee [nothing](09-nothing.md).\n"},
         ["content/demo/03-x.md:9: error: link to '09-nothing.md': no such module"]),

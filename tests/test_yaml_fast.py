@@ -56,6 +56,13 @@ CORPUS = {
     # syntax errors
     "bad indentation": "title: Fine\ngoals:\n  - one\n - two\n",
     "unclosed bracket": "title: [a, b\nx: 1\n",
+    "colon in a value": "title: Fine\npreview: A table is a grid: every row is one thing.\n",
+    "colon in a quiz option": "question: Q?\noptions:\n  - text: WHERE a: b\n    correct: true\n",
+    "colon in a goal": "goals:\n  - Explain: a \"file\": and more\n",
+    "backtick start": "question: `SELECT *` means what?\n",
+    "key indented by mistake": "title: T\n  minutes: 15\n",
+    "key without a colon": "title: T\nsummary\ngoals: [a]\n",
+    "text after a quote": 'title: "Quoted" and more\n',
     "unclosed brace": "a: {b: 1\n",
     "unclosed quote": "key: 'unclosed\n",
     "mapping in a value": "a: b: c\n",
@@ -133,11 +140,25 @@ def test_aliases_are_refused_with_their_line(name: str, line: int) -> None:
 UNCLOSED = "invalid YAML: a bracket, brace or quote opened on this line is never closed"
 TAB = ("invalid YAML: found character '\\t' that cannot start any token "
        "(YAML does not allow tabs for indentation; use spaces)")
+INDENT = ("invalid YAML: this line's indentation does not match the lines above: keys of one mapping line up "
+          "with each other, and so do the '- ' items of one list")
+QUOTE = "invalid YAML: a value that contains ': ' must be in quotes; write the line as: "
 CONTROL = "invalid YAML: the invisible control character U+{:04X} is not allowed; delete it (retyping the line removes it)"
 
 
 @pytest.mark.parametrize(("name", "message", "line"), [
-    ("bad indentation", "invalid YAML: expected <block end>, but found '<block sequence start>'", 4),
+    ("bad indentation", INDENT, 4),
+    ("colon in a value", QUOTE + 'preview: "A table is a grid: every row is one thing."', 2),
+    ("colon in a quiz option", QUOTE + '- text: "WHERE a: b"', 3),
+    ("colon in a goal", QUOTE + """- 'Explain: a "file": and more'""", 2),
+    ("backtick start", ("invalid YAML: a value that starts with '`' must be in quotes; write the line as: "
+     'question: "`SELECT *` means what?"'), 1),
+    ("key indented by mistake", ("invalid YAML: this line is indented as if it went on with the value above; line "
+     "its key up with the keys above it (or, if it is part of the value, put the whole value in quotes)"), 2),
+    ("key without a colon", ("invalid YAML: 'summary' is not a 'key: value' line; add ': ' after the key, or "
+     "indent the line to continue the value above"), 2),
+    ("text after a quote", ("invalid YAML: text follows a closing quote; write the line as: "
+     """title: '"Quoted" and more'"""), 1),
     ("unclosed bracket", "invalid YAML: expected ',' or ']', but got ':'", 2),
     ("unclosed quote", UNCLOSED, 1),
     ("unclosed brace", UNCLOSED, 1),
@@ -182,3 +203,20 @@ entry = st.one_of(
 @given(st.lists(entry, min_size=1, max_size=6).map("\n".join))
 def test_parse_yaml_agrees_with_the_careful_parser_on_any_text(text: str) -> None:
     assert outcome(text) == careful_outcome(text)
+
+
+@pytest.mark.parametrize("name", ["colon in a value", "colon in a quiz option", "colon in a goal", "backtick start",
+                                  "text after a quote"])
+def test_the_quoted_line_a_problem_suggests_reads_as_the_text_meant(name: str) -> None:
+    text = CORPUS[name]
+    with pytest.raises(YamlProblem) as caught:
+        parse_yaml(text)
+    suggested = caught.value.message.split("write the line as: ", 1)[1]
+    lines = text.split("\n")
+    wrong = lines[caught.value.line - 1]
+    lines[caught.value.line - 1] = wrong[: len(wrong) - len(wrong.lstrip())] + suggested
+    fixed = parse_yaml("\n".join(lines)).value
+    meant = wrong.strip().removeprefix("- ").split(": ", 1)
+    values = [fixed] if not isinstance(fixed, dict) else list(fixed.values())
+    flat = repr(values)
+    assert meant[-1] in flat or wrong.strip().removeprefix("- ") in flat, (suggested, fixed)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import gc
 import time
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
@@ -20,7 +20,7 @@ from .localize import localize, site_messages
 from .markdown import make_markdown
 from .model import Site
 from .outline import Outline, build_outline
-from .output import SiteFiles, Staging, check_output_folder, recover
+from .output import SiteFiles, Staging, check_output_folder, output_lock, recover
 from .parse import ParsedModule, parse_module
 from .publish.search import SearchIndexError, index_site
 from .publish.seo import Publishing, prepare_publishing
@@ -40,6 +40,7 @@ class BuildOptions:
     search: bool = True  # index the written site with Pagefind
     reuse: bool = False  # when no input changed since the last build into `out`, keep it as it is
     cache: bool = True  # False (--no-cache): no speed-ups, nothing read from or written to .coursegen-cache/
+    wait: bool = False  # another build is writing `out`: wait for it (else UsageError)
 
 
 @dataclass(frozen=True)
@@ -75,13 +76,15 @@ def build(project: Path | str, options: BuildOptions = BuildOptions(), speed: Sp
         raise UsageError(f"--base-url {problem}")
     if options.write:
         check_output_folder(project, out)
-        recover(out)
-    speed = speed or _speed_for(project, out, options)
-    if options.reuse and (last := speed.unchanged()):
-        return BuildReport(project, out, last.diagnostics, pages=last.pages, up_to_date=True,
-                           seconds=time.perf_counter() - started)
-    with _fewer_collections():
-        report = _pipeline(project, out, options, speed)
+    with output_lock(out, options.wait) if options.write else nullcontext():  # one build at a time per output
+        if options.write:
+            recover(out)
+        speed = speed or _speed_for(project, out, options)
+        if options.reuse and (last := speed.unchanged()):
+            return BuildReport(project, out, last.diagnostics, pages=last.pages, up_to_date=True,
+                               seconds=time.perf_counter() - started)
+        with _fewer_collections():
+            report = _pipeline(project, out, options, speed)
     return replace(report, seconds=time.perf_counter() - started)
 
 

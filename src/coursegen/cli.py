@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -36,6 +37,8 @@ def _parser() -> argparse.ArgumentParser:
     p_build.add_argument("--strict", action="store_true", help="treat warnings as errors (for CI)")
     p_build.add_argument("--no-cache", action="store_true",
                          help="build everything anew, reading and writing nothing in .coursegen-cache/")
+    p_build.add_argument("--wait", action="store_true",
+                         help="when another build is writing the same output folder, wait for it (default: refuse)")
 
     p_check = add("check", "validate content, links and assets; write nothing")
     p_check.add_argument("dir", nargs="?", default=".", type=Path)
@@ -49,9 +52,15 @@ def _parser() -> argparse.ArgumentParser:
     p_serve = add("serve", "live preview with automatic reload")
     p_serve.add_argument("dir", nargs="?", default=".", type=Path)
     p_serve.add_argument("--host", default="127.0.0.1")
-    p_serve.add_argument("--port", type=int, default=8000)
+    p_serve.add_argument("--port", type=_port, default=8000, help="port to listen on, 0-65535 (0: any free one)")
     p_serve.add_argument("--open", action="store_true", help="open the site in a browser")
     return parser
+
+
+def _port(text: str) -> int:
+    if not text.isascii() or not text.isdigit() or not 0 <= int(text) <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number from 0 to 65535")
+    return int(text)
 
 
 def github_annotation(d: Diagnostic, project: Path | None = None) -> str:
@@ -74,14 +83,29 @@ def github_annotation(d: Diagnostic, project: Path | None = None) -> str:
     return f"::{command} file={prop(path)},line={d.line}::{data(d.message)}"
 
 
+_BIDI = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+_UNPRINTABLE = re.compile(f"[\x00-\x08\x0a-\x1f\x7f-\x9f{_BIDI}]")
+
+
+def printable(text: str) -> str:
+    """`text` for a terminal or a CI log: control characters (line breaks, ESC, BEL, C1) and bidi controls
+    as \\n, \\x1b, \\u202e, so user text can neither start a workflow command on a line of its own nor
+    drive the terminal."""
+    def escape(match: re.Match[str]) -> str:
+        char = match.group(0)
+        return {"\n": "\\n", "\r": "\\r"}.get(char) or (f"\\x{ord(char):02x}" if ord(char) < 0x100
+                                                       else f"\\u{ord(char):04x}")
+    return _UNPRINTABLE.sub(escape, text)
+
+
 def _print_diagnostics(diagnostics: Sequence[Diagnostic], quiet: bool, project: Path | None = None) -> None:
     annotate = os.environ.get("GITHUB_ACTIONS") == "true"
     for d in diagnostics:
         if quiet and d.severity != "error":
             continue
-        print(d.format(), file=sys.stderr)
+        print(printable(d.format()), file=sys.stderr)
         if annotate:  # the Actions runner reads workflow commands from both output streams
-            print(github_annotation(d, project), file=sys.stderr)
+            print(printable(github_annotation(d, project)), file=sys.stderr)
 
 
 def _summary(report: BuildReport) -> str:
@@ -100,7 +124,8 @@ def _display(path: Path) -> str:
 
 def _cmd_build(args: argparse.Namespace) -> int:
     report = build(args.dir, BuildOptions(out=args.out, base_url=args.base_url, drafts=args.drafts,
-                                          strict=args.strict, reuse=not args.no_cache, cache=not args.no_cache))
+                                          strict=args.strict, reuse=not args.no_cache, cache=not args.no_cache,
+                                          wait=args.wait))
     _print_diagnostics(report.diagnostics, args.quiet, report.project)
     if report.up_to_date:
         if not args.quiet:
@@ -145,8 +170,9 @@ def _cmd_new(args: argparse.Namespace) -> int:
 def _cmd_serve(args: argparse.Namespace) -> int:
     from .serve import serve
 
-    def echo(line: str, error: bool) -> None:
-        print(line, file=sys.stderr if error else sys.stdout, flush=True)
+    def echo(text: str, error: bool) -> None:
+        for line in text.split("\n"):
+            print(printable(line), file=sys.stderr if error else sys.stdout, flush=True)
 
     return serve(args.dir, host=args.host, port=args.port, open_browser=args.open, quiet=args.quiet, echo=echo)
 
@@ -162,7 +188,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return handlers[args.command](args)
     except UsageError as exc:
-        print(f"coursegen: error: {exc}", file=sys.stderr)
+        print(printable(f"coursegen: error: {exc}"), file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130

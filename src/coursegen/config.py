@@ -2,12 +2,15 @@
 from __future__ import annotations
 
 import difflib
+import ipaddress
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from .diagnostics import Diagnostics
+from .yamlhints import quoted
 from .yamlsource import YamlDoc
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -90,28 +93,54 @@ def _status(value: Any) -> tuple[bool, Any, str]:
     return True, value, ""
 
 
+_URL_PATH = re.compile(r"^/(?![/\\])[^\s?#\\]*$")  # no '//' or '\': a browser reads '/\host/' as '//host/'
+_HOST_NAME = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?$")
+LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")  # BCP 47: a language, then subtags
+
+
 def _base_url(value: Any) -> tuple[bool, Any, str]:
     ok, text, message = _text(value)
     if not ok:
         return ok, text, message
     if re.match(r"^https?://[^/\s?#]+$", text):  # an origin alone: the site is at its root
         text += "/"
-    if not re.match(r"^(https?://[^/\s?#]+)?/[^\s?#]*$", text):
+    problem = _url_problem(text)
+    if problem is not None:
         return False, None, (
             "must be a path starting with '/' or an http(s) URL, "
-            f"like '/courses/' or 'https://example.org/courses/', not {text!r}"
+            f"like '/courses/' or 'https://example.org/courses/', not {text!r}{problem}"
         )
     return True, text if text.endswith("/") else text + "/", ""
 
 
-LANGUAGE_RE = re.compile(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$")
+def _url_problem(text: str) -> str | None:
+    """None when `text` is a site path or an http(s) URL with a plain host (and port); else '' or a reason."""
+    path = text
+    if re.match(r"^https?://", text):
+        try:
+            parts = urlsplit(text)
+            parts.port  # noqa: B018 - raises ValueError when the port is not a number from 0 to 65535
+        except ValueError:
+            return " (its port must be a number from 0 to 65535)"
+        host = parts.hostname or ""
+        if "@" in parts.netloc or parts.query or parts.fragment or not (_HOST_NAME.match(host) or _is_ip(host)):
+            return ""
+        path = parts.path
+    return None if _URL_PATH.match(path) else ""
+
+
+def _is_ip(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
 
 
 def _language(value: Any) -> tuple[bool, Any, str]:
-    ok, text, message = _text(value)
-    if ok and not LANGUAGE_RE.match(text):
-        return False, None, f"must be a language tag like 'en', 'fr' or 'pt-BR', not {text!r}"
-    return ok, text, message
+    if not isinstance(value, str) or not LANGUAGE_TAG.match(value):
+        return False, None, f"must be a language tag like 'en', 'de' or 'pt-BR', not {_describe(value)}"
+    return True, value, ""
 
 
 OFFER_CATEGORIES = ("Free", "Partially Free", "Subscription", "Paid")
@@ -199,8 +228,19 @@ class _Reader:
             if ok:
                 items.append(value)
             else:
-                self.error(self.line(key, index), f"item {index + 1} of '{key}' {message}")
+                self.error(self.line(key, index), f"item {index + 1} of '{key}' {message}{_colon_hint(item)}")
         return tuple(items)
+
+
+def _colon_hint(item: Any) -> str:
+    """For a list item YAML read as 'key: value' because its text holds ': ', how to quote it."""
+    if not isinstance(item, dict) or len(item) != 1:
+        return ""
+    (key, value), = item.items()
+    if not isinstance(key, str) or isinstance(value, (dict, list, bool)) or value is None:
+        return ""
+    return (f": YAML reads the ': ' in it as 'key: value'; put the item in quotes: "
+            f"- {quoted(f'{key}: {value}')}")
 
 
 def _mapping_or_error(doc: YamlDoc, path: str, offset: int, diags: Diagnostics, what: str) -> bool:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from urllib.parse import unquote
 
 from markdown_it.common.utils import escapeHtml
 
@@ -36,14 +37,14 @@ class LinkTargets:
                         "use an http(s) link or a file of the course")
         if _SCHEME.match(href) or href.startswith("//"):
             return href, None
-        path, _, fragment = href.partition("#")
+        path, _, fragment = href.partition("#")  # Markdown percent-encodes them: '#что' is '#%D1%87%D1%82%D0%BE'
         if not path:
-            if fragment and fragment not in own_anchors:
-                return href, f"link to '#{fragment}': no card or heading with that id on this page"
+            if fragment and unquote(fragment) not in own_anchors:
+                return href, f"link to '#{unquote(fragment)}': no card or heading with that id on this page"
             return href, None
         if href.startswith("/"):
             return href, f"'{href}' is an absolute path; link relative to this file so it works under any base URL"
-        target = posixpath.normpath(posixpath.join(from_dir, path.split("?")[0]))
+        target = posixpath.normpath(posixpath.join(from_dir, unquote(path.split("?")[0])))
         if target.startswith("../") or target == "..":
             return href, f"'{href}' points outside content/; keep linked files inside the course folder"
         return self._in_content(href, path, fragment, target, kind)
@@ -51,6 +52,7 @@ class LinkTargets:
     def _in_content(self, href: str, path: str, fragment: str, target: str, kind: str) -> tuple[str, str | None]:
         """resolve() for a target inside content/ (`target`, content-relative)."""
         suffix = f"#{fragment}" if fragment else ""
+        path, fragment = unquote(path), unquote(fragment)  # as the author wrote them, for lookups and messages
         if target in self.pages:
             url, anchors = self.pages[target]
             if fragment and fragment not in anchors:

@@ -19,7 +19,7 @@ from pygments.lexer import Lexer
 from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
-from . import blocks
+from . import blocks, mathrender
 
 # A resolver turns an author's link target into a page URL, or None when the target is missing.
 LinkResolver = Callable[[str, int, str], str]  # (href, line, kind 'link'|'image') -> url
@@ -103,6 +103,7 @@ def make_markdown() -> MarkdownIt:
     footnote_plugin(md)
     deflist_plugin(md)
     tasklists_plugin(md)
+    mathrender.math_plugin(md)
     md.add_render_rule("fence", _fence)
     md.add_render_rule("container_block_open", _container_open)
     md.add_render_rule("container_block_close", _container_close)
@@ -150,7 +151,7 @@ def plain_text(tokens: Sequence[Token]) -> str:
             skip -= 1
         elif token.type == "inline" and not skip:
             for child in token.children or []:
-                if child.type in ("text", "code_inline"):
+                if child.type in ("text", "code_inline", *mathrender.INLINE_TYPES):
                     parts.append(child.content)
                 elif child.type in ("softbreak", "hardbreak"):
                     parts.append(" ")

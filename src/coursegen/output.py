@@ -2,10 +2,14 @@
 from __future__ import annotations
 
 import ctypes
+import errno
+import logging
 import os
 import posixpath
 import shutil
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,9 +20,13 @@ try:
 except OSError:
     _LIBC = None
 
+log = logging.getLogger(__name__)
+
 MARKER = ".coursegen-build"
 TMP_TAG = ".coursegen-tmp-"
 OLD_TAG = ".coursegen-old-"
+LOCK_TAG = ".coursegen-lock"
+LOCK_POLL_SECONDS = 0.2
 
 
 @dataclass
@@ -62,6 +70,82 @@ def recover(out: Path) -> None:
         old.remove(newest)
     for leftover in old + _siblings(out, TMP_TAG):
         shutil.rmtree(leftover, ignore_errors=True)
+
+
+def lock_path(out: Path) -> Path:
+    """The lock file of an output folder: its sibling, so that it outlives the swaps of the folder itself."""
+    return out.parent / f".{out.name}{LOCK_TAG}"
+
+
+@contextmanager
+def output_lock(out: Path, wait: bool = False) -> Iterator[None]:
+    """Hold the output folder `out` for one build: a second build into it waits (`wait`) or is refused with
+    a UsageError naming the build that holds it. The lock is an exclusive flock on a sibling file, which the
+    OS releases when its process ends, however it ends; the file is removed on the way out."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    path = lock_path(out)
+    announced = False
+    while True:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o644)
+        if _try_lock(fd):
+            if _same_file(fd, path):  # not a file that its last holder removed after we opened it
+                break
+        else:
+            holder = _holder(fd)
+            if not wait:
+                os.close(fd)
+                raise UsageError(f"another coursegen build{holder} is writing {out}; wait for it to finish, "
+                                 "or pass --wait to build after it")
+            if not announced:
+                log.warning("waiting for another coursegen build%s to finish writing %s", holder, out)
+                announced = True
+            time.sleep(LOCK_POLL_SECONDS)
+        os.close(fd)
+    try:
+        os.ftruncate(fd, 0)
+        os.write(fd, f"{os.getpid()}\n".encode())
+        yield
+    finally:
+        try:
+            path.unlink()  # while still holding it: whoever waits on this file opens it anew
+        except OSError:
+            pass
+        os.close(fd)
+
+
+def _try_lock(fd: int) -> bool:
+    try:
+        import fcntl
+    except ImportError:  # Windows
+        import msvcrt
+        try:
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)  # type: ignore[attr-defined]
+            return True
+        except OSError:
+            return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return True
+    except OSError as exc:
+        if exc.errno in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
+            return False
+        raise
+
+
+def _same_file(fd: int, path: Path) -> bool:
+    try:
+        return os.path.samestat(os.fstat(fd), path.stat())
+    except OSError:
+        return False
+
+
+def _holder(fd: int) -> str:
+    """' (process N)' from the lock file, or '' when it does not say."""
+    try:
+        text = os.pread(fd, 32, 0).decode("ascii").strip()
+    except (OSError, UnicodeDecodeError, AttributeError):
+        return ""
+    return f" (process {text})" if text.isdigit() else ""
 
 
 def _exchange(a: Path, b: Path) -> bool:

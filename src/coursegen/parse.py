@@ -5,29 +5,21 @@ as placeholders (LinkRef, see links.fill), which the model stage resolves once e
 So a parsed module is pure, plain data that can be computed anywhere and kept between builds."""
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from . import blocks
+from . import blocks, mathrender
 from .config import ModuleMeta, read_module_meta
 from .content import ModuleFile
 from .diagnostics import Diagnostics
 from .frontmatter import FrontMatterProblem, split_front_matter
+from .ids import PageIds, slugify
 from .markdown import plain_text, render_tokens, yaml_inline
-from .yamlsource import YamlProblem, parse_yaml
+from .yamlsource import YamlDoc, YamlProblem, parse_yaml
 
 PLACEHOLDER_CHARS = ("\x02", "\x03")  # what a link placeholder is made of; never left in a text
-
-
-def slugify(text: str) -> str:
-    """URL- and id-safe slug: ASCII lowercase words joined by single hyphens ('section' if empty)."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-    return slug or "section"
 
 
 @dataclass(frozen=True)
@@ -80,10 +72,10 @@ def _heading_text(inline: Token) -> str:
 
 
 # The token types _check_blocks reads: the others (most of a page) are passed over at once.
-_CHECKED = frozenset(("container_block_open", "container_block_close", "fence", "inline"))
+_CHECKED = frozenset(("container_block_open", "container_block_close", "fence", "inline", *mathrender.BLOCK_TYPES))
 
 
-def _check_blocks(tokens: list[Token], path: str, offset: int, source_lines: list[str],
+def _check_blocks(md: MarkdownIt, tokens: list[Token], path: str, offset: int, source_lines: list[str],
                   widgets: frozenset[str], diags: Diagnostics) -> None:
     """Validate ::: containers and quiz/widget fences; stash parsed data in token.meta."""
     openers: list[Token] = []
@@ -91,20 +83,21 @@ def _check_blocks(tokens: list[Token], path: str, offset: int, source_lines: lis
         if token.type not in _CHECKED:
             continue
         start = (token.map[0] if token.map else 0) + offset + 1
-        if token.type == "inline":
-            _mark_link_lines(token, start)
-            continue
 
         def report(line: int, message: str, start: int = start) -> None:
             diags.error(path, start + line, message)
 
-        if token.type == "container_block_open":
+        if token.type == "inline":
+            _mark_link_lines(token, start, report)
+        elif token.type in mathrender.BLOCK_TYPES:
+            _check_math(token.content, True, 0, report)
+        elif token.type == "container_block_open":
             _check_container(token, source_lines, report)
             openers.append(token)
         elif token.type == "container_block_close" and openers:
             token.meta["opener_info"] = openers.pop().info
         elif token.type == "fence":
-            _check_fence(token, widgets, report)
+            _check_fence(md, token, widgets, report)
 
 
 def _check_container(token: Token, source_lines: list[str], report: blocks.Report) -> None:
@@ -116,20 +109,47 @@ def _check_container(token: Token, source_lines: list[str], report: blocks.Repor
         report(0, f"the '::: {kind}' block opened here is never closed; add a line with ':::'")
 
 
-def _check_fence(token: Token, widgets: frozenset[str], report: blocks.Report) -> None:
+def _check_fence(md: MarkdownIt, token: Token, widgets: frozenset[str], report: blocks.Report) -> None:
     kind, _, name = token.info.strip().partition(" ")
     if kind == "quiz" and (quiz := blocks.parse_quiz(token.content, report)):
         token.meta["quiz"] = quiz
+        for text in (quiz.question, *(o.text for o in quiz.options), *(o.feedback or "" for o in quiz.options)):
+            _inline_math(md, text, report)
     elif kind == "widget" and (widget := blocks.parse_widget(name.strip(), token.content, widgets, report)):
         token.meta["widget"] = widget
 
 
-def _mark_link_lines(inline: Token, start: int) -> None:
-    """Store in each link and image token the source line it is on (paragraphs span many lines)."""
+def _check_math(tex: str, display: bool, line: int, report: blocks.Report) -> None:
+    if (problem := mathrender.problem(tex.strip(), display)) is not None:
+        report(line, f"this formula cannot be converted to MathML: {problem} (in '{tex.strip()}')")
+
+
+def _inline_math(md: MarkdownIt, text: str, report: blocks.Report) -> None:
+    """Report the formulas of a YAML text (a goal, a quiz question or option) that cannot be converted."""
+    for token in md.parseInline(text):
+        for child in token.children or []:
+            if child.type in mathrender.INLINE_TYPES:
+                _check_math(child.content, child.type == "math_inline_double", 0, report)
+
+
+def _check_goal_math(md: MarkdownIt, doc: YamlDoc, meta: ModuleMeta, path: str, offset: int,
+                     diags: Diagnostics) -> None:
+    for index, goal in enumerate(meta.goals):
+        def report(_: int, message: str, line: int = doc.line("goals", index) + offset) -> None:
+            diags.error(path, line, message)
+        _inline_math(md, goal, report)
+
+
+def _mark_link_lines(inline: Token, start: int, report: blocks.Report) -> None:
+    """Store in each link and image token the source line it is on (paragraphs span many lines), and
+    report the formulas that cannot be converted at theirs."""
     line = start
     for child in inline.children or []:
         if child.type in ("link_open", "image"):
             child.meta["line"] = line
+        elif child.type in mathrender.INLINE_TYPES:
+            _check_math(child.content, child.type == "math_inline_double", line - start, report)
+            line += child.content.count("\n")
         if child.type in ("softbreak", "hardbreak"):
             line += 1
         elif child.type in ("html_inline", "code_inline", "text"):
@@ -145,34 +165,41 @@ def _split_cards(tokens: list[Token], path: str, offset: int, diags: Diagnostics
     starts = [i for i, t in enumerate(tokens) if t.type == "heading_open" and t.tag == "h2" and t.level == 0]
     intro = tokens[: starts[0]] if starts else tokens
     cards: list[_TokenCard] = []
-    anchors: set[str] = set()
+    ids = PageIds()
     for n, start in enumerate(starts):
         end = starts[n + 1] if n + 1 < len(starts) else len(tokens)
         inline = tokens[start + 1]
         title = _heading_text(inline)
-        card_id = slugify(title)
         line = _line(tokens[start], offset)
-        if card_id in anchors:
-            first = next(c for c in cards if c.id == card_id)
-            diags.error(path, line, f"two cards have the id '{card_id}' (the first, '{first.title}', is on "
-                        f"line {first.line}); give this card a different title")
-        anchors.add(card_id)
+        card_id = ids.unique(slugify(title))
+        if card_id != slugify(title):
+            _warn_renamed(cards, title, card_id, path, line, diags)
         body = tokens[start + 3:end]
         cards.append(_TokenCard(card_id, title, (inline,), tuple(body), line, plain_text(body)))
-    _name_subheadings(tokens, anchors)
-    return intro, cards, anchors
+    ids.taken.update(f"{card.id}-title" for card in cards)  # the id of each card's heading (partials/card.html)
+    _name_subheadings(tokens, ids)
+    return intro, cards, ids.taken
 
 
-def _name_subheadings(tokens: list[Token], anchors: set[str]) -> None:
-    """Give level-3 and 4 headings ids too, unique on the page (added to `anchors`)."""
+def _warn_renamed(cards: list[_TokenCard], title: str, card_id: str, path: str, line: int,
+                  diags: Diagnostics) -> None:
+    """A card whose title gives an id an earlier card has: it gets a numbered id, and a warning says so."""
+    first = next((c for c in cards if c.id == slugify(title)), None)
+    if first is None:
+        earlier = f"an earlier card has the id '{slugify(title)}'"
+    elif first.title == title:
+        earlier = f"another card is titled '{title}' (line {first.line})"
+    else:
+        earlier = f"the card '{first.title}' (line {first.line}) has the id '{first.id}'"
+    diags.warning(path, line, f"{earlier}, so this card's id is '{card_id}': link to it with '#{card_id}', "
+                  "or give it a title of its own")
+
+
+def _name_subheadings(tokens: list[Token], ids: PageIds) -> None:
+    """Give level-3 and 4 headings ids too, unique on the page (added to `ids`)."""
     for index, token in enumerate(tokens):
         if token.type == "heading_open" and token.tag in ("h3", "h4") and token.level == 0:
-            base = slugify(_heading_text(tokens[index + 1]))
-            unique, count = base, 2
-            while unique in anchors:
-                unique, count = f"{base}-{count}", count + 1
-            anchors.add(unique)
-            token.attrSet("id", unique)
+            token.attrSet("id", ids.unique(slugify(_heading_text(tokens[index + 1]))))
 
 
 def _check_card_meta(meta: ModuleMeta, cards: list[_TokenCard], path: str, diags: Diagnostics) -> None:
@@ -206,12 +233,14 @@ def parse_module(md: MarkdownIt, file: ModuleFile, widgets: frozenset[str],
         diags.error(path, problem.line + split.yaml_offset, f"front matter: {problem.message}")
         return None
     meta = read_module_meta(doc, path, split.yaml_offset, diags)
+    if meta is not None:
+        _check_goal_math(md, doc, meta, path, split.yaml_offset, diags)
     body = split.body
     for char in PLACEHOLDER_CHARS:  # control characters no page may hold; they would pose as placeholders
         body = body.replace(char, "\ufffd")
     tokens = md.parse(body)
     before = len(diags.errors)
-    _check_blocks(tokens, path, split.body_offset, body.split("\n"), widgets, diags)
+    _check_blocks(md, tokens, path, split.body_offset, body.split("\n"), widgets, diags)
     intro, cards, anchors = _split_cards(tokens, path, split.body_offset, diags)
     if meta is None:
         return None

@@ -13,6 +13,8 @@ from yaml.composer import Composer
 from yaml.events import AliasEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from .yamlhints import explain
+
 KeyPath = tuple[Any, ...]
 
 
@@ -127,21 +129,27 @@ def _parse_careful(text: str) -> YamlDoc:
     except YamlProblem:
         raise
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else 1
-        problem = exc.problem or "invalid YAML"
-        hint = ""
-        if "end of stream" in problem or "<stream end>" in problem:
-            line = exc.context_mark.line + 1 if exc.context_mark else line
-            problem = "a bracket, brace or quote opened on this line is never closed"
-        if "\\t" in problem or "'\\t'" in str(exc):
-            hint = " (YAML does not allow tabs for indentation; use spaces)"
-        raise YamlProblem(f"invalid YAML: {problem}{hint}", line) from None
+        raise _problem(exc, text) from None
     except yaml.YAMLError as exc:
         raise YamlProblem(f"invalid YAML: {exc}", 1) from None
     finally:
         loader.dispose()
     return _with_lines(value, node)
+
+
+def _problem(exc: yaml.MarkedYAMLError, text: str) -> YamlProblem:
+    """A syntax error as authors read it: at the line to change, with the fix when it is a common one."""
+    mark = exc.problem_mark or exc.context_mark
+    line = mark.line + 1 if mark else 1
+    problem = exc.problem or "invalid YAML"
+    if "end of stream" in problem or "<stream end>" in problem:
+        line = exc.context_mark.line + 1 if exc.context_mark else line
+        return YamlProblem("invalid YAML: a bracket, brace or quote opened on this line is never closed", line)
+    if "\\t" in problem or "'\\t'" in str(exc):
+        return YamlProblem(f"invalid YAML: {problem} (YAML does not allow tabs for indentation; use spaces)", line)
+    if explained := explain(exc, text.split("\n")):
+        return YamlProblem(*explained)
+    return YamlProblem(f"invalid YAML: {problem}", line)
 
 
 def _with_lines(value: Any, root: Node) -> YamlDoc:

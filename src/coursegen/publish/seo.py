@@ -79,13 +79,17 @@ def _date(timestamp: float) -> str:
     return datetime.fromtimestamp(int(timestamp), tz=timezone.utc).strftime("%Y-%m-%d")
 
 
+MAX_EPOCH = 253402300799  # 9999-12-31T23:59:59Z, the last moment a date can name
+
+
 def source_date_epoch(environ: Mapping[str, str] = os.environ) -> int | None:
     """SOURCE_DATE_EPOCH (reproducible-builds.org) as an int, None when unset."""
     value = environ.get("SOURCE_DATE_EPOCH", "").strip()
     if not value:
         return None
-    if not value.isdigit():
-        raise UsageError(f"SOURCE_DATE_EPOCH must be a whole number of seconds since 1970, not {value!r}")
+    if not (value.isascii() and value.isdigit()) or len(value) > 12 or int(value) > MAX_EPOCH:
+        raise UsageError("SOURCE_DATE_EPOCH must be a whole number of seconds since 1970 (0 to "
+                         f"{MAX_EPOCH}, the end of year 9999), not {value[:40]!r}")
     return int(value)
 
 

@@ -73,11 +73,19 @@ def client_script(version: str) -> str:
                       "overlay_id": OVERLAY_ID}
 
 
+SOURCE_BYTES = 2_000_000  # larger files are not quoted in the overlay
+
+
 def _source_line(project: Path, diagnostic: Diagnostic) -> str | None:
+    """The line a diagnostic points at, read only from a file of the project itself (never through a link:
+    an error about a link to ~/.ssh/id_rsa must not show its first line)."""
     path = project / diagnostic.path
     try:
+        if path.is_symlink() or not path.resolve().is_relative_to(project.resolve()) \
+                or path.stat().st_size > SOURCE_BYTES:
+            return None
         lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
-    except OSError:
+    except (OSError, RuntimeError):
         return None
     return lines[diagnostic.line - 1] if 0 < diagnostic.line <= len(lines) else None
 

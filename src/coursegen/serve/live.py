@@ -6,6 +6,8 @@ in memory between rebuilds as well as on disk), so a preview can never differ fr
 from __future__ import annotations
 
 import logging
+import re
+import sysconfig
 import time
 import traceback
 from collections.abc import Iterable
@@ -60,7 +62,7 @@ class LiveSite:
             report = build(self.project, self.OPTIONS, self.speed)
         except Exception:  # a bug in coursegen: show it, keep serving the last good site
             log.debug("rebuild crashed", exc_info=True)
-            return Rebuild(False, crash=traceback.format_exc(), seconds=time.perf_counter() - started)
+            return Rebuild(False, crash=short_paths(traceback.format_exc()), seconds=time.perf_counter() - started)
         if not report.ok or report.site is None:
             return Rebuild(False, report.diagnostics, seconds=time.perf_counter() - started)
         moved = _changed(self.files, report.files, {Path(p) for p in changed})
@@ -70,6 +72,26 @@ class LiveSite:
                          time.perf_counter() - started)
         self.files, self.site = report.files, report.site
         return result
+
+
+_PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])  # the folder that holds coursegen/
+_FRAME = re.compile(r'File "([^"]+)"')
+
+
+def short_paths(text: str) -> str:
+    """A traceback with each frame's file relative to where Python found its package (`coursegen/build.py`,
+    `jinja2/environment.py`): the page shows no absolute paths of this machine."""
+    roots = sorted({_PACKAGE_ROOT, *(sysconfig.get_paths()[k] for k in ("purelib", "platlib", "stdlib"))},
+                   key=len, reverse=True)
+
+    def short(match: re.Match[str]) -> str:
+        path = match.group(1)
+        for root in roots:
+            if path.startswith(root.rstrip("/") + "/"):
+                return f'File "{path[len(root.rstrip("/")) + 1:]}"'
+        return f'File "{Path(path).name}"'
+
+    return _FRAME.sub(short, text)
 
 
 def _changed(old: SiteFiles, new: SiteFiles, edited: set[Path]) -> set[str]:

@@ -9,21 +9,29 @@ from __future__ import annotations
 import errno
 import hashlib
 import http.server
+import ipaddress
 import json
+import logging
 import mimetypes
+import os
 import re
 import secrets
 import threading
 from dataclasses import dataclass
 from functools import partial
-from urllib.parse import unquote, urlsplit
+from pathlib import Path
+from urllib.parse import quote, unquote, urlsplit
 
 from ..diagnostics import UsageError
 from ..output import SiteFiles
 from .client import EVENTS_URL, error_page, inject
 
+log = logging.getLogger(__name__)
+
 KEEPALIVE_SECONDS = 15.0
 MAX_EVENTS = 64  # updates kept for a page that is still sending the earlier ones
+MAX_EVENT_BYTES = 2_000_000  # ... and at most this many bytes of them (each may carry an error overlay)
+LOCAL_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
 HASHED = re.compile(r"^static/.+\.[0-9a-f]{8}\.(css|js)$")  # content-hashed names never change content
 
 
@@ -39,7 +47,9 @@ class Snapshot:
 class Hub:
     """The current snapshot and the stream of update events that open pages listen to."""
 
-    def __init__(self) -> None:
+    def __init__(self, root: Path | None = None, host: str = "127.0.0.1") -> None:
+        self.root = root.resolve() if root else None  # the project: no file outside it is ever served
+        self.host = host  # the --host the server listens on
         self.boot = secrets.token_hex(4)
         self.snapshot = Snapshot(SiteFiles(), f"{self.boot}-0")
         self.events: list[str] = []  # the latest MAX_EVENTS updates
@@ -50,7 +60,7 @@ class Hub:
     def publish(self, snapshot: Snapshot, event: dict) -> None:
         with self.changed:
             self.snapshot = snapshot  # the new files are in place before any page hears of them
-            self.events = [*self.events[-(MAX_EVENTS - 1):], json.dumps(event)]
+            self.events = _bounded([*self.events[-(MAX_EVENTS - 1):], json.dumps(event)])
             self.count += 1
             self.changed.notify_all()
 
@@ -64,16 +74,60 @@ class Hub:
             self.changed.notify_all()
 
 
+def _bounded(events: list[str]) -> list[str]:
+    """The latest events whose sizes add up to at most MAX_EVENT_BYTES (the very latest always)."""
+    total, keep = 0, 0
+    for event in reversed(events):
+        total += len(event)
+        if keep and total > MAX_EVENT_BYTES:
+            break
+        keep += 1
+    return events[len(events) - keep:]
+
+
+def host_allowed(header: str | None, listening: str) -> bool:
+    """Whether a request's Host header names this machine in a way no other site can borrow: localhost,
+    an IP address (DNS rebinding needs a name), or the --host the server listens on."""
+    if header is None:
+        return True  # no browser sends a request without Host; HTTP/1.0 tools may
+    try:
+        name = urlsplit(f"//{header}").hostname
+        urlsplit(f"//{header}").port  # noqa: B018 - raises ValueError on a bad port
+    except ValueError:
+        return False
+    if not name:
+        return False
+    if name in LOCAL_NAMES or name == listening.lower().strip("[]"):
+        return True
+    try:
+        ipaddress.ip_address(name)
+    except ValueError:
+        return False
+    return True
+
+
 class _Handler(http.server.BaseHTTPRequestHandler):
     hub: Hub  # set on the subclass made by make_server
 
     def log_message(self, format: str, *args: object) -> None:
         pass
 
+    def _local(self) -> bool:
+        """Refuse (403) a request whose Host is not this machine's: a page rebinding its name to 127.0.0.1."""
+        if host_allowed(self.headers.get("Host"), self.hub.host):
+            return True
+        body = (b"coursegen serve answers only requests for localhost, 127.0.0.1, [::1] or its --host "
+                b"(DNS rebinding protection)\n")
+        self._send(403, body, "text/plain; charset=utf-8", self.command == "HEAD")
+        return False
+
     def do_HEAD(self) -> None:
-        self._respond(head=True)
+        if self._local():
+            self._respond(head=True)
 
     def do_GET(self) -> None:
+        if not self._local():
+            return
         if urlsplit(self.path).path == EVENTS_URL:
             self._events()
         else:
@@ -100,10 +154,11 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             body = error_page(snap.version, snap.overlay or "")
             return self._send(503 if snap.overlay else 200, body.encode(), "text/html; charset=utf-8", head)
         if rel not in snap.files.paths() and f"{rel}/index.html" in snap.files.paths():
-            return self._send(301, b"", "text/plain", head, {"Location": path + "/"})
-        status, data = 200, _read(snap.files, rel)
+            return self._send(301, b"", "text/plain", head, {"Location": quote(f"/{rel.lstrip('/')}/")})
+        status, data = 200, _read(snap.files, rel, self.hub.root)
         if data is None:
-            status, rel, data = 404, "404.html", _read(snap.files, "404.html") or b"<!doctype html><body></body>"
+            status, rel = 404, "404.html"
+            data = _read(snap.files, "404.html", self.hub.root) or b"<!doctype html><body></body>"
         content_type = _content_type(rel)
         if content_type.startswith("text/html"):
             return self._send(status, inject(data.decode("utf-8"), snap.version, snap.overlay).encode(),
@@ -158,25 +213,47 @@ def _content_type(rel: str) -> str:
     return content_type
 
 
-def _read(files: SiteFiles, rel: str) -> bytes | None:
+def _read(files: SiteFiles, rel: str, root: Path | None) -> bytes | None:
+    """A file's bytes: from memory, or the file copied from the project, read only when it (after every
+    link) still lies inside `root` and is not a link itself, whatever happened to it since the build."""
     if rel in files.data:
         return files.data[rel]
     source = files.copies.get(rel)
+    if source is None:
+        return None
+    real = Path(os.path.realpath(source))
+    if root is not None and not real.is_relative_to(root):
+        return None
     try:
-        return source.read_bytes() if source else None
+        fd = os.open(real, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        with os.fdopen(fd, "rb") as file:
+            return file.read()
     except OSError:
         return None
+
+
+class _Server(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 64  # a burst of a page's requests fits the listen queue
+
+    def handle_error(self, request: object, client_address: tuple[str, int]) -> None:  # type: ignore[override]
+        """A client that hangs up mid-answer is normal (a click away); anything else, one line, no traceback."""
+        import sys
+        error = sys.exc_info()[1]
+        if isinstance(error, ConnectionError):
+            log.debug("client %s hung up: %s", client_address[0], error)
+        else:
+            log.warning("coursegen serve: a request from %s failed: %r", client_address[0], error)
 
 
 def make_server(hub: Hub, host: str, port: int) -> http.server.ThreadingHTTPServer:
     """Bind the HTTP server; a port in use (or an address that cannot be bound) is a UsageError."""
     handler = type("Handler", (_Handler,), {"hub": hub})
     try:
-        server = http.server.ThreadingHTTPServer((host, port), handler)
+        server = _Server((host, port), handler)
     except OSError as exc:
         if exc.errno == errno.EADDRINUSE:
             raise UsageError(f"port {port} on {host} is already in use; choose another with --port "
                              "(--port 0 picks a free one)") from None
         raise UsageError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
-    server.daemon_threads = True
     return server

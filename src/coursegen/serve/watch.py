@@ -165,7 +165,7 @@ def serve(project: Path | str, host: str = "127.0.0.1", port: int = 8000, open_b
     say = echo or (lambda line, error: None)
     stop = threading.Event()
     _stop_on_signals(stop)
-    hub = Hub()
+    hub = Hub(project, host)
     server = make_server(hub, host, port)
     url = f"http://{host}:{server.server_address[1]}/"
     preview = Preview(project, hub, (lambda line, error: say(line, error) if error or not quiet else None))
