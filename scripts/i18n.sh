@@ -11,7 +11,7 @@ trap 'rm -f "$POT"' EXIT
 "$PYBABEL" -q extract -F babel.cfg -k js_text -k js_plural:1,2 --no-location --sort-output \
   --project=coursegen --copyright-holder="coursegen authors" -o "$POT" .
 if [ "${1:-}" = init ]; then
-  "$PYBABEL" -q init -i "$POT" -d "$LOCALE" -D coursegen -l "$2"
+  "$PYBABEL" -q init -i "$POT" -d "$LOCALE" -D coursegen -w 100 -l "$2"
 else
-  "$PYBABEL" -q update -i "$POT" -d "$LOCALE" -D coursegen --no-fuzzy-matching --ignore-obsolete
+  "$PYBABEL" -q update -i "$POT" -d "$LOCALE" -D coursegen --no-fuzzy-matching --ignore-obsolete -w 100
 fi
