@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import io
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -141,9 +141,10 @@ class Translator:
             return html
         return _MESSAGE.sub(lambda m: escape(self.gettext(m.group(1))), html)
 
-    def template_functions(self) -> dict[str, Callable[..., Any]]:
+    def template_functions(self) -> dict[str, Any]:
         """`_`, `gettext` and `ngettext` for Jinja (new-style: %(name)s variables, autoescaped), the JavaScript
-        catalog's `js_text` and `js_plural`, `number` and `format_date`."""
+        catalog's `js_text` and `js_plural`, `number`, `format_date`, and `numbering`: the digits numbers
+        are written with (a CLDR numbering system, for the script's Intl.NumberFormat)."""
 
         @pass_context
         def gettext(context: Context, message: str, **variables: Any) -> str:
@@ -157,7 +158,8 @@ class Translator:
             return (Markup(text) if context.eval_ctx.autoescape else text) % variables
 
         return {"_": gettext, "gettext": gettext, "ngettext": ngettext, "js_text": self.gettext,
-                "js_plural": self.plural_forms, "number": self.number, "format_date": self.date}
+                "js_plural": self.plural_forms, "number": self.number, "format_date": self.date,
+                "numbering": self.locale.default_numbering_system}
 
 
 def _translations(catalog: Catalog) -> Translations:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from jinja2 import Environment
@@ -73,6 +74,7 @@ class Renderer:
                 "static_url": self.static_url, "absolute": self.site.absolute,
                 "generator": f"coursegen {__version__}", "scope_ids": scope_ids,
                 "meta": self.meta(page), "lang": language, "dir": translator.dir, "kbd": _kbd,
+                "updated": self.dates.get(page.url), "time_tag": partial(_time, translator),
                 **translator.template_functions()}
 
     def render_page(self, page: Page) -> str:
@@ -86,6 +88,11 @@ class Renderer:
 def _kbd(key: str) -> Markup:
     """A key to press, for a message's %(name)s."""
     return Markup("<kbd>%s</kbd>") % key
+
+
+def _time(translator: Translator, day: str) -> Markup:
+    """A YYYY-MM-DD date in the page's language, machine-readable too: <time datetime="2026-12-04">…</time>."""
+    return Markup('<time datetime="%s">%s</time>') % (day, translator.date(day))
 
 
 def render_extras(renderer: Renderer, all_pages: list[Page]) -> dict[str, str]:

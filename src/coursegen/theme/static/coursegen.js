@@ -14,7 +14,7 @@
   })();
   const lang = root.lang || "en";
   const rtl = root.dir === "rtl";
-  const numbers = new Intl.NumberFormat(lang);
+  const numbers = new Intl.NumberFormat(lang, { numberingSystem: messages.numbers || "latn" }); // the digits the page uses
   const plurals = new Intl.PluralRules(lang);
   const format = (text, values = {}) => String(text || "").replace(/%\((\w+)\)s/g, (whole, name) => {
     const value = values[name];
