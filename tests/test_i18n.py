@@ -319,3 +319,18 @@ def test_a_bad_language_tag_is_an_error(project):
     report = multilingual(project, "en", course_language="French please").build()
     assert [(d.path, d.line) for d in report.errors] == [("content/demo/course.yaml", 7)]
     assert "language tag" in report.errors[0].message
+
+
+@pytest.mark.parametrize(("language", "direction"), [("ar", "rtl"), ("he", "rtl"), ("fa", "rtl"), ("ur", "rtl"),
+                                                     ("fr", "ltr"), ("zh", "ltr")])
+def test_right_to_left_languages_get_dir_rtl(project, language, direction):
+    multilingual(project, language).build()
+    for page in PAGES:
+        assert project.html(page).html["dir"] == direction, page
+
+
+def test_dates_are_written_in_the_page_s_language(project, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1796428800")  # 2026-12-05
+    multilingual(project, "fr").build()
+    updated = project.html("demo/premiers-pas/index.html").select_one(".cg-updated")
+    assert updated.get_text() == "Mis à jour le 5 décembre 2026" and updated.time["datetime"] == "2026-12-05"
