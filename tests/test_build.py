@@ -1,6 +1,8 @@
 """Integration: build fixture projects and check what a learner sees in the HTML."""
 from __future__ import annotations
 
+import re
+
 from helpers import MODULE_TWO
 
 from coursegen.preview import ELLIPSIS
@@ -167,7 +169,23 @@ def test_project_template_and_static_override_the_theme(demo):
     assert home.select_one("#x").get_text() == "Mine" and home.find("h1")
     css_href = home.select_one("link[rel=stylesheet]")["href"]
     assert (demo.out / css_href.lstrip("/")).read_text() == "body { color: red; }"
-    assert (demo.out / "static/extra.txt").read_text() == "hello"
+    [extra] = (demo.out / "static").glob("extra.*.txt")  # every static file is named by its content
+    assert extra.read_text() == "hello"
+
+
+def test_every_static_file_has_a_content_hashed_name_and_the_pages_link_it(demo):
+    demo.write("static/favicon.svg", '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"></svg>')
+    demo.build()
+    home = demo.html("index.html")
+    icon = home.select_one("link[rel=icon]")["href"]
+    assert re.fullmatch(r"/static/favicon\.[0-9a-f]{8}\.svg", icon)
+    assert (demo.out / icon.lstrip("/")).read_text().startswith("<svg")
+    names = [p.relative_to(demo.out / "static").as_posix() for p in (demo.out / "static").rglob("*") if p.is_file()]
+    assert names and all(re.search(r"\.[0-9a-f]{8,10}\.[a-z]+$", name) for name in names), names
+    before = icon
+    demo.write("static/favicon.svg", '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"></svg>')
+    demo.build()
+    assert demo.html("index.html").select_one("link[rel=icon]")["href"] != before  # new content, new name
 
 
 def test_404_sitemap_and_robots(demo):

@@ -144,10 +144,10 @@ def test_urls_in_head_sitemap_and_robots_sit_under_the_base_url(demo):
     assert f"Sitemap: {ORIGIN}{SUB}sitemap.xml" in (demo.out / "robots.txt").read_text()
 
 
-def test_a_bare_path_base_url_gives_root_relative_canonical_and_no_absolute_only_tags(demo):
+def test_a_bare_path_base_url_gives_no_canonical_and_no_absolute_only_tags(demo):
     assert demo.build(base_url=SUB).ok
     page = demo.html("demo/index.html")
-    assert page.find("link", rel="canonical")["href"] == SUB + "demo/"
+    assert page.find("link", rel="canonical") is None  # a relative canonical is worse than none
     assert page.find("meta", property="og:url") is None  # Open Graph needs an absolute URL
     assert page.find("meta", property="og:image") is None
     assert page.find("meta", attrs={"name": "twitter:card"})["content"] == "summary"
@@ -158,6 +158,7 @@ def test_check_warns_once_when_only_a_path_is_known_and_strict_fails_on_it(demo)
     report = demo.check()
     origin_warnings = [d for d in report.diagnostics if "base_url is a path" in d.message]
     assert len(origin_warnings) == 1 and origin_warnings[0].severity == "warning"
+    assert all(lost in origin_warnings[0].message for lost in ("rel=canonical", "og:url", "social-card image"))
     assert report.ok
     assert not demo.check(strict=True).ok
     assert demo.check(strict=True, base_url=ORIGIN + SUB).ok

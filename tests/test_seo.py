@@ -173,3 +173,11 @@ def test_pages_left_out_of_the_sitemap_are_noindex_and_the_others_are_not(built)
         url = BASE + rel.removesuffix("index.html")
         robots = meta(built.html(rel), "robots")
         assert (robots == "noindex") == (f"<loc>{url}</loc>" not in sitemap), rel
+
+
+def test_without_an_origin_no_page_has_a_canonical_or_og_url(demo):
+    assert demo.build().ok  # base_url '/' in site.yaml: a path alone
+    for rel in ("index.html", "demo/index.html", "demo/first/index.html", "demo/print/index.html", "404.html"):
+        page = demo.html(rel)
+        assert page.find("link", rel="canonical") is None, rel  # a relative canonical is worse than none
+        assert meta(page, "og:url") is None, rel

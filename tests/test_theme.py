@@ -141,3 +141,17 @@ def test_code_stylesheet_is_linked_only_on_pages_with_highlighted_code(tmp_path)
     assert not links_code_css("mechanics/index.html")
     assert not links_code_css("index.html")
 
+
+
+def test_code_stylesheet_does_not_block_the_print_pages_first_paint(tmp_path):
+    project = learner_site.write_learner_site(tmp_path / "project")
+    (project / "content/mechanics/02-energy.md").write_text(
+        learner_site.ENERGY + "\n```python\nenergy = 0.5 * m * v ** 2\n```\n", encoding="utf-8")
+    out = tmp_path / "site"
+    assert build(project, BuildOptions(out=out)).ok
+    head = soup(out / "mechanics/print/index.html").head
+    [late] = [link for link in head.select('link[rel=stylesheet][href*="/pygments."]') if link.parent.name == "head"]
+    assert late["media"] == "print" and late["onload"] == "this.media='all'"  # loaded, then applied to the screen
+    assert head.select_one('noscript link[rel=stylesheet][href*="/pygments."]')["href"] == late["href"]
+    module = soup(out / "mechanics/energy/index.html").head.select_one('link[href*="/pygments."]')
+    assert not module.get("media")  # a module page with code shows it coloured from the first paint

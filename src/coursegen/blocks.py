@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from html import escape
 from typing import Any
 
+from .config import goal_numbers
 from .i18n import N_
 from .yamlsource import YamlDoc, YamlProblem, parse_yaml
 
@@ -27,6 +28,8 @@ class QuizOption:
 class Quiz:
     question: str
     options: tuple[QuizOption, ...]
+    goals: tuple[int, ...] = ()  # the module goals (1-based) the quiz checks
+    goals_line: int = 0  # line of 'goals:' within the quiz body
 
     @property
     def multiple(self) -> bool:
@@ -44,9 +47,19 @@ Report = Callable[[int, str], None]  # (line within the block body, message)
 
 
 def container_kind(info: str) -> tuple[str, str]:
-    """Split a '::: kind title' opener into (kind, title)."""
-    kind, _, title = info.strip().partition(" ")
-    return kind.strip(), title.strip()
+    """Split a '::: kind {attributes} title' opener into (kind, title), the attributes left out."""
+    kind, _, rest = info.strip().partition(" ")
+    return kind.strip(), container_attributes(rest)[1]
+
+
+def container_attributes(rest: str) -> tuple[str, str]:
+    """Split what follows a container's kind into its '{...}' attribute text (without the braces, '' when
+    there is none) and the title after it."""
+    rest = rest.strip()
+    if rest.startswith("{") and "}" in rest:
+        attributes, _, title = rest[1:].partition("}")
+        return attributes.strip(), title.strip()
+    return "", rest
 
 
 def check_container(info: str, report: Report) -> None:
@@ -76,6 +89,7 @@ def parse_quiz(body: str, report: Report) -> Quiz | None:
     if doc is None:
         return None
     question = _quiz_question(doc, report)
+    goals = _quiz_goals(doc, report)
     raw = doc.value.get("options")
     if not isinstance(raw, list) or len(raw) < 2:
         report(doc.line("options"), "a quiz needs 'options:' with at least two '- text: ...' entries")
@@ -85,16 +99,27 @@ def parse_quiz(body: str, report: Report) -> Quiz | None:
     if options and not any(o.correct for o in options):
         report(doc.line("options"), "the quiz has no correct option; mark at least one with 'correct: true'")
         return None
-    if question is None or not all(fine for _, fine in checked):
+    if question is None or goals is None or not all(fine for _, fine in checked):
         return None
-    return Quiz(question, tuple(options))
+    return Quiz(question, tuple(options), goals, doc.line("goals") if goals else 0)
+
+
+def _quiz_goals(doc: YamlDoc, report: Report) -> tuple[int, ...] | None:
+    """The goals a quiz names (() when none); None when 'goals' is wrong (reported)."""
+    if doc.value.get("goals") is None:
+        return ()
+    ok, goals, message = goal_numbers(doc.value["goals"])
+    if not ok:
+        report(doc.line("goals"), f"'goals' of a quiz {message}")
+        return None
+    return goals
 
 
 def _quiz_question(doc: YamlDoc, report: Report) -> str | None:
     """The quiz's question; None when it is missing or the quiz has an unknown key (both reported)."""
-    unknown = [key for key in doc.value if key not in ("question", "options")]
+    unknown = [key for key in doc.value if key not in ("question", "goals", "options")]
     for key in unknown:
-        report(doc.line(key), f"unknown key '{key}' in a quiz (allowed: question, options)")
+        report(doc.line(key), f"unknown key '{key}' in a quiz (allowed: question, goals, options)")
     question = doc.value.get("question")
     if not isinstance(question, str) or not question.strip():
         report(1, "a quiz needs 'question:' with the question text")

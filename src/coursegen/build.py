@@ -40,6 +40,7 @@ class BuildOptions:
     search: bool = True  # index the written site with Pagefind
     reuse: bool = False  # when no input changed since the last build into `out`, keep it as it is
     cache: bool = True  # False (--no-cache): no speed-ups, nothing read from or written to .coursegen-cache/
+    report: bool = False  # add the author's alignment report, report/index.html (coursegen report --html)
     wait: bool = False  # another build is writing `out`: wait for it (else UsageError)
 
 
@@ -103,7 +104,7 @@ def _pipeline(project: Path, out: Path, options: BuildOptions, speed: Speed) -> 
     renderer = Renderer(make_environment(project, speed.folder("templates")), site, static,
                         publishing.seo.meta, publishing.seo.dates, messages)
     staging = Staging(project, out) if options.write else None
-    all_pages = list(pages(site, messages))
+    all_pages = list(pages(site, messages, report=options.report))
     try:
         rendered = _render(renderer, all_pages, staging, speed, project)
         files = _site_files(rendered, all_pages, renderer, outline, static, publishing)
@@ -128,7 +129,8 @@ def _speed_for(project: Path, out: Path, options: BuildOptions) -> Speed:
     from .speed.store import Store
     if not options.write:  # check: whatever the cache knows, and nothing written there
         return CachedSpeed(project, store=Store(project, read_only=True))
-    key = {"base_url": options.base_url, "drafts": options.drafts, "strict": options.strict, "search": options.search}
+    key = {"base_url": options.base_url, "drafts": options.drafts, "strict": options.strict, "search": options.search,
+           "report": options.report}
     return CachedSpeed(project, out, key)
 
 
@@ -217,11 +219,12 @@ def _strict(found: list[Diagnostic], strict: bool) -> tuple[Diagnostic, ...]:
 
 def check(project: Path | str, options: BuildOptions = BuildOptions()) -> BuildReport:
     """Validate content, links and assets and render every page in memory; write nothing. Also warns when
-    the site's origin is unknown (pages then get no absolute canonical URL)."""
+    the site's origin is unknown (pages then get no canonical link, og:url or social card)."""
     report = build(project, replace(options, write=False))
     if report.site is None or report.site.origin:
         return report
-    warning = Diagnostic("content/site.yaml", 1, "base_url is a path, so pages get no absolute canonical URL, "
-                         "og:url or social-card image; set base_url (or --base-url) to the full URL, like "
+    warning = Diagnostic("content/site.yaml", 1, "base_url is a path, so pages get no rel=canonical link (search "
+                         "engines may index duplicate addresses of a page), no og:url and no social-card image (chat "
+                         "apps show links without a picture); set base_url (or --base-url) to the full URL, like "
                          "https://example.org/courses/", "warning")
     return replace(report, diagnostics=_strict([*report.diagnostics, warning], options.strict))

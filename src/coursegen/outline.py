@@ -9,13 +9,15 @@ from urllib.parse import urlsplit
 
 from markdown_it import MarkdownIt
 
+from .alignment import AlignedModule, coverage_warnings
 from .config import CourseConfig, SiteConfig, read_course_config, read_site_config
 from .content import ContentSource, CourseSource, SourceFile
 from .diagnostics import Diagnostics
 from .i18n import is_rtl
+from .imagesize import Size, add_sizes, sizes_of
 from .links import LinkTargets, fill
 from .markdown import plain_text, render_tokens, yaml_text
-from .model import Card, Course, Link, Module, Site
+from .model import Card, Check, Course, Link, Module, Site
 from .parse import ParsedModule
 from .preview import cut_preview
 from .yamlsource import YamlDoc, YamlProblem, parse_yaml
@@ -171,8 +173,9 @@ def build_outline(source: ContentSource, parsed: Mapping[str, ParsedModule | Non
         for asset in draft.source.assets:
             targets.files[f"{slug}/{asset}"] = course_url + asset
             assets.append(Asset(source.root / slug / asset, f"{slug}/{asset}"))
-    courses = tuple(_course(d, published.get(d.source.slug, []), ordered, targets, config, base_path, md, diags)
-                    for d in ordered)
+    sizes = sizes_of({targets.files[a.target]: a.source for a in assets})
+    courses = tuple(_course(d, published.get(d.source.slug, []), ordered, targets, sizes, config, base_path, md,
+                            diags) for d in ordered)
     if diags.errors:
         return None
     site = Site(config.title, config.description, base, base_path, origin, config.language,
@@ -197,7 +200,7 @@ def _next_links(draft: _CourseDraft, ordered: list[_CourseDraft], base_path: str
 
 
 def _course(draft: _CourseDraft, modules: list[ParsedModule], ordered: list[_CourseDraft],
-            targets: LinkTargets, config: SiteConfig, base_path: str, md: MarkdownIt,
+            targets: LinkTargets, sizes: Mapping[str, Size], config: SiteConfig, base_path: str, md: MarkdownIt,
             diags: Diagnostics) -> Course:
     slug, rel = draft.source.slug, draft.source.config.rel  # type: ignore[union-attr]
     planned = draft.config.status == "planned"
@@ -215,10 +218,12 @@ def _course(draft: _CourseDraft, modules: list[ParsedModule], ordered: list[_Cou
             return url_
 
         with yaml_text(md):
-            return render_tokens(md, md.parse(text), {"resolve": resolve, "id_prefix": f"{slug}-{key}"})
+            html = render_tokens(md, md.parse(text), {"resolve": resolve, "id_prefix": f"{slug}-{key}"})
+        return add_sizes(html, sizes)
 
-    built = tuple(_module(m, _place(modules, i, slug, url), targets, config.preview_length, diags)
+    built = tuple(_module(m, _place(modules, i, slug, url), targets, sizes, config.preview_length, diags)
                   for i, m in enumerate(modules))
+    coverage_warnings([AlignedModule(m.rel, m.meta, m.checks) for m in modules], diags)
     description_html = markdown("description", draft.config.description) or ""
     language = draft.config.language or config.language
     return Course(slug, draft.config.title, draft.config.tagline, description_html,
@@ -236,8 +241,15 @@ def _place(modules: list[ParsedModule], index: int, course_slug: str, course_url
     return ModulePlace(course_slug, course_url, index + 1, link(index - 1), link(index + 1))
 
 
-def _module(parsed: ParsedModule, place: ModulePlace, targets: LinkTargets, preview_length: int,
-            diags: Diagnostics) -> Module:
+def _checks(parsed: ParsedModule, url: str) -> tuple[Check, ...]:
+    """The module's quizzes and reveals in the model: each links to the quiz, or the card a reveal is in."""
+    titles = {card.id: card.title for card in parsed.cards}
+    return tuple(Check(c.kind, c.goals, c.label, f"{url}#{c.anchor or c.card or 'main'}", titles.get(c.card, ""))
+                 for c in parsed.checks)
+
+
+def _module(parsed: ParsedModule, place: ModulePlace, targets: LinkTargets, sizes: Mapping[str, Size],
+            preview_length: int, diags: Diagnostics) -> Module:
     """The Module of a parsed module at its place: its links resolved, its cards' previews cut."""
     url = f"{place.course_url}{parsed.slug}/"
 
@@ -254,13 +266,15 @@ def _module(parsed: ParsedModule, place: ModulePlace, targets: LinkTargets, prev
         card_meta = meta.cards[n] if meta.cards else None
         visual = resolve(card_meta.visual, card_meta.line, "image") if card_meta and card_meta.visual else None
         preview = (card_meta.preview if card_meta and card_meta.preview else cut_preview(card.text, preview_length))
-        cards.append(Card(card.id, card.title, card.title_html, fill(card.html, urls), preview, f"{url}#{card.id}",
-                          visual, card_meta.alt if card_meta else None))
+        size = sizes.get(visual) if visual else None
+        cards.append(Card(card.id, card.title, card.title_html, add_sizes(fill(card.html, urls), sizes), preview,
+                          f"{url}#{card.id}", visual, card_meta.alt if card_meta else None, size,
+                          card_meta.goals if card_meta else ()))
     return Module(
         slug=parsed.slug, number=parsed.number, title=meta.title, summary=meta.summary, goals=meta.goals,
         goals_html=parsed.goals_html, minutes=meta.minutes or max(1, math.ceil(parsed.word_count / WORDS_PER_MINUTE)),
-        draft=meta.draft, intro_html=fill(parsed.intro_html, urls), cards=tuple(cards),
+        draft=meta.draft, intro_html=add_sizes(fill(parsed.intro_html, urls), sizes), cards=tuple(cards),
         sources_html=parsed.sources_html, url=url, source=parsed.rel, course_slug=place.course_slug,
         position=place.position, previous=place.previous, next=place.next, widgets=parsed.widgets,
-        word_count=parsed.word_count,
+        word_count=parsed.word_count, checks=_checks(parsed, url),
     )

@@ -5,12 +5,13 @@ as placeholders (LinkRef, see links.fill), which the model stage resolves once e
 So a parsed module is pure, plain data that can be computed anywhere and kept between builds."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from . import blocks, mathrender
+from . import alignment, blocks, mathrender
+from .alignment import GoalCheck
 from .config import ModuleMeta, read_module_meta
 from .content import ModuleFile
 from .diagnostics import Diagnostics
@@ -55,6 +56,7 @@ class ParsedModule:
     word_count: int
     widgets: tuple[str, ...]  # names of the widgets the page uses
     links: tuple[LinkRef, ...]  # placeholder n stands for links[n]
+    checks: tuple[GoalCheck, ...] = ()  # the quizzes and reveals, and the goals they check
 
 
 @dataclass(frozen=True)
@@ -242,12 +244,15 @@ def parse_module(md: MarkdownIt, file: ModuleFile, widgets: frozenset[str],
     before = len(diags.errors)
     _check_blocks(md, tokens, path, split.body_offset, body.split("\n"), widgets, diags)
     intro, cards, anchors = _split_cards(tokens, path, split.body_offset, diags)
+    checks = alignment.collect_checks([("", intro), *((c.id, c.tokens) for c in cards)], split.body_offset,
+                                      path, diags)
     if meta is None:
         return None
     _check_card_meta(meta, cards, path, diags)
+    alignment.check_numbers(checks, meta, path, diags)
     if len(diags.errors) > before:
         return None
-    return _rendered(md, file, meta, intro, cards, frozenset(anchors))
+    return replace(_rendered(md, file, meta, intro, cards, frozenset(anchors)), checks=checks)
 
 
 def _rendered(md: MarkdownIt, file: ModuleFile, meta: ModuleMeta, intro: list[Token], cards: list[_TokenCard],

@@ -29,9 +29,9 @@ class Page:
     in_sitemap: bool = True
 
 
-def pages(site: Site, messages: Messages | None = None) -> Iterator[Page]:
+def pages(site: Site, messages: Messages | None = None, report: bool = False) -> Iterator[Page]:
     """Every HTML page of the site, in a stable order; titles in each page's language (English without
-    `messages`)."""
+    `messages`); with `report`, the author's alignment report too."""
     def lang(language: str) -> Translator:
         return messages[language] if messages else english()
 
@@ -48,6 +48,10 @@ def pages(site: Site, messages: Messages | None = None) -> Iterator[Page]:
             title = lang(course.language).gettext("%(course)s: the whole course") % {"course": course.title}
             yield Page(f"{course.slug}/print/index.html", "print.html", f"{course.url}print/",
                        title, course.tagline, "print", course, in_sitemap=False)
+    if report:
+        yield Page("report/index.html", "report.html", site.url("report/"), "Alignment report",
+                   "Which cards teach each learning goal, and which quizzes and reveals check it.", "report",
+                   in_sitemap=False)
     yield Page("404.html", "404.html", site.url("404.html"), home.gettext("Page not found"),
                home.gettext("This page does not exist."), "404", in_sitemap=False)
 

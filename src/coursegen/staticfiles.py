@@ -1,4 +1,8 @@
-"""Static files: the theme's and the project's static/ merged, with content-hashed names."""
+"""Static files: the theme's and the project's static/ merged, each with a content-hashed name.
+
+Every file under static/ is named by its content (`favicon.3f9a1c2e.svg`), so a host may cache the whole
+folder forever; templates reach them by logical name through `static_url('favicon.svg')`.
+"""
 from __future__ import annotations
 
 import hashlib
@@ -9,7 +13,6 @@ from pygments.formatters import HtmlFormatter
 
 from .templates import THEME
 
-HASHED_SUFFIXES = (".css", ".js")
 LIGHT_STYLE, DARK_STYLE = "default", "github-dark"
 
 
@@ -47,13 +50,17 @@ def collect_static(project: Path) -> tuple[StaticFile, ...]:
         data["pygments.css"] = pygments_css().encode()
     files = []
     for name in sorted(data):
-        target = f"static/{name}"
-        if name.endswith(HASHED_SUFFIXES):
-            digest = hashlib.sha256(data[name]).hexdigest()[:8]
-            stem, _, suffix = name.rpartition(".")
-            target = f"static/{stem}.{digest}.{suffix}"
-        files.append(StaticFile(name, target, data[name]))
+        files.append(StaticFile(name, hashed_name(name, data[name]), data[name]))
     return tuple(files)
+
+
+def hashed_name(name: str, data: bytes) -> str:
+    """'favicon.svg' -> 'static/favicon.3f9a1c2e.svg' (a name without a suffix gets the digest at its end)."""
+    digest = hashlib.sha256(data).hexdigest()[:8]
+    folder, _, base = name.rpartition("/")
+    stem, dot, suffix = base.rpartition(".")
+    hashed = f"{stem}.{digest}.{suffix}" if dot and stem else f"{base}.{digest}"
+    return f"static/{folder + '/' if folder else ''}{hashed}"
 
 
 def widget_names(files: tuple[StaticFile, ...]) -> frozenset[str]:

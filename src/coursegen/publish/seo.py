@@ -37,7 +37,7 @@ class PageMeta:
     title: str  # the <title>
     og_title: str
     description: str  # plain text
-    canonical: str | None
+    canonical: str | None  # absolute, only when the site's origin is known (a relative one is worse than none)
     og_type: str
     og_url: str | None  # only when the site's origin is known
     locale: str
@@ -132,7 +132,7 @@ class Seo:
         image = CardImage(self.absolute(site.url(card.target)), WIDTH, HEIGHT, card.alt) if card else None
         return PageMeta(
             title=title, og_title=page.title, description=self.description(page),
-            canonical=self.absolute(page.url) if page.kind != "404" else None,
+            canonical=self.absolute(page.url) if site.origin and page.kind != "404" else None,
             og_type="website" if page.kind in ("home", "404") else "article",
             og_url=self.absolute(page.url) if site.origin and page.kind != "404" else None,
             locale=og_locale(course.language if course else site.language), image=image,

@@ -32,7 +32,7 @@ KEEPALIVE_SECONDS = 15.0
 MAX_EVENTS = 64  # updates kept for a page that is still sending the earlier ones
 MAX_EVENT_BYTES = 2_000_000  # ... and at most this many bytes of them (each may carry an error overlay)
 LOCAL_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
-HASHED = re.compile(r"^static/.+\.[0-9a-f]{8}\.(css|js)$")  # content-hashed names never change content
+HASHED = re.compile(r"^static/.+\.[0-9a-f]{8}(\.[A-Za-z0-9]+)?$")  # content-hashed names never change content
 
 
 @dataclass(frozen=True)
