@@ -1,18 +1,19 @@
 """Interactive blocks: validation of ::: containers and quiz/widget fences, and their HTML."""
 from __future__ import annotations
 
+import difflib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
 from typing import Any
 
+from . import callouts, tabs
 from .config import goal_numbers
 from .i18n import N_
 from .yamlsource import YamlDoc, YamlProblem, parse_yaml
 
-CALLOUTS = {"note": N_("Note"), "tip": N_("Tip"), "warning": N_("Warning")}  # labels, translated in the model
-CONTAINERS = (*CALLOUTS, "reveal")
+CONTAINERS = (*callouts.CALLOUTS, "reveal", "tabs", "tab")
 REVEAL, CHECK, RETRY, ANSWERS = N_("Predict, then reveal"), N_("Check answer"), N_("Try again"), N_("Show the answers")
 NEEDS_JS = N_("This interactive part of the page needs JavaScript.")
 
@@ -62,10 +63,18 @@ def container_attributes(rest: str) -> tuple[str, str]:
     return "", rest
 
 
-def check_container(info: str, report: Report) -> None:
+def check_container(info: str, parent: str | None, report: Report) -> None:
+    """Report what is wrong with a '::: kind title' opener inside a block of kind `parent` (None: none)."""
     kind, title = container_kind(info)
-    if kind not in CONTAINERS:
-        report(0, f"unknown block '::: {kind}'; use one of: {', '.join(CONTAINERS)}")
+    if kind == "tab" and not title:
+        report(0, "a tab needs its label on the same line: '::: tab Python'")
+    if (kind == "tab") != (parent == "tabs"):
+        report(0, "a '::: tab LABEL' block goes directly inside a ':::: tabs' block (four colons), and a "
+               "':::: tabs' block holds only '::: tab' blocks")
+    if kind not in CONTAINERS and callouts.read_callout(kind, title) is None:
+        close = difflib.get_close_matches(kind.rstrip("".join(callouts.FOLDS)), CONTAINERS, n=1)
+        hint = f"; did you mean '::: {close[0]}'?" if close else f"; use one of: {', '.join(CONTAINERS)}"
+        report(0, f"unknown block '::: {kind}'{hint}")
     elif kind == "reveal" and not title:
         report(0, "a reveal needs its prompt on the same line: '::: reveal What do you predict...?'")
 
@@ -180,18 +189,26 @@ Block = Callable[[str], str]  # Markdown (block) -> HTML
 
 def container_open_html(info: str) -> str:
     kind, title = container_kind(info)
+    if kind == "tabs":
+        return tabs.tabs_open_html()
+    if kind == "tab":
+        return tabs.tab_open_html(title)
     if kind == "reveal":
         return (f'<details class="cg-reveal"><summary><span class="cg-reveal-label">{REVEAL}'
                 f'</span> <span class="cg-reveal-prompt">{escape(title)}</span></summary>'
                 '<div class="cg-reveal-body">\n')
-    label = escape(title) if title else CALLOUTS.get(kind, kind.title())
-    return (f'<aside class="cg-callout cg-callout-{escape(kind)}" aria-label="{label}">'
-            f'<p class="cg-callout-title">{label}</p>\n')
+    callout = callouts.read_callout(kind, title)
+    return callouts.open_html(callout) if callout else ""
 
 
 def container_close_html(info: str) -> str:
-    kind, _ = container_kind(info)
-    return "</div></details>\n" if kind == "reveal" else "</aside>\n"
+    kind, title = container_kind(info)
+    if kind in ("tab", "tabs"):
+        return tabs.close_html(kind)
+    if kind == "reveal":
+        return "</div></details>\n"
+    callout = callouts.read_callout(kind, title)
+    return callouts.close_html(callout) if callout else ""
 
 
 def quiz_html(quiz: Quiz, quiz_id: str, inline: Inline) -> str:

@@ -38,6 +38,7 @@ class CourseConfig:
     status: str = "published"
     next: tuple[str, ...] = ()
     language: str | None = None  # None: the site's
+    mastery: float = 0.8  # share of quizzes right at the first try that passes, in LMS packages
 
 
 @dataclass(frozen=True)
@@ -103,6 +104,12 @@ def _status(value: Any) -> tuple[bool, Any, str]:
     if value not in ("published", "planned"):
         return False, None, f"must be 'published' or 'planned', not {_describe(value)}"
     return True, value, ""
+
+
+def _mastery(value: Any) -> tuple[bool, Any, str]:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
+        return False, None, f"must be a share between 0 and 1, like 0.8 for 80%, not {_describe(value)}"
+    return True, float(value), ""
 
 
 _URL_PATH = re.compile(r"^/(?![/\\])[^\s?#\\]*$")  # no '//' or '\': a browser reads '/\host/' as '//host/'
@@ -298,7 +305,7 @@ def read_course_config(doc: YamlDoc, path: str, diags: Diagnostics) -> CourseCon
     if not _mapping_or_error(doc, path, 0, diags, "course.yaml"):
         return None
     reader = _Reader(doc, path, 0, diags, "course.yaml")
-    reader.check_keys(["title", "tagline", "description", "why", "level", "status", "next", "language"])
+    reader.check_keys(["title", "tagline", "description", "why", "level", "status", "next", "language", "mastery"])
     before = len(diags.errors)
     config = CourseConfig(
         title=reader.get("title", _text, required=True),
@@ -309,6 +316,7 @@ def read_course_config(doc: YamlDoc, path: str, diags: Diagnostics) -> CourseCon
         status=reader.get("status", _status, default="published"),
         next=reader.text_list("next", check=_slug),
         language=reader.get("language", _language),
+        mastery=reader.get("mastery", _mastery, default=0.8),
     )
     return None if len(diags.errors) > before else config
 

@@ -229,7 +229,7 @@ def _course(draft: _CourseDraft, modules: list[ParsedModule], ordered: list[_Cou
     return Course(slug, draft.config.title, draft.config.tagline, description_html,
                   plain_text(md.parse(draft.config.description)), markdown("why", draft.config.why),
                   draft.config.level, draft.config.status, tuple(_next_links(draft, ordered, base_path, diags)),
-                  built, url, rel, language, "rtl" if is_rtl(language) else "ltr")
+                  built, url, rel, language, "rtl" if is_rtl(language) else "ltr", draft.config.mastery)
 
 
 def _place(modules: list[ParsedModule], index: int, course_slug: str, course_url: str) -> ModulePlace:

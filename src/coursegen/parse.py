@@ -94,7 +94,8 @@ def _check_blocks(md: MarkdownIt, tokens: list[Token], path: str, offset: int, s
         elif token.type in mathrender.BLOCK_TYPES:
             _check_math(token.content, True, 0, report)
         elif token.type == "container_block_open":
-            _check_container(token, source_lines, report)
+            parent = blocks.container_kind(openers[-1].info)[0] if openers else None
+            _check_container(token, parent, source_lines, report)
             openers.append(token)
         elif token.type == "container_block_close" and openers:
             token.meta["opener_info"] = openers.pop().info
@@ -102,8 +103,10 @@ def _check_blocks(md: MarkdownIt, tokens: list[Token], path: str, offset: int, s
             _check_fence(md, token, widgets, report)
 
 
-def _check_container(token: Token, source_lines: list[str], report: blocks.Report) -> None:
-    blocks.check_container(token.info, report)
+def _check_container(token: Token, parent: str | None, source_lines: list[str], report: blocks.Report) -> None:
+    blocks.check_container(token.info, parent, report)
+    if token.meta.get("material"):  # Material's === tabs end where their indentation does
+        return
     end = token.map[1] if token.map else 0
     closing = source_lines[end].strip() if end < len(source_lines) else ""
     if not closing.startswith(":::"):
