@@ -85,7 +85,7 @@ def test_full_coverage_is_silent(tmp_path):
     assert lines(project_with(tmp_path, module).check()) == []
 
 
-def test_a_course_that_names_no_goal_gets_no_coverage_warning(tmp_path):
+def test_a_module_that_names_no_goal_gets_no_coverage_warning(tmp_path):
     module = (ALIGNED.replace("{goals=1} ", "").replace("goals: [1]\noptions", "options")
               .replace("goals: [2]\noptions", "options").replace("    goals: [1]\n", "")
               .replace("    goals: [2, 3]\n", ""))

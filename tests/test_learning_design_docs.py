@@ -7,7 +7,7 @@ from helpers import REPO, CourseProject
 
 DOC = (REPO / "docs" / "learning-design.md").read_text(encoding="utf-8")
 FILES = re.findall(r"<!-- file: (\S+) -->\n(`{3,})\w*\n(.*?)\n\2\n", DOC, re.DOTALL)
-REPORT = re.search(r"<!-- report -->\n```\n(.*?)\n```\n", DOC, re.DOTALL)
+REPORT = re.search(r"<!-- report -->\n```text\n(.*?)\n```\n", DOC, re.DOTALL)
 
 
 def doc_project(tmp_path) -> CourseProject:
