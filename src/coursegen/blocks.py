@@ -10,9 +10,12 @@ from typing import Any
 
 from . import callouts, tabs
 from .config import goal_numbers
+from .i18n import N_
 from .yamlsource import YamlDoc, YamlProblem, parse_yaml
 
 CONTAINERS = (*callouts.CALLOUTS, "reveal", "tabs", "tab")
+REVEAL, CHECK, RETRY, ANSWERS = N_("Predict, then reveal"), N_("Check answer"), N_("Try again"), N_("Show the answers")
+NEEDS_JS = N_("This interactive part of the page needs JavaScript.")
 
 
 @dataclass(frozen=True)
@@ -192,7 +195,7 @@ def container_open_html(info: str) -> str:
     if kind == "tab":
         return tabs.tab_open_html(title)
     if kind == "reveal":
-        return (f'<details class="cg-reveal"><summary><span class="cg-reveal-label">Predict, then reveal'
+        return (f'<details class="cg-reveal"><summary><span class="cg-reveal-label">{REVEAL}'
                 f'</span> <span class="cg-reveal-prompt">{escape(title)}</span></summary>'
                 '<div class="cg-reveal-body">\n')
     callout = callouts.read_callout(kind, title)
@@ -211,7 +214,7 @@ def container_close_html(info: str) -> str:
 
 def quiz_html(quiz: Quiz, quiz_id: str, inline: Inline) -> str:
     kind = "checkbox" if quiz.multiple else "radio"
-    hint = "Choose all that apply." if quiz.multiple else "Choose one."
+    hint = N_("Choose all that apply.") if quiz.multiple else N_("Choose one.")
     rows, answers = [], []
     for index, option in enumerate(quiz.options):
         option_id = f"{quiz_id}-o{index}"
@@ -221,7 +224,7 @@ def quiz_html(quiz: Quiz, quiz_id: str, inline: Inline) -> str:
             f'value="{index}" data-correct="{str(option.correct).lower()}">'
             f'<label for="{option_id}">{inline(option.text)}</label>'
             f'<div class="cg-quiz-option-feedback" hidden>{feedback}</div></li>')
-        verdict = "Correct" if option.correct else "Not correct"
+        verdict = N_("Correct") if option.correct else N_("Not correct")
         answers.append(f'<li class="cg-quiz-answer-{"right" if option.correct else "wrong"}">'
                        f'<strong>{verdict}:</strong> {inline(option.text)}'
                        f'{" — " + feedback if feedback else ""}</li>')
@@ -229,16 +232,16 @@ def quiz_html(quiz: Quiz, quiz_id: str, inline: Inline) -> str:
             f'<fieldset><legend class="cg-quiz-question">{inline(quiz.question)} '
             f'<span class="cg-quiz-hint">{hint}</span></legend>'
             f'<ul class="cg-quiz-options">{"".join(rows)}</ul>'
-            '<div class="cg-quiz-actions" hidden><button type="submit" class="cg-button">Check answer</button> '
-            '<button type="reset" class="cg-button cg-button-quiet">Try again</button></div>'
-            '<p class="cg-quiz-result" role="status" aria-live="polite"></p></fieldset>'
-            '<details class="cg-quiz-answers"><summary>Show the answers</summary>'
+            '<div class="cg-quiz-actions" hidden><button type="submit" class="cg-button">'
+            f'{CHECK}</button> <button type="reset" class="cg-button cg-button-quiet">'
+            f'{RETRY}</button></div><p class="cg-quiz-result" role="status" aria-live="polite"></p>'
+            f'</fieldset><details class="cg-quiz-answers"><summary>{ANSWERS}</summary>'
             f'<ul>{"".join(answers)}</ul></details></form>\n')
 
 
 def widget_html(widget: Widget, block: Block) -> str:
     options = escape(json.dumps(widget.options, sort_keys=True, ensure_ascii=False), quote=True)
     fallback = block(widget.fallback) if widget.fallback else (
-        f"<p>This interactive widget ({escape(widget.name)}) needs JavaScript.</p>")
+        f"<p>{NEEDS_JS}</p>")
     return (f'<div class="cg-widget" data-widget="{escape(widget.name)}" data-options="{options}">'
             f'{fallback}</div>\n')

@@ -16,6 +16,7 @@ from .config import base_url_problem
 from .content import ContentSource, ModuleFile, load_content
 from .diagnostics import Diagnostic, Diagnostics, UsageError
 from .linkcheck import PageScan, check_links, scan_page
+from .localize import localize, site_messages
 from .markdown import make_markdown
 from .model import Site
 from .outline import Outline, build_outline
@@ -97,12 +98,13 @@ def _pipeline(project: Path, out: Path, options: BuildOptions, speed: Speed) -> 
     outline = build_outline(source, parsed, md, diags, base_url=options.base_url, drafts=options.drafts)
     if outline is None or diags.errors:
         return BuildReport(project, out, tuple(diags.sorted()))
-    site = outline.site
-    publishing = prepare_publishing(project, site, static, draw=options.write, drawn=speed.folder("social-cards"))
+    messages = site_messages(project, outline.site, diags)
+    site = localize(outline.site, messages)
+    publishing = prepare_publishing(project, site, messages, static, draw=options.write, drawn=speed.folder("social-cards"))
     renderer = Renderer(make_environment(project, speed.folder("templates")), site, static,
-                        publishing.seo.meta, publishing.seo.dates)
+                        publishing.seo.meta, publishing.seo.dates, messages)
     staging = Staging(project, out) if options.write else None
-    all_pages = list(pages(site, report=options.report))
+    all_pages = list(pages(site, messages, report=options.report))
     try:
         rendered = _render(renderer, all_pages, staging, speed, project)
         files = _site_files(rendered, all_pages, renderer, outline, static, publishing)

@@ -16,7 +16,10 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
-CALLOUTS = {"note": "Note", "tip": "Tip", "important": "Important", "warning": "Warning", "caution": "Caution"}
+from .i18n import N_
+
+CALLOUTS = {"note": N_("Note"), "tip": N_("Tip"), "important": N_("Important"), "warning": N_("Warning"),
+            "caution": N_("Caution")}  # labels, translated in the model (i18n.N_)
 FOLDS = ("-", "+")  # '-': folded, '+': foldable, open
 
 

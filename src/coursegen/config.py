@@ -37,6 +37,7 @@ class CourseConfig:
     level: str | None = None
     status: str = "published"
     next: tuple[str, ...] = ()
+    language: str | None = None  # None: the site's
     mastery: float = 0.8  # share of quizzes right at the first try that passes, in LMS packages
 
 
@@ -304,7 +305,7 @@ def read_course_config(doc: YamlDoc, path: str, diags: Diagnostics) -> CourseCon
     if not _mapping_or_error(doc, path, 0, diags, "course.yaml"):
         return None
     reader = _Reader(doc, path, 0, diags, "course.yaml")
-    reader.check_keys(["title", "tagline", "description", "why", "level", "status", "next", "mastery"])
+    reader.check_keys(["title", "tagline", "description", "why", "level", "status", "next", "language", "mastery"])
     before = len(diags.errors)
     config = CourseConfig(
         title=reader.get("title", _text, required=True),
@@ -314,6 +315,7 @@ def read_course_config(doc: YamlDoc, path: str, diags: Diagnostics) -> CourseCon
         level=reader.get("level", _text),
         status=reader.get("status", _status, default="published"),
         next=reader.text_list("next", check=_slug),
+        language=reader.get("language", _language),
         mastery=reader.get("mastery", _mastery, default=0.8),
     )
     return None if len(diags.errors) > before else config

@@ -172,6 +172,9 @@ def load_course(project: Path, folder: Path, diags: Diagnostics,
 CourseLoader = Callable[[Path, Path, Diagnostics], CourseSource]  # (project, folder, diags)
 
 
+TRANSLATIONS = "i18n"  # content/i18n/LANG.yaml: a project's own theme messages
+
+
 def load_content(project: Path, diags: Diagnostics, load: CourseLoader | None = None,
                  texts: Mapping[str, bytes] | None = None) -> ContentSource:
     """Read content/: site.yaml and every course folder with its modules and assets.
@@ -191,6 +194,8 @@ def load_content(project: Path, diags: Diagnostics, load: CourseLoader | None = 
         diags.error("content/site.yaml", 1, "missing site.yaml: it needs at least 'title' and 'description'")
     courses = []
     for entry in _entries(content, project, diags):
+        if entry.is_dir() and entry.name == TRANSLATIONS:
+            continue  # the project's theme messages (i18n.py), not a course
         if entry.is_dir():
             folder = Path(entry.path)
             courses.append(load(project, folder, diags) if load else load_course(project, folder, diags, texts))

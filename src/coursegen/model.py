@@ -94,6 +94,8 @@ class Course:
     modules: tuple[Module, ...]
     url: str
     source: str
+    language: str = "en"  # BCP 47 tag of the course's pages
+    dir: str = "ltr"  # 'rtl' for a right-to-left language
     mastery: float = 0.8  # course.yaml 'mastery': the quiz score that passes in an LMS (SCORM 2004)
 
     @property

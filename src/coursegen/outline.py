@@ -13,6 +13,7 @@ from .alignment import AlignedModule, coverage_warnings
 from .config import CourseConfig, SiteConfig, read_course_config, read_site_config
 from .content import ContentSource, CourseSource, SourceFile
 from .diagnostics import Diagnostics
+from .i18n import is_rtl
 from .imagesize import Size, add_sizes, sizes_of
 from .links import LinkTargets, fill
 from .markdown import plain_text, render_tokens, yaml_text
@@ -224,10 +225,11 @@ def _course(draft: _CourseDraft, modules: list[ParsedModule], ordered: list[_Cou
                   for i, m in enumerate(modules))
     coverage_warnings([AlignedModule(m.rel, m.meta, m.checks) for m in modules], diags)
     description_html = markdown("description", draft.config.description) or ""
+    language = draft.config.language or config.language
     return Course(slug, draft.config.title, draft.config.tagline, description_html,
                   plain_text(md.parse(draft.config.description)), markdown("why", draft.config.why),
                   draft.config.level, draft.config.status, tuple(_next_links(draft, ordered, base_path, diags)),
-                  built, url, rel, draft.config.mastery)
+                  built, url, rel, language, "rtl" if is_rtl(language) else "ltr", draft.config.mastery)
 
 
 def _place(modules: list[ParsedModule], index: int, course_slug: str, course_url: str) -> ModulePlace:
