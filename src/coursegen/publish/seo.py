@@ -124,17 +124,25 @@ class Seo:
     def absolute(self, url: str) -> str:
         return self.site.absolute(url)
 
+    def title(self, page: Page) -> str:
+        """'Module · Course · Site', 'Course · Site' or the site's title alone on the home page."""
+        course = page.course
+        return " · ".join(t for t in (page.title if page.kind != "home" else None,
+                                      course.title if page.module and course else None, self.site.title) if t)
+
+    def address(self, page: Page) -> str | None:
+        """The page's absolute URL for canonical and og:url: none without an absolute base, none for 404."""
+        return self.absolute(page.url) if self.site.origin and page.kind != "404" else None
+
     def meta(self, page: Page) -> PageMeta:
-        site, course, module = self.site, page.course, page.module
-        title = " · ".join(t for t in (page.title if page.kind != "home" else None,
-                                       course.title if module and course else None, site.title) if t)
+        site, course = self.site, page.course
         card = self.cards.get(page.url) if site.origin else None
         image = CardImage(self.absolute(site.url(card.target)), WIDTH, HEIGHT, card.alt) if card else None
         return PageMeta(
-            title=title, og_title=page.title, description=self.description(page),
-            canonical=self.absolute(page.url) if site.origin and page.kind != "404" else None,
+            title=self.title(page), og_title=page.title, description=self.description(page),
+            canonical=self.address(page),
             og_type="website" if page.kind in ("home", "404") else "article",
-            og_url=self.absolute(page.url) if site.origin and page.kind != "404" else None,
+            og_url=self.address(page),
             locale=og_locale(course.language if course else site.language), image=image,
             robots=None if page.in_sitemap else "noindex",  # 404, drafts, print copies
             jsonld=tuple(script_json(data) for data in self.structured_data(page)))
