@@ -11,6 +11,7 @@ from .config import SLUG_RE
 from .diagnostics import Diagnostics
 
 MODULE_RE = re.compile(r"^(\d+)-([a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
+GLOSSARY = "glossary.yaml"  # a course's glossary, read as text (not published as a file)
 MAX_FOLDER_DEPTH = 32  # levels of folders inside a course folder
 # files no site should publish: hidden files, editor backups and swap files, merge leftovers, OS litter
 LEFTOVER_RE = re.compile(r"^[.#]|~$|#$|\.(orig|bak|rej|swp|swo|tmp|part|crdownload)$|^(Thumbs\.db|desktop\.ini)$",
@@ -39,6 +40,7 @@ class CourseSource:
     config: SourceFile | None
     modules: tuple[ModuleFile, ...]
     assets: tuple[str, ...]  # paths relative to the course folder, posix
+    glossary: SourceFile | None = None  # glossary.yaml (glossary.py reads it)
 
 
 @dataclass(frozen=True)
@@ -165,8 +167,10 @@ def load_course(project: Path, folder: Path, diags: Diagnostics,
             if source is not None:
                 modules.append(ModuleFile(int(match.group(1)), match.group(2), source))
     modules.sort(key=lambda m: (m.number, m.slug))
-    assets = [a for a in _assets(entries, "", project, diags) if a != "course.yaml"]
-    return CourseSource(folder.name, rel, config, tuple(modules), tuple(assets))
+    assets = [a for a in _assets(entries, "", project, diags) if a not in ("course.yaml", GLOSSARY)]
+    glossary_path = folder / GLOSSARY
+    glossary = read_text(project, glossary_path, diags, texts) if glossary_path.is_file() else None
+    return CourseSource(folder.name, rel, config, tuple(modules), tuple(assets), glossary)
 
 
 CourseLoader = Callable[[Path, Path, Diagnostics], CourseSource]  # (project, folder, diags)

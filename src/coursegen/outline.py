@@ -13,16 +13,19 @@ from .alignment import AlignedModule, coverage_warnings
 from .config import CourseConfig, SiteConfig, read_course_config, read_site_config
 from .content import ContentSource, CourseSource, SourceFile
 from .diagnostics import Diagnostics
+from .glossary import GlossaryEntry, read_glossary
 from .i18n import is_rtl
+from .ids import slugify
 from .imagesize import Size, add_sizes, sizes_of
 from .links import LinkTargets, fill
 from .markdown import plain_text, render_tokens, yaml_text
-from .model import Card, Check, Course, Link, Module, Site
+from .model import Card, Check, Course, Link, Module, Site, Term
 from .parse import ParsedModule
 from .preview import cut_preview
+from .termlinks import course_glossary
 from .yamlsource import YamlDoc, YamlProblem, parse_yaml
 
-RESERVED_SLUGS = frozenset({"print", "static", "pagefind", "images", "assets", "widgets"})
+RESERVED_SLUGS = frozenset({"print", "glossary", "static", "pagefind", "images", "assets", "widgets"})
 WORDS_PER_MINUTE = 200
 
 
@@ -224,12 +227,37 @@ def _course(draft: _CourseDraft, modules: list[ParsedModule], ordered: list[_Cou
     built = tuple(_module(m, _place(modules, i, slug, url), targets, sizes, config.preview_length, diags)
                   for i, m in enumerate(modules))
     coverage_warnings([AlignedModule(m.rel, m.meta, m.checks) for m in modules], diags)
+    built, terms = _glossary(draft.source, built, targets, md, url, diags)
     description_html = markdown("description", draft.config.description) or ""
     language = draft.config.language or config.language
     return Course(slug, draft.config.title, draft.config.tagline, description_html,
                   plain_text(md.parse(draft.config.description)), markdown("why", draft.config.why),
                   draft.config.level, draft.config.status, tuple(_next_links(draft, ordered, base_path, diags)),
-                  built, url, rel, language, "rtl" if is_rtl(language) else "ltr", draft.config.mastery)
+                  built, url, rel, language, "rtl" if is_rtl(language) else "ltr", draft.config.mastery, terms)
+
+
+def _glossary(source: CourseSource, modules: tuple[Module, ...], targets: LinkTargets, md: MarkdownIt,
+              course_url: str, diags: Diagnostics) -> tuple[tuple[Module, ...], tuple[Term, ...]]:
+    """The course's glossary.yaml read, its definitions rendered, and its terms linked in `modules`."""
+    if source.glossary is None:
+        return modules, ()
+    rel = source.glossary.rel
+    entries = read_glossary(source.glossary, diags)
+
+    def render(entry: GlossaryEntry) -> tuple[str, str]:
+        def resolve(href: str, _line: int, kind: str) -> str:
+            url, problem = targets.resolve(href, source.slug, frozenset(), kind)
+            if problem:
+                diags.error(rel, entry.definition_line, problem)
+            return url
+
+        env = {"resolve": resolve, "id_prefix": f"term-{slugify(entry.name)}"}
+        with yaml_text(md):
+            return (render_tokens(md, md.parse(entry.definition), env),
+                    md.renderInline(" ".join(entry.definition.split()), env))
+
+    return course_glossary(entries, modules, f"{course_url}glossary/", render,
+                           lambda line, message: diags.warning(rel, line, message))
 
 
 def _place(modules: list[ParsedModule], index: int, course_slug: str, course_url: str) -> ModulePlace:

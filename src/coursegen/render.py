@@ -23,7 +23,7 @@ class Page:
     url: str  # URL under the base path: '/how-llms-work/'
     title: str
     description: str
-    kind: str  # home, course, module, print, 404
+    kind: str  # home, course, module, print, glossary, report, 404
     course: Course | None = None
     module: Module | None = None
     in_sitemap: bool = True
@@ -48,6 +48,11 @@ def pages(site: Site, messages: Messages | None = None, report: bool = False) ->
             title = lang(course.language).gettext("%(course)s: the whole course") % {"course": course.title}
             yield Page(f"{course.slug}/print/index.html", "print.html", f"{course.url}print/",
                        title, course.tagline, "print", course, in_sitemap=False)
+        if course.glossary_url:
+            translator = lang(course.language)
+            yield Page(f"{course.slug}/glossary/index.html", "glossary.html", course.glossary_url,
+                       translator.gettext("%(course)s: glossary") % {"course": course.title},
+                       translator.gettext("The words of this course and what they mean."), "glossary", course)
     if report:
         yield Page("report/index.html", "report.html", site.url("report/"), "Alignment report",
                    "Which cards teach each learning goal, and which quizzes and reveals check it.", "report",
