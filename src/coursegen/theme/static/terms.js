@@ -42,7 +42,7 @@
   }
   document.addEventListener("pointerdown", (event) => {
     pointer = event.pointerType || "mouse";
-    if (!event.target.closest(".cg-term-wrap")) closeAll(null);
+    if (!event.target.closest(".cg-term-wrap") || event.target.closest(".cg-term-tip")) closeAll(null); // a tap on it closes it
   }, true);
   document.addEventListener("keydown", (event) => {
     if (event.key !== "Escape") return;
