@@ -157,8 +157,8 @@ def test_the_glossary_is_linked_from_the_course_in_the_sitemap_and_in_the_print_
      "glossary.yaml:1: error: the alias 'word' of 'token' is already a term 'word' (line 2)"),
     ("token:\n  definition: one\n  see: [tokn]\ntokn2: x\n",
      "glossary.yaml:3: error: 'see' of 'token' names 'tokn', which is not a term here; did you mean 'tokn2'?"),
-    ("token:\n  definiton: one\n", "glossary.yaml:2: error: unknown key 'definiton' in the term 'token'; did you mean "
-     "'definition'?"),
+    ("token:\n  definiton: one\n", ("glossary.yaml:2: error: unknown key 'definiton' in the term 'token'; did you mean "
+     "'definition'?")),
     ("token:\n  aliases: [tokens]\n", "glossary.yaml:1: error: the term 'token' needs a 'definition'"),
     ("- token\n", "glossary.yaml:1: error: glossary.yaml maps each term to its definition"),
     ("token: [one, two]\n", "glossary.yaml:1: error: the term 'token' needs a definition"),
@@ -176,9 +176,9 @@ def test_an_unused_term_is_a_warning_at_its_line(tmp_path):
     report = project(tmp_path, GLOSSARY + "perceptron: An early neural network.\n").check()
     assert report.ok
     assert messages(report) == [
-        "content/demo/glossary.yaml:11: warning: the term 'perceptron' is used in no module of this course (looked "
+        ("content/demo/glossary.yaml:11: warning: the term 'perceptron' is used in no module of this course (looked "
         "for 'perceptron' as whole words, ignoring case, outside code, links and headings); add the form the cards "
-        "use to its 'aliases', or remove the term"]
+        "use to its 'aliases', or remove the term")]
     assert not project(tmp_path, GLOSSARY + "perceptron: x\n").check(strict=True).ok
 
 
