@@ -205,7 +205,13 @@ def test_a_relaunch_resumes_where_the_learner_left_from_the_lms_data(page, lms, 
     reads = [n for n in names if n[1] in ("cmi.suspend_data", "cmi.core.lesson_location", "cmi.location")
              and n[0].endswith("GetValue")]
     assert reads and all(names.index(r) > entry_at for r in reads)
+    quiz = frame.locator("form.cg-quiz").first  # answered again: a new interaction after the saved one
+    quiz.locator("button[type=reset]").click()
+    quiz.locator("input[data-correct=true]").first.check()
+    quiz.locator("button[type=submit]").click()
     page.wait_for_timeout(200)
+    written = [c["args"][0] for c in calls(page) if c["name"].endswith("SetValue")]
+    assert "cmi.interactions.1.id" in written and not [w for w in written if w.startswith("cmi.interactions.0.")]
     finish(page)
     log = calls(page)
     assert_clean_session(log, version)
