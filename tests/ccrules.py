@@ -98,12 +98,70 @@ def _resources(root: ET.Element, names: set[str]) -> list[str]:
     return problems
 
 
+# CC's QTI profile (ccv1p1_qtiasiv1p2p1_v1p0.xsd): what each test may hold, the metadata values its
+# Schematron rule sets 1 and 2 allow, and the options each question type needs (rule sets 3 to 5)
+CONDITIONS = {"conditionvar": {"and", "other", "varequal", "varsubstring"}, "and": {"not", "varequal"},
+              "not": {"varequal"}}
+ASSESSMENT_FIELDS = {"cc_profile": {"cc.exam.v0p1"}, "qmd_assessmenttype": {"Examination"},
+                     "cc_maxattempts": {"Examination", "1", "2", "3", "4", "5", "unlimited"}}
+# (rule 4d's three options for multiple choice is not held to: see qti.PageQuiz.profile)
+KINDS = {"cc.multiple_choice.v0p1": ("Single", 2), "cc.true_false.v0p1": ("Single", 2),
+         "cc.multiple_response.v0p1": ("Multiple", 2)}
+
+
+def _fields(metadata: ET.Element | None) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for field in metadata.iter(f"{{{QTI}}}qtimetadatafield") if metadata is not None else ():
+        found.setdefault(field.findtext(f"{{{QTI}}}fieldlabel", ""), []).append(
+            field.findtext(f"{{{QTI}}}fieldentry", ""))
+    return found
+
+
+def _profile(root: ET.Element) -> list[str]:
+    q, problems = f"{{{QTI}}}", []
+    assessment = root.find(f"{q}assessment")
+    if assessment is None or not _order(assessment, ["qtimetadata", "rubric", "presentation_material", "section"]) \
+            or len(assessment.findall(f"{q}section")) != 1 or not assessment.get("title"):
+        return ["an assessment holds (metadata,) one section, and has a title"]
+    for label, entries in _fields(assessment.find(f"{q}qtimetadata")).items():
+        if label in ASSESSMENT_FIELDS and (len(entries) > 1 or entries[0] not in ASSESSMENT_FIELDS[label]):
+            problems.append(f"[1] assessment metadata {label} = {entries}")
+    for item in root.iter(f"{q}item"):
+        fields = _fields(item.find(f"{q}itemmetadata"))
+        kind = fields.get("cc_profile", [""])
+        weight = fields.get("cc_weighting", ["1"])
+        if len(kind) != 1 or kind[0] not in KINDS or len(weight) != 1 or not weight[0].isdigit() \
+                or not 0 < int(weight[0]) < 100:
+            problems.append(f"[2] item {item.get('ident')}: cc_profile {kind}, cc_weighting {weight}")
+            continue
+        cardinality, fewest = KINDS[kind[0]]
+        lids = item.findall(f"{q}presentation/{q}response_lid")
+        labels = item.findall(f".//{q}response_label")
+        if len(lids) != 1 or lids[0].get("rcardinality", "Single") != cardinality or len(labels) < fewest \
+                or (kind[0] == "cc.true_false.v0p1" and len(labels) != 2):
+            problems.append(f"[3-5] item {item.get('ident')}: {kind[0]} with {len(labels)} options")
+        for name, allowed in CONDITIONS.items():
+            for node in item.iter(f"{q}{name}"):
+                if not {local(c.tag) for c in node} <= allowed:
+                    problems.append(f"item {item.get('ident')}: <{name}> holds {[local(c.tag) for c in node]}")
+        decvars = item.findall(f"{q}resprocessing/{q}outcomes/{q}decvar")
+        if len(decvars) != 1 or decvars[0].get("varname") != "SCORE" or any(
+                s.get("action", "Set") != "Set" for s in item.iter(f"{q}setvar")):
+            problems.append(f"item {item.get('ident')}: one decvar SCORE, setvar action Set")
+        shown = {d.get("linkrefid") for d in item.iter(f"{q}displayfeedback")}
+        for feedback in item.findall(f"{q}itemfeedback"):
+            if feedback.find(f"{q}flow_mat") is not None and feedback.get("ident") not in shown:
+                problems.append(f"[12d] item {item.get('ident')}: feedback {feedback.get('ident')} never shown")
+    return problems
+
+
 def qti_problems(data: bytes) -> list[str]:
-    """What breaks the QTI 1.2 ASI order and references in one assessment file."""
-    root, problems = ET.fromstring(data), []
+    """What breaks the QTI 1.2 ASI order and references, or CC's QTI profile, in one assessment file."""
+    root = ET.fromstring(data)
     q = f"{{{QTI}}}"
     if root.tag != f"{q}questestinterop" or len(root.findall(f"{q}assessment")) != 1:
         return ["not a questestinterop holding one assessment"]
+    problems = _profile(root)
     for item in root.iter(f"{q}item"):
         names = [local(c.tag) for c in item]
         allowed = ["itemmetadata", "presentation", "resprocessing", "itemfeedback"]

@@ -52,6 +52,10 @@ def test_the_rules_catch_broken_cartridges(flagship):
     qti = flagship[first_quiz]
     assert cartridge_problems({**flagship, first_quiz: qti.replace(b'linkrefid="o0-feedback"', b'linkrefid="o9"')})
     assert cartridge_problems({**flagship, first_quiz: qti.replace(b">o0</varequal>", b">o7</varequal>", 1)})
+    assert cartridge_problems({**flagship, first_quiz: re.sub(rb"cc\.multiple_\w+\.v0p1", b"cc.essay.v0p1", qti)})
+    assert cartridge_problems({**flagship, first_quiz: qti.replace(b'rcardinality="', b'rcardinality="Ordered" x="')})
+    assert cartridge_problems({**flagship, first_quiz: qti.replace(b"<fieldentry>unlimited<", b"<fieldentry>9<")})
+    assert cartridge_problems({**flagship, first_quiz: qti.replace(b'action="Set"', b'action="Add"', 1)})
     assert cartridge_problems({k: v for k, v in flagship.items() if k != "imsmanifest.xml"})
 
 

@@ -1,5 +1,5 @@
 """A page's quizzes as IMS QTI 1.2 assessments, as Common Cartridge profiles them (cc.exam.v0p1 with
-cc.multiple_choice / cc.multiple_response items): the question, the options, the right ones and each
+cc.multiple_choice or cc.multiple_response items): the question, the options, the right ones and each
 option's feedback, taken from the quiz as the page shows it, so the LMS grades what the learner read."""
 from __future__ import annotations
 
@@ -39,6 +39,14 @@ class PageQuiz:
     @property
     def multiple(self) -> bool:
         return sum(o.correct for o in self.options) > 1
+
+    @property
+    def profile(self) -> str:
+        """The CC question type. A quiz of two options, one right, stays multiple choice, though the profile's
+        rule 4d asks for three options and would have it be true/false: LMSs turn true/false questions into
+        True and False buttons and drop the options' text (Moodle 3 imports none at all, another CC exporter
+        reports)."""
+        return "cc.multiple_response.v0p1" if self.multiple else "cc.multiple_choice.v0p1"
 
     @property
     def title(self) -> str:
@@ -118,8 +126,7 @@ def assessment_xml(ident: str, quiz: PageQuiz) -> bytes:
     section = m.child(assessment, "section", ident=f"{ident}-section")
     item = m.child(section, "item", ident=f"{ident}-item", title=quiz.title)
     item_metadata = m.child(m.child(item, "itemmetadata"), "qtimetadata")
-    _field(m, item_metadata, "cc_profile",
-           "cc.multiple_response.v0p1" if quiz.multiple else "cc.multiple_choice.v0p1")
+    _field(m, item_metadata, "cc_profile", quiz.profile)
     _field(m, item_metadata, "cc_weighting", "1")
     _presentation(m, item, quiz)
     _processing(m, item, quiz)
