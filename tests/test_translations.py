@@ -6,27 +6,7 @@ import re
 
 import pytest
 from helpers import CourseProject
-
-SITE = "title: Polyglot Academy\ndescription: One course in three languages.\nbase_url: {base}\ncourses: [intro, intro-fr, arabi]\n"
-MODULE = "---\ntitle: {title}\nsummary: {title}.\ngoals:\n  - {title}.\n{extra}---\n## {title}\n\n{title} text.\n"
-
-
-def polyglot(project: CourseProject, base: str = "https://example.org/learn/", fr_extra: str = "translation_of: intro\n",
-             module_extra: str = "translation_of: 01-what-is-a-token.md\n") -> CourseProject:
-    """An English course; its French translation (module 1 only, matched by its front matter's translation_of,
-    its file name translated); its Arabic translation (both modules, matched by file name)."""
-    return (project.write("content/site.yaml", SITE.format(base=base))
-            .write("content/intro/course.yaml", "title: Tokens Explained\ntagline: How a model reads.\ndescription: Tokens.\n")
-            .write("content/intro/01-what-is-a-token.md", MODULE.format(title="What is a token", extra=""))
-            .write("content/intro/02-counting.md", MODULE.format(title="Counting tokens", extra=""))
-            .write("content/intro-fr/course.yaml", "title: Les jetons\ntagline: Comment un modèle lit.\n"
-                                                   f"description: Jetons.\nlanguage: fr\n{fr_extra}")
-            .write("content/intro-fr/01-quest-ce-qu-un-jeton.md", MODULE.format(title="Un jeton", extra=module_extra))
-            .write("content/arabi/course.yaml", "title: شرح الرموز\ntagline: كيف يقرأ النموذج.\ndescription: الرموز.\n"
-                                                "language: ar\ntranslation_of: intro\n")
-            .write("content/arabi/01-what-is-a-token.md", MODULE.format(title="ما هو الرمز", extra=""))
-            .write("content/arabi/02-counting.md", MODULE.format(title="عد الرموز", extra="")))
-
+from polyglot_site import MODULE, SITE, polyglot
 
 COURSES = {"en": "intro/", "fr": "intro-fr/", "ar": "arabi/"}
 FIRST = {"en": "intro/what-is-a-token/", "fr": "intro-fr/quest-ce-qu-un-jeton/", "ar": "arabi/what-is-a-token/"}
@@ -98,10 +78,10 @@ def _errors(report) -> list[str]:
 
 
 @pytest.mark.parametrize(("fr_extra", "expected"), [
-    ("translation_of: intor\n", "content/intro-fr/course.yaml:5: error: 'translation_of' names course 'intor', "
-                                "which does not exist; did you mean 'intro'?"),
-    ("translation_of: intro-fr\n", "content/intro-fr/course.yaml:5: error: course 'intro-fr' names itself in "
-                                   "'translation_of'; name the course it translates"),
+    ("translation_of: intor\n", ("content/intro-fr/course.yaml:5: error: 'translation_of' names course 'intor', "
+                                "which does not exist; did you mean 'intro'?")),
+    ("translation_of: intro-fr\n", ("content/intro-fr/course.yaml:5: error: course 'intro-fr' names itself in "
+                                   "'translation_of'; name the course it translates")),
 ])
 def test_a_wrong_translation_of_is_an_error_at_its_line(project, fr_extra, expected):
     report = polyglot(project, fr_extra=fr_extra, module_extra="").build(search=False)
@@ -113,8 +93,8 @@ def test_two_courses_of_one_language_in_a_group_is_an_error(project):
                                                          "translation_of: intro-fr\n")
     report = project.build(search=False)
     assert _errors(report) == [
-        "content/arabi/course.yaml:4: error: courses 'intro' and 'arabi' are translations of each other but both "
-        "are in language 'en'; set 'language' in the translation's course.yaml, or remove its 'translation_of'"]
+        ("content/arabi/course.yaml:4: error: courses 'intro' and 'arabi' are translations of each other but both "
+        "are in language 'en'; set 'language' in the translation's course.yaml, or remove its 'translation_of'")]
 
 
 def test_a_course_listed_nowhere_cannot_be_translated(project):
@@ -127,15 +107,15 @@ def test_a_course_listed_nowhere_cannot_be_translated(project):
 def test_a_module_s_translation_of_must_name_a_module_of_the_translated_course(project):
     report = polyglot(project, module_extra="translation_of: 01-what-is-a-tokn.md\n").build(search=False)
     assert _errors(report) == [
-        "content/intro-fr/01-quest-ce-qu-un-jeton.md:6: error: 'translation_of' names '01-what-is-a-tokn.md', which "
-        "is not a module of course 'intro'; did you mean '01-what-is-a-token.md'?"]
+        ("content/intro-fr/01-quest-ce-qu-un-jeton.md:6: error: 'translation_of' names '01-what-is-a-tokn.md', which "
+        "is not a module of course 'intro'; did you mean '01-what-is-a-token.md'?")]
 
 
 def test_a_module_s_translation_of_needs_a_translated_course(project):
     report = polyglot(project, fr_extra="").build(search=False)
     assert _errors(report) == [
-        "content/intro-fr/01-quest-ce-qu-un-jeton.md:6: error: 'translation_of' in a module needs its course to be "
-        "a translation: add 'translation_of: COURSE' to its course.yaml"]
+        ("content/intro-fr/01-quest-ce-qu-un-jeton.md:6: error: 'translation_of' in a module needs its course to be "
+        "a translation: add 'translation_of: COURSE' to its course.yaml")]
 
 
 def test_a_translation_of_a_translation_joins_the_group_and_matches_modules_up_the_chain(project):
@@ -144,7 +124,8 @@ def test_a_translation_of_a_translation_joins_the_group_and_matches_modules_up_t
     polyglot(project).write("content/arabi/course.yaml", "title: شرح\ntagline: كيف.\ndescription: الرموز.\n"
                                                          "language: ar\ntranslation_of: intro-fr\n")
     project.remove("content/arabi/01-what-is-a-token.md").write(
-        "content/arabi/01-ma-huwa.md", MODULE.format(title="ما هو الرمز", extra="translation_of: 01-quest-ce-qu-un-jeton.md\n"))
+        "content/arabi/01-ma-huwa.md",
+        MODULE.format(title="ما هو الرمز", extra="translation_of: 01-quest-ce-qu-un-jeton.md\n", body="نص."))
     report = project.build(search=False)
     assert report.ok, report.diagnostics
     assert _alternates(project, "intro/what-is-a-token/")["ar"] == "https://example.org/learn/arabi/ma-huwa/"

@@ -177,13 +177,19 @@ def build_outline(source: ContentSource, parsed: Mapping[str, ParsedModule | Non
     sizes = sizes_of({targets.files[a.target]: a.source for a in assets})
     courses = tuple(_course(d, published.get(d.source.slug, []), ordered, targets, sizes, config, base_path, md,
                             diags) for d in ordered)
-    courses = link_translations(courses, {d.source.slug: _claim(d) for d in ordered},
-                                {c.slug for c in source.courses}, diags)
+    courses = _translated(courses, ordered, source, diags)
     if diags.errors:
         return None
     site = Site(config.title, config.description, base, base_path, origin, config.language,
                 config.organization, config.preview_length, courses, drafts, config.offer_category)
     return Outline(site, tuple(assets))
+
+
+def _translated(courses: tuple[Course, ...], ordered: list[_CourseDraft], source: ContentSource,
+                diags: Diagnostics) -> tuple[Course, ...]:
+    """The courses with their translations' alternates (translations.py)."""
+    return link_translations(courses, {d.source.slug: _claim(d) for d in ordered}, {c.slug for c in source.courses},
+                             diags)
 
 
 def _claim(draft: _CourseDraft) -> TranslationClaim:
