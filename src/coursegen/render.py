@@ -59,9 +59,9 @@ def pages(site: Site, messages: Messages | None = None, report: bool = False) ->
             yield Page(f"{course.slug}/print/index.html", "print.html", f"{course.url}print/",
                        title, course.tagline, "print", course, in_sitemap=False)
     if report:
-        yield Page("report/index.html", "report.html", site.url("report/"), "Alignment report",
-                   "Which cards teach each learning goal, and which quizzes and reveals check it.", "report",
-                   in_sitemap=False)
+        yield Page("report/index.html", "report.html", site.url("report/"), home.gettext("Alignment report"),
+                   home.gettext("Which cards teach each learning goal, and which quizzes and reveals check it."),
+                   "report", in_sitemap=False)
     yield Page("404.html", "404.html", site.url("404.html"), home.gettext("Page not found"),
                home.gettext("This page does not exist."), "404", in_sitemap=False)
 
