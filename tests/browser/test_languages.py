@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from helpers import CourseProject
 from playwright.sync_api import Page, expect
 from polyglot_site import polyglot
 
 import coursegen.publish.search
-from helpers import CourseProject
 
 WIDTHS = (375, 1280)
 SCHEMES = ("light", "dark")

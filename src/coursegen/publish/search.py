@@ -103,6 +103,11 @@ def index_site(site: Path, kept: Path | None = None) -> None:
         _keep(site, kept, dict(zip(folders, inputs)))
     languages = [_languages(site / folder) for folder in folders]
     _drop_shared(site, folders, languages)
+    _write_manifest(site, folders, languages)
+
+
+def _write_manifest(site: Path, folders: list[str], languages: list[dict[str, str]]) -> None:
+    """parts.json, for the search box: the parts to merge, and the languages each folder holds ('' the first)."""
     names = ["", *(folder.removeprefix(BUNDLE + "/") + "/" for folder in folders[1:])]
     manifest = {"parts": names[1:], "languages": {name: sorted(held) for name, held in zip(names, languages)}}
     (site / BUNDLE / PARTS).write_text(json.dumps(manifest) + "\n", encoding="utf-8")
