@@ -252,7 +252,7 @@ def test_every_module_has_instructor_notes_on_the_instructor_view_only(site):
     modules = page(out, "how-llms-work/instructor").select("section.cg-instructor-module")
     assert len(modules) == 5
     for module in modules:
-        note = module.select_one("aside.cg-instructor-note").get_text(" ")
+        note = module.select_one(".cg-instructor-note").get_text(" ")
         for part in ("Timing.", "Misconceptions to listen for.", "Discussion."):
             assert part in note, (module["id"], part)
         learner = (out / "how-llms-work" / module["id"] / "index.html").read_text(encoding="utf-8")

@@ -86,9 +86,9 @@ def test_the_instructor_view_shows_goals_timing_notes_answers_and_alignment(tmp_
     page = p.html("demo/instructor/index.html")
     module = page.select_one("section#loops")
     assert "12 min" in module.select_one(".cg-eyebrow").get_text()
-    assert [li.get_text(strip=True) for li in module.select("ol.cg-goals li")] == [
+    assert [li.get_text(strip=True) for li in module.select("ol.cg-instructor-goals li")] == [
         "Name the parts of a loop.", "Predict the output of a loop."]
-    notes = module.select("aside.cg-instructor-note")
+    notes = module.select(".cg-instructor-note")
     assert len(notes) == 2
     assert "Before you start" in notes[0].select_one(".cg-callout-title").get_text()
     assert "zanzibarish" in notes[0].get_text()
@@ -120,10 +120,10 @@ def test_the_print_variant_puts_each_note_at_the_end_of_its_card(tmp_path):
     assert p.build(search=False).ok
     page = p.html("demo/instructor/print/index.html")
     card = page.select_one("section#loops--parts")
-    assert "quokkafish" in card.select("aside.cg-instructor-note")[-1].get_text()
+    assert "quokkafish" in card.select(".cg-instructor-note")[-1].get_text()
     assert card.select_one(".cg-quiz")  # the card's own content is still there
     assert "zanzibarish" in page.select_one("article#loops").get_text()  # the intro's note
-    assert page.select_one("section#loops--output aside.cg-instructor-note") is None
+    assert page.select_one("section#loops--output .cg-instructor-note") is None
 
 
 def test_notes_count_in_neither_the_preview_nor_the_reading_time(tmp_path):
