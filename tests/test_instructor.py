@@ -104,7 +104,7 @@ def test_the_instructor_view_shows_goals_timing_notes_answers_and_alignment(tmp_
 def test_instructor_pages_are_noindex_and_out_of_the_sitemap_and_search(tmp_path):
     p = project(tmp_path)
     assert p.build().ok
-    for rel in ("demo/instructor/index.html", "demo/instructor/print/index.html"):
+    for rel in ("demo/instructor/index.html", "demo/instructor-print/index.html"):
         page = p.html(rel)
         assert page.select_one('meta[name="robots"]')["content"] == "noindex"
         assert page.select_one("[data-pagefind-body]") is None
@@ -118,7 +118,7 @@ def test_instructor_pages_are_noindex_and_out_of_the_sitemap_and_search(tmp_path
 def test_the_print_variant_puts_each_note_at_the_end_of_its_card(tmp_path):
     p = project(tmp_path)
     assert p.build(search=False).ok
-    page = p.html("demo/instructor/print/index.html")
+    page = p.html("demo/instructor-print/index.html")
     card = page.select_one("section#loops--parts")
     assert "quokkafish" in card.select(".cg-instructor-note")[-1].get_text()
     assert card.select_one(".cg-quiz")  # the card's own content is still there
@@ -173,6 +173,13 @@ def test_an_edited_note_reaches_the_instructor_view_on_the_next_build(tmp_path):
     report = p.build(search=False)
     assert report.ok
     assert "wombatish" in text(p, "demo/instructor/index.html")
-    assert "wombatish" in text(p, "demo/instructor/print/index.html")
+    assert "wombatish" in text(p, "demo/instructor-print/index.html")
     assert "wombatish" not in (p.out / "demo/loops/index.html").read_text(encoding="utf-8")
 
+
+
+def test_a_module_cannot_take_the_instructor_views_address(tmp_path):
+    p = project(tmp_path).write("content/demo/03-instructor.md", MORE.replace("title: More", "title: Instructor"))
+    expected = ("content/demo/03-instructor.md:1: error: module slug 'instructor' clashes with a reserved name or "
+                "an asset folder of the course; rename the file")
+    assert [d.format() for d in p.check().errors] == [expected]

@@ -22,7 +22,7 @@ from .parse import ParsedModule
 from .preview import cut_preview
 from .yamlsource import YamlDoc, YamlProblem, parse_yaml
 
-RESERVED_SLUGS = frozenset({"print", "static", "pagefind", "images", "assets", "widgets"})
+RESERVED_SLUGS = frozenset({"print", "instructor", "instructor-print", "static", "pagefind", "images", "assets", "widgets"})
 WORDS_PER_MINUTE = 200
 
 

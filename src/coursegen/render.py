@@ -58,12 +58,13 @@ def pages(site: Site, messages: Messages | None = None, report: bool = False) ->
 
 
 def _instructor_pages(course: Course, language: Translator) -> Iterator[Page]:
-    """The course's instructor view and its print variant: noindex, out of the sitemap and the search index."""
+    """The course's instructor view and its print variant: noindex, out of the sitemap and the search index.
+    Both sit at the depth of a module page, as the print page does, so the cards' relative links still work."""
     title = language.gettext("%(course)s: instructor view") % {"course": course.title}
     yield Page(f"{course.slug}/instructor/index.html", "instructor.html", f"{course.url}instructor/", title,
                course.tagline, "instructor", course, in_sitemap=False)
     title = language.gettext("%(course)s: the whole course, with instructor notes") % {"course": course.title}
-    yield Page(f"{course.slug}/instructor/print/index.html", "print.html", f"{course.url}instructor/print/", title,
+    yield Page(f"{course.slug}/instructor-print/index.html", "print.html", f"{course.url}instructor-print/", title,
                course.tagline, "instructor-print", course, in_sitemap=False)
 
 

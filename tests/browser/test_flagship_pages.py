@@ -21,7 +21,7 @@ PAGES = [
     ("module-5", f"{COURSE}/ninas-toolkit/"),
     ("print", f"{COURSE}/print/"),
     ("instructor", f"{COURSE}/instructor/"),
-    ("instructor-print", f"{COURSE}/instructor/print/"),
+    ("instructor-print", f"{COURSE}/instructor-print/"),
     ("404", "404.html"),
 ]
 
