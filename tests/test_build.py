@@ -224,7 +224,8 @@ def test_interactive_blocks_render_without_javascript(demo):
     report = demo.build()
     assert report.ok, report.diagnostics
     page = demo.html("demo/blocks/index.html")
-    assert page.select_one("aside.cg-callout-warning .cg-callout-title").get_text() == "Careful"
+    title = page.select_one("aside.cg-callout-warning .cg-callout-title")
+    assert title.get_text() == "Warning: Careful" and title.select_one(".cg-visually-hidden").get_text() == "Warning: "
     reveal = page.select_one("details.cg-reveal")
     assert "What is 2 + 2?" in reveal.summary.get_text() and "Four." in reveal.get_text()
     quiz = page.select_one("form.cg-quiz")

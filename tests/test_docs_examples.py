@@ -35,7 +35,8 @@ EXAMPLES = [(where, body) for where, info, body in blocks() if info.split()[:1] 
 
 def test_the_docs_have_module_examples() -> None:
     complete = [where for where, body in EXAMPLES if body.startswith("---\n")]
-    assert "docs/authoring.md:66" in complete and any(w.startswith("README.md") for w in complete), complete
+    assert any(w.startswith("docs/authoring.md:") for w in complete) and any(w.startswith("README.md") for w in complete), \
+        complete
 
 
 @pytest.mark.parametrize(("where", "body"), EXAMPLES, ids=[where for where, _ in EXAMPLES])
@@ -47,7 +48,8 @@ def test_every_markdown_example_builds_without_a_problem(where: str, body: str, 
         project.write(f"static/widgets/{name}.js", "export default function mount(element) {}\n")
     project.write("content/demo/03-example.md", body if body.startswith("---\n") else HEAD + body)
     report = project.build(search=False)
-    assert report.ok and not report.diagnostics, "\n".join(d.format() for d in report.diagnostics)
+    own = [d for d in report.diagnostics if d.path == "content/demo/03-example.md"]  # not the demo's own modules
+    assert report.ok and not own, "\n".join(d.format() for d in report.diagnostics)
 
 
 def test_examples_of_messages_are_text_blocks() -> None:

@@ -119,7 +119,11 @@ def test_card_ids_are_url_safe_and_unique_per_page(titles: list[str], subtitles:
     text = f"---\ntitle: T\nsummary: S\ngoals:\n  - G\n---\n{body}"
     parsed, diags = parse(text)
     assert_located(diags, PATH, text)
-    assert parsed is not None and not diags.errors, diags.errors  # any titles, in any script, repeated or not
+    # any titles, in any script, repeated or not, build: only a formula ($...$) that is not one stops a module
+    assert all("this formula cannot be converted" in d.message for d in diags.errors), diags.errors
+    if parsed is None:
+        assert diags.errors
+        return
     ids = [card.id for card in parsed.cards]
     assert len(ids) == len(set(ids)) == len(titles)
     assert all(is_slug(i) for i in parsed.anchors), parsed.anchors

@@ -1,16 +1,21 @@
 """Interactive blocks: validation of ::: containers and quiz/widget fences, and their HTML."""
 from __future__ import annotations
 
+import difflib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
 from typing import Any
 
+from . import callouts, tabs
+from .config import goal_numbers
+from .i18n import N_
 from .yamlsource import YamlDoc, YamlProblem, parse_yaml
 
-CALLOUTS = {"note": "Note", "tip": "Tip", "warning": "Warning"}
-CONTAINERS = (*CALLOUTS, "reveal")
+CONTAINERS = (*callouts.CALLOUTS, "reveal", "tabs", "tab")
+REVEAL, CHECK, RETRY, ANSWERS = N_("Predict, then reveal"), N_("Check answer"), N_("Try again"), N_("Show the answers")
+NEEDS_JS = N_("This interactive part of the page needs JavaScript.")
 
 
 @dataclass(frozen=True)
@@ -24,6 +29,8 @@ class QuizOption:
 class Quiz:
     question: str
     options: tuple[QuizOption, ...]
+    goals: tuple[int, ...] = ()  # the module goals (1-based) the quiz checks
+    goals_line: int = 0  # line of 'goals:' within the quiz body
 
     @property
     def multiple(self) -> bool:
@@ -41,15 +48,33 @@ Report = Callable[[int, str], None]  # (line within the block body, message)
 
 
 def container_kind(info: str) -> tuple[str, str]:
-    """Split a '::: kind title' opener into (kind, title)."""
-    kind, _, title = info.strip().partition(" ")
-    return kind.strip(), title.strip()
+    """Split a '::: kind {attributes} title' opener into (kind, title), the attributes left out."""
+    kind, _, rest = info.strip().partition(" ")
+    return kind.strip(), container_attributes(rest)[1]
 
 
-def check_container(info: str, report: Report) -> None:
+def container_attributes(rest: str) -> tuple[str, str]:
+    """Split what follows a container's kind into its '{...}' attribute text (without the braces, '' when
+    there is none) and the title after it."""
+    rest = rest.strip()
+    if rest.startswith("{") and "}" in rest:
+        attributes, _, title = rest[1:].partition("}")
+        return attributes.strip(), title.strip()
+    return "", rest
+
+
+def check_container(info: str, parent: str | None, report: Report) -> None:
+    """Report what is wrong with a '::: kind title' opener inside a block of kind `parent` (None: none)."""
     kind, title = container_kind(info)
-    if kind not in CONTAINERS:
-        report(0, f"unknown block '::: {kind}'; use one of: {', '.join(CONTAINERS)}")
+    if kind == "tab" and not title:
+        report(0, "a tab needs its label on the same line: '::: tab Python'")
+    if (kind == "tab") != (parent == "tabs"):
+        report(0, "a '::: tab LABEL' block goes directly inside a ':::: tabs' block (four colons), and a "
+               "':::: tabs' block holds only '::: tab' blocks")
+    if kind not in CONTAINERS and callouts.read_callout(kind, title) is None:
+        close = difflib.get_close_matches(kind.rstrip("".join(callouts.FOLDS)), CONTAINERS, n=1)
+        hint = f"; did you mean '::: {close[0]}'?" if close else f"; use one of: {', '.join(CONTAINERS)}"
+        report(0, f"unknown block '::: {kind}'{hint}")
     elif kind == "reveal" and not title:
         report(0, "a reveal needs its prompt on the same line: '::: reveal What do you predict...?'")
 
@@ -73,6 +98,7 @@ def parse_quiz(body: str, report: Report) -> Quiz | None:
     if doc is None:
         return None
     question = _quiz_question(doc, report)
+    goals = _quiz_goals(doc, report)
     raw = doc.value.get("options")
     if not isinstance(raw, list) or len(raw) < 2:
         report(doc.line("options"), "a quiz needs 'options:' with at least two '- text: ...' entries")
@@ -82,16 +108,27 @@ def parse_quiz(body: str, report: Report) -> Quiz | None:
     if options and not any(o.correct for o in options):
         report(doc.line("options"), "the quiz has no correct option; mark at least one with 'correct: true'")
         return None
-    if question is None or not all(fine for _, fine in checked):
+    if question is None or goals is None or not all(fine for _, fine in checked):
         return None
-    return Quiz(question, tuple(options))
+    return Quiz(question, tuple(options), goals, doc.line("goals") if goals else 0)
+
+
+def _quiz_goals(doc: YamlDoc, report: Report) -> tuple[int, ...] | None:
+    """The goals a quiz names (() when none); None when 'goals' is wrong (reported)."""
+    if doc.value.get("goals") is None:
+        return ()
+    ok, goals, message = goal_numbers(doc.value["goals"])
+    if not ok:
+        report(doc.line("goals"), f"'goals' of a quiz {message}")
+        return None
+    return goals
 
 
 def _quiz_question(doc: YamlDoc, report: Report) -> str | None:
     """The quiz's question; None when it is missing or the quiz has an unknown key (both reported)."""
-    unknown = [key for key in doc.value if key not in ("question", "options")]
+    unknown = [key for key in doc.value if key not in ("question", "goals", "options")]
     for key in unknown:
-        report(doc.line(key), f"unknown key '{key}' in a quiz (allowed: question, options)")
+        report(doc.line(key), f"unknown key '{key}' in a quiz (allowed: question, goals, options)")
     question = doc.value.get("question")
     if not isinstance(question, str) or not question.strip():
         report(1, "a quiz needs 'question:' with the question text")
@@ -108,7 +145,7 @@ def _quiz_option(doc: YamlDoc, index: int, item: Any, report: Report) -> tuple[Q
     ok = True
     unknown = set(item) - {"text", "correct", "feedback"}
     if unknown:
-        first = min(unknown)
+        first = min(unknown, key=str)
         report(doc.line("options", index - 1, first),
                f"unknown key '{first}' in option {index} of the quiz (allowed: text, correct, feedback)")
         ok = False
@@ -137,9 +174,10 @@ def parse_widget(name: str, body: str, known: frozenset[str], report: Report) ->
         report(1, "'fallback' of a widget must be Markdown text")
         return None
     try:
-        json.dumps(data)
+        json.dumps(data, sort_keys=True)  # as widget_html will
     except (TypeError, ValueError):
-        report(1, f"the options of widget '{name}' must be plain text, numbers, lists and mappings")
+        report(1, f"the options of widget '{name}' must be plain text, numbers, lists and mappings whose keys "
+                  "are all text (put a key like 1, true or ~ in quotes)")
         return None
     return Widget(name, data, fallback)
 
@@ -152,23 +190,31 @@ Block = Callable[[str], str]  # Markdown (block) -> HTML
 
 def container_open_html(info: str) -> str:
     kind, title = container_kind(info)
+    if kind == "tabs":
+        return tabs.tabs_open_html()
+    if kind == "tab":
+        return tabs.tab_open_html(title)
     if kind == "reveal":
-        return (f'<details class="cg-reveal"><summary><span class="cg-reveal-label">Predict, then reveal'
+        return (f'<details class="cg-reveal"><summary><span class="cg-reveal-label">{REVEAL}'
                 f'</span> <span class="cg-reveal-prompt">{escape(title)}</span></summary>'
                 '<div class="cg-reveal-body">\n')
-    label = escape(title) if title else CALLOUTS.get(kind, kind.title())
-    return (f'<aside class="cg-callout cg-callout-{escape(kind)}" aria-label="{label}">'
-            f'<p class="cg-callout-title">{label}</p>\n')
+    callout = callouts.read_callout(kind, title)
+    return callouts.open_html(callout) if callout else ""
 
 
 def container_close_html(info: str) -> str:
-    kind, _ = container_kind(info)
-    return "</div></details>\n" if kind == "reveal" else "</aside>\n"
+    kind, title = container_kind(info)
+    if kind in ("tab", "tabs"):
+        return tabs.close_html(kind)
+    if kind == "reveal":
+        return "</div></details>\n"
+    callout = callouts.read_callout(kind, title)
+    return callouts.close_html(callout) if callout else ""
 
 
 def quiz_html(quiz: Quiz, quiz_id: str, inline: Inline) -> str:
     kind = "checkbox" if quiz.multiple else "radio"
-    hint = "Choose all that apply." if quiz.multiple else "Choose one."
+    hint = N_("Choose all that apply.") if quiz.multiple else N_("Choose one.")
     rows, answers = [], []
     for index, option in enumerate(quiz.options):
         option_id = f"{quiz_id}-o{index}"
@@ -178,7 +224,7 @@ def quiz_html(quiz: Quiz, quiz_id: str, inline: Inline) -> str:
             f'value="{index}" data-correct="{str(option.correct).lower()}">'
             f'<label for="{option_id}">{inline(option.text)}</label>'
             f'<div class="cg-quiz-option-feedback" hidden>{feedback}</div></li>')
-        verdict = "Correct" if option.correct else "Not correct"
+        verdict = N_("Correct") if option.correct else N_("Not correct")
         answers.append(f'<li class="cg-quiz-answer-{"right" if option.correct else "wrong"}">'
                        f'<strong>{verdict}:</strong> {inline(option.text)}'
                        f'{" — " + feedback if feedback else ""}</li>')
@@ -186,16 +232,16 @@ def quiz_html(quiz: Quiz, quiz_id: str, inline: Inline) -> str:
             f'<fieldset><legend class="cg-quiz-question">{inline(quiz.question)} '
             f'<span class="cg-quiz-hint">{hint}</span></legend>'
             f'<ul class="cg-quiz-options">{"".join(rows)}</ul>'
-            '<div class="cg-quiz-actions" hidden><button type="submit" class="cg-button">Check answer</button> '
-            '<button type="reset" class="cg-button cg-button-quiet">Try again</button></div>'
-            '<p class="cg-quiz-result" role="status" aria-live="polite"></p></fieldset>'
-            '<details class="cg-quiz-answers"><summary>Show the answers</summary>'
+            '<div class="cg-quiz-actions" hidden><button type="submit" class="cg-button">'
+            f'{CHECK}</button> <button type="reset" class="cg-button cg-button-quiet">'
+            f'{RETRY}</button></div><p class="cg-quiz-result" role="status" aria-live="polite"></p>'
+            f'</fieldset><details class="cg-quiz-answers"><summary>{ANSWERS}</summary>'
             f'<ul>{"".join(answers)}</ul></details></form>\n')
 
 
 def widget_html(widget: Widget, block: Block) -> str:
     options = escape(json.dumps(widget.options, sort_keys=True, ensure_ascii=False), quote=True)
     fallback = block(widget.fallback) if widget.fallback else (
-        f"<p>This interactive widget ({escape(widget.name)}) needs JavaScript.</p>")
+        f"<p>{NEEDS_JS}</p>")
     return (f'<div class="cg-widget" data-widget="{escape(widget.name)}" data-options="{options}">'
             f'{fallback}</div>\n')

@@ -16,6 +16,7 @@ from .config import base_url_problem
 from .content import ContentSource, ModuleFile, load_content
 from .diagnostics import Diagnostic, Diagnostics, UsageError
 from .linkcheck import PageScan, check_links, scan_page
+from .localize import localize, site_messages
 from .markdown import make_markdown
 from .model import Site
 from .outline import Outline, build_outline
@@ -39,6 +40,7 @@ class BuildOptions:
     search: bool = True  # index the written site with Pagefind
     reuse: bool = False  # when no input changed since the last build into `out`, keep it as it is
     cache: bool = True  # False (--no-cache): no speed-ups, nothing read from or written to .coursegen-cache/
+    report: bool = False  # add the author's alignment report, report/index.html (coursegen report --html)
     wait: bool = False  # another build is writing `out`: wait for it (else UsageError)
 
 
@@ -96,16 +98,18 @@ def _pipeline(project: Path, out: Path, options: BuildOptions, speed: Speed) -> 
     outline = build_outline(source, parsed, md, diags, base_url=options.base_url, drafts=options.drafts)
     if outline is None or diags.errors:
         return BuildReport(project, out, tuple(diags.sorted()))
-    site = outline.site
-    publishing = prepare_publishing(project, site, static, draw=options.write, drawn=speed.folder("social-cards"))
+    messages = site_messages(project, outline.site, diags)
+    site = localize(outline.site, messages)
+    publishing = prepare_publishing(project, site, messages, static, draw=options.write, drawn=speed.folder("social-cards"))
     renderer = Renderer(make_environment(project, speed.folder("templates")), site, static,
-                        publishing.seo.meta, publishing.seo.dates)
+                        publishing.seo.meta, publishing.seo.dates, messages)
     staging = Staging(project, out) if options.write else None
-    all_pages = list(pages(site))
+    all_pages = list(pages(site, messages, report=options.report))
     try:
         rendered = _render(renderer, all_pages, staging, speed, project)
         files = _site_files(rendered, all_pages, renderer, outline, static, publishing)
         diags.extend(r.problem for r in rendered if r.problem)
+        diags.extend(_replaced_pages(all_pages, outline))
         if not diags.errors:
             scans = {r.path: r.scan for r in rendered if r.scan}
             diags.extend(check_links(project, site, scans, files.paths() | publishing.image_paths))
@@ -126,7 +130,8 @@ def _speed_for(project: Path, out: Path, options: BuildOptions) -> Speed:
     from .speed.store import Store
     if not options.write:  # check: whatever the cache knows, and nothing written there
         return CachedSpeed(project, store=Store(project, read_only=True))
-    key = {"base_url": options.base_url, "drafts": options.drafts, "strict": options.strict, "search": options.search}
+    key = {"base_url": options.base_url, "drafts": options.drafts, "strict": options.strict, "search": options.search,
+           "report": options.report}
     return CachedSpeed(project, out, key)
 
 
@@ -191,6 +196,14 @@ def _site_files(rendered: Sequence[RenderedPage], all_pages: list[Page], rendere
     files.data.update({f.target: f.data for f in static})
     files.data.update(publishing.images)
     return files
+
+
+def _replaced_pages(all_pages: list[Page], outline: Outline) -> list[Diagnostic]:
+    """An error for each file of a course that would land where coursegen writes a page."""
+    paths = {page.path for page in all_pages}
+    return [Diagnostic(f"content/{asset.target}", 1, f"this file would replace the page {asset.target} that "
+                       "coursegen makes; rename it or move it to another folder")
+            for asset in outline.assets if asset.target in paths]
 
 
 def _write(staging: Staging, files: SiteFiles, report: BuildReport, options: BuildOptions,

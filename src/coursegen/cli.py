@@ -46,6 +46,20 @@ def _parser() -> argparse.ArgumentParser:
     p_check.add_argument("--drafts", action="store_true")
     p_check.add_argument("--strict", action="store_true", help="treat warnings as errors (for CI)")
 
+    p_export = add("export", "build, then package each published course for an LMS (SCORM, Common Cartridge)")
+    p_export.add_argument("dir", nargs="?", default=".", type=Path, help="project folder (default: .)")
+    p_export.add_argument("--format", required=True, choices=["scorm12", "scorm2004"],
+                          help="scorm12 (Moodle, Blackboard, Brightspace, Open edX), scorm2004")
+    p_export.add_argument("--course", metavar="SLUG", help="only this course (default: every published course)")
+    p_export.add_argument("--out", type=Path, help="folder for the zips (default: DIR/export)")
+    p_export.add_argument("--strict", action="store_true", help="treat warnings as errors (for CI)")
+    p_report = add("report", "print which quizzes and reveals check each learning goal")
+    p_report.add_argument("dir", nargs="?", default=".", type=Path)
+    p_report.add_argument("--html", action="store_true",
+                          help="also build the site with the report page, build/report/index.html")
+    p_report.add_argument("--out", type=Path, help="with --html: output folder (default: DIR/build)")
+    p_report.add_argument("--drafts", action="store_true", help="include modules marked draft")
+
     p_new = add("new", "create a new project that builds at once")
     p_new.add_argument("dir", type=Path)
 
@@ -158,6 +172,40 @@ def _cmd_check(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_export(args: argparse.Namespace) -> int:
+    from .publish.lms import Exported, export
+
+    def done(package: Exported) -> None:
+        if not args.quiet:
+            print(f"Exported {package.course} as {args.format}: {_display(package.path)} "
+                  f"({package.size / 1024:,.0f} KB)", flush=True)
+
+    report = export(args.dir, args.format, course=args.course, out=args.out, strict=args.strict, done=done)
+    _print_diagnostics(report.diagnostics, args.quiet, report.build.project)
+    if not report.build.ok:
+        print(f"Export failed: {_summary(report.build)}; no package written.", file=sys.stderr)
+        return EXIT_CONTENT
+    if not report.ok:
+        print(f"Export failed for {len(report.problems)} course(s); see above.", file=sys.stderr)
+        return EXIT_CONTENT
+    return EXIT_OK
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from .report import text_report
+    options = BuildOptions(out=args.out, drafts=args.drafts, report=True)
+    report = build(args.dir, options) if args.html else check(args.dir, options)
+    _print_diagnostics(report.diagnostics, args.quiet, report.project)
+    if not report.ok or report.site is None:
+        print(f"Report failed: {_summary(report)}.", file=sys.stderr)
+        return EXIT_CONTENT
+    print(text_report(report.site), end="")
+    if args.html and not args.quiet:
+        print(f"\nWrote the site with the report page {_display(report.out)}/report/index.html "
+              "(not linked from the site, not indexed).")
+    return EXIT_OK
+
+
 def _cmd_new(args: argparse.Namespace) -> int:
     from .scaffold import scaffold
     created = scaffold(args.dir)
@@ -184,11 +232,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return EXIT_USAGE
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING, format="%(message)s")
-    handlers = {"build": _cmd_build, "check": _cmd_check, "new": _cmd_new, "serve": _cmd_serve}
+    handlers = {"build": _cmd_build, "check": _cmd_check, "export": _cmd_export, "new": _cmd_new,
+                "serve": _cmd_serve, "report": _cmd_report}
     try:
         return handlers[args.command](args)
     except UsageError as exc:
         print(printable(f"coursegen: error: {exc}"), file=sys.stderr)
+        return EXIT_USAGE
+    except OSError as exc:  # the file system refused (no permission, full disk, read-only): one line, no traceback
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(printable(f"coursegen: error: {where}{exc.strerror or exc}"), file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130

@@ -37,6 +37,8 @@ class CourseConfig:
     level: str | None = None
     status: str = "published"
     next: tuple[str, ...] = ()
+    language: str | None = None  # None: the site's
+    mastery: float = 0.8  # share of quizzes right at the first try that passes, in LMS packages
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,8 @@ class CardMeta:
     preview: str | None = None
     visual: str | None = None
     alt: str | None = None
+    goals: tuple[int, ...] = ()  # the module goals (1-based) this card teaches
+    goals_line: int = 0
 
 
 @dataclass(frozen=True)
@@ -57,6 +61,7 @@ class ModuleMeta:
     draft: bool = False
     sources: tuple[str, ...] = ()
     cards: tuple[CardMeta, ...] | None = None
+    goal_lines: tuple[int, ...] = ()  # the line of each goal
 
 
 # --- field checkers: each returns (ok, converted value, message when not ok) ---
@@ -86,10 +91,25 @@ def _positive_int(value: Any) -> tuple[bool, Any, str]:
     return True, value, ""
 
 
+def goal_numbers(value: Any) -> tuple[bool, Any, str]:
+    """A goal reference: a goal's number (1-based) or a list of them -> a tuple of ints."""
+    items = value if isinstance(value, list) else [value]
+    if not items or any(isinstance(n, bool) or not isinstance(n, int) or n < 1 for n in items):
+        return False, None, (f"must be goal numbers, like [1, 3] (goal 1 is the first of the module's "
+                             f"'goals'), not {_describe(value)}")
+    return True, tuple(items), ""
+
+
 def _status(value: Any) -> tuple[bool, Any, str]:
     if value not in ("published", "planned"):
         return False, None, f"must be 'published' or 'planned', not {_describe(value)}"
     return True, value, ""
+
+
+def _mastery(value: Any) -> tuple[bool, Any, str]:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
+        return False, None, f"must be a share between 0 and 1, like 0.8 for 80%, not {_describe(value)}"
+    return True, float(value), ""
 
 
 _URL_PATH = re.compile(r"^/(?![/\\])[^\s?#\\]*$")  # no '//' or '\': a browser reads '/\host/' as '//host/'
@@ -285,7 +305,7 @@ def read_course_config(doc: YamlDoc, path: str, diags: Diagnostics) -> CourseCon
     if not _mapping_or_error(doc, path, 0, diags, "course.yaml"):
         return None
     reader = _Reader(doc, path, 0, diags, "course.yaml")
-    reader.check_keys(["title", "tagline", "description", "why", "level", "status", "next"])
+    reader.check_keys(["title", "tagline", "description", "why", "level", "status", "next", "language", "mastery"])
     before = len(diags.errors)
     config = CourseConfig(
         title=reader.get("title", _text, required=True),
@@ -295,6 +315,8 @@ def read_course_config(doc: YamlDoc, path: str, diags: Diagnostics) -> CourseCon
         level=reader.get("level", _text),
         status=reader.get("status", _status, default="published"),
         next=reader.text_list("next", check=_slug),
+        language=reader.get("language", _language),
+        mastery=reader.get("mastery", _mastery, default=0.8),
     )
     return None if len(diags.errors) > before else config
 
@@ -315,7 +337,8 @@ def read_module_meta(doc: YamlDoc, path: str, offset: int, diags: Diagnostics) -
     cards = _read_cards(doc, path, offset, diags) if "cards" in reader.data else None
     if len(diags.errors) > before:
         return None
-    return ModuleMeta(title, summary, goals, minutes, draft, sources, cards)
+    goal_lines = tuple(reader.line("goals", index) for index in range(len(goals)))
+    return ModuleMeta(title, summary, goals, minutes, draft, sources, cards, goal_lines)
 
 
 def _read_cards(doc: YamlDoc, path: str, offset: int, diags: Diagnostics) -> tuple[CardMeta, ...]:
@@ -331,12 +354,14 @@ def _read_cards(doc: YamlDoc, path: str, offset: int, diags: Diagnostics) -> tup
             diags.error(path, line, f"card {index + 1} in 'cards' must be a mapping with a 'title', not {_kind(item)}")
             continue
         reader = _Reader(doc, path, offset, diags, f"card {index + 1} of 'cards'", ("cards", index))
-        reader.check_keys(["title", "preview", "visual", "alt"])
+        reader.check_keys(["title", "preview", "visual", "alt", "goals"])
         title = reader.get("title", _text, required=True)
         visual = reader.get("visual", _text)
         alt = reader.get("alt", _text)
         if visual and not alt:
             reader.error(reader.line("visual"), f"card '{title}' has a 'visual' but no 'alt' text; "
                          "add 'alt:' describing the picture for readers who cannot see it")
-        cards.append(CardMeta(title or "", line, reader.get("preview", _text), visual, alt))
+        goals = reader.get("goals", goal_numbers, default=())
+        cards.append(CardMeta(title or "", line, reader.get("preview", _text), visual, alt, goals,
+                              reader.line("goals") if goals else 0))
     return tuple(cards)

@@ -11,6 +11,10 @@ from .config import SLUG_RE
 from .diagnostics import Diagnostics
 
 MODULE_RE = re.compile(r"^(\d+)-([a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
+MAX_FOLDER_DEPTH = 32  # levels of folders inside a course folder
+# files no site should publish: hidden files, editor backups and swap files, merge leftovers, OS litter
+LEFTOVER_RE = re.compile(r"^[.#]|~$|#$|\.(orig|bak|rej|swp|swo|tmp|part|crdownload)$|^(Thumbs\.db|desktop\.ini)$",
+                         re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -55,7 +59,11 @@ def read_text(project: Path, path: Path, diags: Diagnostics,
     rel = rel_path(project, path)
     data = texts.get(rel) if texts else None
     if data is None:
-        data = path.read_bytes()
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            diags.error(rel, 1, f"cannot read this file: {exc.strerror or exc}; check that you may read it")
+            return None
     if b"\x00" in data:
         line = data[: data.index(b"\x00")].count(b"\n") + 1
         diags.error(rel, line, "this is not a text file (it contains NUL bytes); "
@@ -72,33 +80,59 @@ def read_text(project: Path, path: Path, diags: Diagnostics,
 
 
 def _entries(folder: Path, project: Path, diags: Diagnostics) -> list[os.DirEntry]:
-    """The visible entries of a folder, sorted by name; symlinks leaving the project are reported, not
-    followed. DirEntry knows each entry's kind without a system call per file."""
-    with os.scandir(folder) as found:
-        entries = sorted(found, key=lambda entry: entry.name)
+    """The visible entries of a folder, sorted by name, without editor and system leftovers; symlinks
+    leaving the project, into a hidden folder (.git) or back to a folder that holds them are reported,
+    not followed. DirEntry knows each entry's kind without a system call per file."""
+    try:
+        with os.scandir(folder) as found:
+            entries = sorted(found, key=lambda entry: entry.name)
+    except OSError as exc:
+        diags.error(rel_path(project, folder), 1, f"cannot list this folder: {exc.strerror or exc}; "
+                    "check that you may read it")
+        return []
     result = []
     for entry in entries:
-        if entry.name.startswith(".") or entry.name.endswith("~"):
+        if LEFTOVER_RE.search(entry.name):
             continue
-        if entry.is_symlink():
-            target = Path(entry.path).resolve()
-            if not target.is_relative_to(project.resolve()) or not target.exists():
-                diags.error(rel_path(project, Path(entry.path)), 1,
-                            "symbolic link points outside the project (or nowhere); it is not followed. "
-                            "Copy the file into the project instead")
-                continue
+        if entry.is_symlink() and (problem := _link_problem(Path(entry.path), project.resolve())):
+            diags.error(rel_path(project, Path(entry.path)), 1, f"symbolic link {problem}; it is not followed. "
+                        "Copy the file into the project instead")
+            continue
         result.append(entry)
     return result
 
 
+def _link_problem(link: Path, project: Path) -> str | None:
+    """Why a symbolic link inside content/ may not be followed, or None."""
+    try:
+        target = link.resolve(strict=True)
+    except (OSError, RuntimeError):  # nowhere, or a loop of links
+        return "points nowhere"
+    if not target.is_relative_to(project):
+        return "points outside the project"
+    if any(part.startswith(".") for part in target.relative_to(project).parts):
+        return "points into a hidden folder of the project (like .git)"
+    if link.parent.resolve().is_relative_to(target):
+        return "points back to a folder that holds it, a loop"
+    return None
+
+
 def _assets(entries: list[os.DirEntry], prefix: str, project: Path, diags: Diagnostics) -> list[str]:
-    """The files among and below `entries` that are not modules, as paths that start with `prefix`."""
-    assets = []
-    for entry in entries:
-        if entry.is_dir():
-            assets.extend(_assets(_entries(Path(entry.path), project, diags), f"{prefix}{entry.name}/", project, diags))
+    """The files among and below `entries` that are not modules, as paths that start with `prefix`, in
+    sorted depth-first order, at most MAX_FOLDER_DEPTH levels down (deeper is reported, not a crash)."""
+    assets: list[str] = []
+    stack = [(iter(entries), prefix)]
+    while stack:
+        entry = next(stack[-1][0], None)
+        if entry is None:
+            stack.pop()
+        elif entry.is_dir() and len(stack) > MAX_FOLDER_DEPTH:
+            diags.error(rel_path(project, Path(entry.path)), 1, f"folders nest more than {MAX_FOLDER_DEPTH} levels "
+                        "deep here; keep a course's files in fewer levels of folders")
+        elif entry.is_dir():
+            stack.append((iter(_entries(Path(entry.path), project, diags)), f"{stack[-1][1]}{entry.name}/"))
         elif not entry.name.endswith(".md"):
-            assets.append(prefix + entry.name)
+            assets.append(stack[-1][1] + entry.name)
     return assets
 
 
@@ -108,6 +142,9 @@ def load_course(project: Path, folder: Path, diags: Diagnostics,
     if not SLUG_RE.match(folder.name):
         diags.error(f"{rel}/course.yaml", 1, f"course folder name '{folder.name}' must be a URL slug: "
                     "lowercase letters, digits and single hyphens, like 'how-llms-work'")
+    if not os.access(folder, os.R_OK | os.X_OK):
+        diags.error(rel, 1, "cannot list this folder: permission denied; check that you may read it")
+        return CourseSource(folder.name, rel, None, (), ())
     config_path = folder / "course.yaml"
     config = None
     if config_path.is_file():
@@ -135,6 +172,9 @@ def load_course(project: Path, folder: Path, diags: Diagnostics,
 CourseLoader = Callable[[Path, Path, Diagnostics], CourseSource]  # (project, folder, diags)
 
 
+TRANSLATIONS = "i18n"  # content/i18n/LANG.yaml: a project's own theme messages
+
+
 def load_content(project: Path, diags: Diagnostics, load: CourseLoader | None = None,
                  texts: Mapping[str, bytes] | None = None) -> ContentSource:
     """Read content/: site.yaml and every course folder with its modules and assets.
@@ -154,6 +194,8 @@ def load_content(project: Path, diags: Diagnostics, load: CourseLoader | None = 
         diags.error("content/site.yaml", 1, "missing site.yaml: it needs at least 'title' and 'description'")
     courses = []
     for entry in _entries(content, project, diags):
+        if entry.is_dir() and entry.name == TRANSLATIONS:
+            continue  # the project's theme messages (i18n.py), not a course
         if entry.is_dir():
             folder = Path(entry.path)
             courses.append(load(project, folder, diags) if load else load_course(project, folder, diags, texts))

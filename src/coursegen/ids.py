@@ -35,11 +35,14 @@ class PageIds:
 
     def __init__(self, reserved: Iterable[str] = ()):
         self.taken: set[str] = set(reserved)
+        self._tried: dict[str, int] = {}  # per base: every suffix up to it is taken (linear, not quadratic)
 
     def unique(self, base: str) -> str:
-        found, count = base, 0
+        count = self._tried.get(base, 0)
+        found = f"{base}-{count}" if count else base
         while found in self.taken:
             count += 1
             found = f"{base}-{count}"
+        self._tried[base] = count
         self.taken.add(found)
         return found

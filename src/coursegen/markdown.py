@@ -19,7 +19,7 @@ from pygments.lexer import Lexer
 from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
-from . import blocks, mathrender
+from . import blocks, callouts, mathrender, tabs
 
 # A resolver turns an author's link target into a page URL, or None when the target is missing.
 LinkResolver = Callable[[str, int, str], str]  # (href, line, kind 'link'|'image') -> url
@@ -104,6 +104,8 @@ def make_markdown() -> MarkdownIt:
     deflist_plugin(md)
     tasklists_plugin(md)
     mathrender.math_plugin(md)
+    callouts.alerts_plugin(md)
+    tabs.material_tabs_plugin(md)
     md.add_render_rule("fence", _fence)
     md.add_render_rule("container_block_open", _container_open)
     md.add_render_rule("container_block_close", _container_close)
@@ -145,9 +147,9 @@ def plain_text(tokens: Sequence[Token]) -> str:
     parts: list[str] = []
     skip = 0
     for token in tokens:
-        if token.type == "container_block_open":
+        if token.type in ("container_block_open", "alert_open"):
             skip += 1
-        elif token.type == "container_block_close":
+        elif token.type in ("container_block_close", "alert_close"):
             skip -= 1
         elif token.type == "inline" and not skip:
             for child in token.children or []:

@@ -88,7 +88,8 @@ def math_html(tex: str, display: bool) -> str:
         mathml = to_mathml(tex, display)
     except MathProblem:
         mathml = f'<code class="cg-math-error">{escape(tex)}</code>'
-    return f'<div class="cg-math">{mathml}</div>\n' if display else mathml
+    # tabindex: a formula wider than the column scrolls, and a keyboard must be able to scroll it too
+    return f'<div class="cg-math" tabindex="0">{mathml}</div>\n' if display else mathml
 
 
 def _inline(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict) -> str:

@@ -21,6 +21,28 @@ class Card:
     visual: str | None = None  # URL of the card's picture
     alt: str | None = None
     visual_size: tuple[int, int] | None = None  # the picture's width and height in CSS pixels, when known
+    goals: tuple[int, ...] = ()  # the module goals (1-based) the card teaches, as its front matter says
+
+
+@dataclass(frozen=True)
+class Check:
+    """A quiz or reveal, and the module goals (1-based) it checks."""
+
+    kind: str  # 'quiz' or 'reveal'
+    goals: tuple[int, ...]
+    label: str  # the question or prompt, as plain text
+    url: str  # the quiz itself, or the card a reveal is in
+    card_title: str  # '' in the module's intro
+
+
+@dataclass(frozen=True)
+class GoalRow:
+    """One goal of a module with what teaches and what checks it: a row of the alignment matrix."""
+
+    number: int
+    text: str
+    taught_by: tuple[Card, ...]
+    checked_by: tuple[Check, ...]
 
 
 @dataclass(frozen=True)
@@ -44,6 +66,18 @@ class Module:
     next: Link | None
     widgets: tuple[str, ...]  # names of the widgets the page uses
     word_count: int
+    checks: tuple[Check, ...] = ()  # every quiz and reveal, in page order
+
+    @property
+    def goal_rows(self) -> tuple[GoalRow, ...]:
+        """The module's alignment matrix: each goal, the cards that teach it, the checks that check it."""
+        return tuple(GoalRow(n, goal, tuple(c for c in self.cards if n in c.goals),
+                             tuple(c for c in self.checks if n in c.goals))
+                     for n, goal in enumerate(self.goals, 1))
+
+    @property
+    def checked_goals(self) -> int:
+        return sum(1 for row in self.goal_rows if row.checked_by)
 
 
 @dataclass(frozen=True)
@@ -60,6 +94,9 @@ class Course:
     modules: tuple[Module, ...]
     url: str
     source: str
+    language: str = "en"  # BCP 47 tag of the course's pages
+    dir: str = "ltr"  # 'rtl' for a right-to-left language
+    mastery: float = 0.8  # course.yaml 'mastery': the quiz score that passes in an LMS (SCORM 2004)
 
     @property
     def planned(self) -> bool:
@@ -68,6 +105,14 @@ class Course:
     @property
     def minutes(self) -> int:
         return sum(module.minutes for module in self.modules)
+
+    @property
+    def goal_count(self) -> int:
+        return sum(len(module.goals) for module in self.modules)
+
+    @property
+    def checked_goals(self) -> int:
+        return sum(module.checked_goals for module in self.modules)
 
 
 @dataclass(frozen=True)

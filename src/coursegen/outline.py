@@ -9,13 +9,15 @@ from urllib.parse import urlsplit
 
 from markdown_it import MarkdownIt
 
+from .alignment import AlignedModule, coverage_warnings
 from .config import CourseConfig, SiteConfig, read_course_config, read_site_config
 from .content import ContentSource, CourseSource, SourceFile
 from .diagnostics import Diagnostics
+from .i18n import is_rtl
 from .imagesize import Size, add_sizes, sizes_of
 from .links import LinkTargets, fill
 from .markdown import plain_text, render_tokens, yaml_text
-from .model import Card, Course, Link, Module, Site
+from .model import Card, Check, Course, Link, Module, Site
 from .parse import ParsedModule
 from .preview import cut_preview
 from .yamlsource import YamlDoc, YamlProblem, parse_yaml
@@ -221,11 +223,13 @@ def _course(draft: _CourseDraft, modules: list[ParsedModule], ordered: list[_Cou
 
     built = tuple(_module(m, _place(modules, i, slug, url), targets, sizes, config.preview_length, diags)
                   for i, m in enumerate(modules))
+    coverage_warnings([AlignedModule(m.rel, m.meta, m.checks) for m in modules], diags)
     description_html = markdown("description", draft.config.description) or ""
+    language = draft.config.language or config.language
     return Course(slug, draft.config.title, draft.config.tagline, description_html,
                   plain_text(md.parse(draft.config.description)), markdown("why", draft.config.why),
                   draft.config.level, draft.config.status, tuple(_next_links(draft, ordered, base_path, diags)),
-                  built, url, rel)
+                  built, url, rel, language, "rtl" if is_rtl(language) else "ltr", draft.config.mastery)
 
 
 def _place(modules: list[ParsedModule], index: int, course_slug: str, course_url: str) -> ModulePlace:
@@ -235,6 +239,13 @@ def _place(modules: list[ParsedModule], index: int, course_slug: str, course_url
         return Link(modules[at].meta.title, f"{course_url}{modules[at].slug}/")
 
     return ModulePlace(course_slug, course_url, index + 1, link(index - 1), link(index + 1))
+
+
+def _checks(parsed: ParsedModule, url: str) -> tuple[Check, ...]:
+    """The module's quizzes and reveals in the model: each links to the quiz, or the card a reveal is in."""
+    titles = {card.id: card.title for card in parsed.cards}
+    return tuple(Check(c.kind, c.goals, c.label, f"{url}#{c.anchor or c.card or 'main'}", titles.get(c.card, ""))
+                 for c in parsed.checks)
 
 
 def _module(parsed: ParsedModule, place: ModulePlace, targets: LinkTargets, sizes: Mapping[str, Size],
@@ -257,12 +268,13 @@ def _module(parsed: ParsedModule, place: ModulePlace, targets: LinkTargets, size
         preview = (card_meta.preview if card_meta and card_meta.preview else cut_preview(card.text, preview_length))
         size = sizes.get(visual) if visual else None
         cards.append(Card(card.id, card.title, card.title_html, add_sizes(fill(card.html, urls), sizes), preview,
-                          f"{url}#{card.id}", visual, card_meta.alt if card_meta else None, size))
+                          f"{url}#{card.id}", visual, card_meta.alt if card_meta else None, size,
+                          card_meta.goals if card_meta else ()))
     return Module(
         slug=parsed.slug, number=parsed.number, title=meta.title, summary=meta.summary, goals=meta.goals,
         goals_html=parsed.goals_html, minutes=meta.minutes or max(1, math.ceil(parsed.word_count / WORDS_PER_MINUTE)),
         draft=meta.draft, intro_html=add_sizes(fill(parsed.intro_html, urls), sizes), cards=tuple(cards),
         sources_html=parsed.sources_html, url=url, source=parsed.rel, course_slug=place.course_slug,
         position=place.position, previous=place.previous, next=place.next, widgets=parsed.widgets,
-        word_count=parsed.word_count,
+        word_count=parsed.word_count, checks=_checks(parsed, url),
     )

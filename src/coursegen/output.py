@@ -43,7 +43,7 @@ class SiteFiles:
 def check_output_folder(project: Path, out: Path) -> None:
     """Refuse output folders that would overwrite sources or something coursegen did not make."""
     project, out = project.resolve(), out.resolve()
-    protected = [project / name for name in ("content", "templates", "static")]
+    protected = [(project / name).resolve() for name in ("content", "templates", "static")]  # links followed
     if out == project or project.is_relative_to(out):
         raise UsageError(f"output folder {out} is the project folder or contains it; use a folder like build/")
     for folder in protected:

@@ -5,12 +5,14 @@ as placeholders (LinkRef, see links.fill), which the model stage resolves once e
 So a parsed module is pure, plain data that can be computed anywhere and kept between builds."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import partial
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from . import blocks, mathrender
+from . import alignment, blocks, mathrender, structure
+from .alignment import GoalCheck
 from .config import ModuleMeta, read_module_meta
 from .content import ModuleFile
 from .diagnostics import Diagnostics
@@ -19,6 +21,8 @@ from .ids import PageIds, slugify
 from .markdown import plain_text, render_tokens, yaml_inline
 from .yamlsource import YamlDoc, YamlProblem, parse_yaml
 
+MAX_MODULE_CHARS = 16_000_000  # prose takes ~50 bytes of memory per character while a module is parsed
+MAX_TABLE_CELLS = 20_000  # ... and a table ~700 bytes per character: 4 tokens per cell
 PLACEHOLDER_CHARS = ("\x02", "\x03")  # what a link placeholder is made of; never left in a text
 
 
@@ -55,6 +59,7 @@ class ParsedModule:
     word_count: int
     widgets: tuple[str, ...]  # names of the widgets the page uses
     links: tuple[LinkRef, ...]  # placeholder n stands for links[n]
+    checks: tuple[GoalCheck, ...] = ()  # the quizzes and reveals, and the goals they check
 
 
 @dataclass(frozen=True)
@@ -75,8 +80,8 @@ def _heading_text(inline: Token) -> str:
 _CHECKED = frozenset(("container_block_open", "container_block_close", "fence", "inline", *mathrender.BLOCK_TYPES))
 
 
-def _check_blocks(md: MarkdownIt, tokens: list[Token], path: str, offset: int, source_lines: list[str],
-                  widgets: frozenset[str], diags: Diagnostics) -> None:
+def _check_blocks(md: MarkdownIt, tokens: list[Token], path: str, offset: int, widgets: frozenset[str],
+                  diags: Diagnostics) -> None:
     """Validate ::: containers and quiz/widget fences; stash parsed data in token.meta."""
     openers: list[Token] = []
     for token in tokens:
@@ -92,21 +97,27 @@ def _check_blocks(md: MarkdownIt, tokens: list[Token], path: str, offset: int, s
         elif token.type in mathrender.BLOCK_TYPES:
             _check_math(token.content, True, 0, report)
         elif token.type == "container_block_open":
-            _check_container(token, source_lines, report)
+            parent = blocks.container_kind(openers[-1].info)[0] if openers else None
+            blocks.check_container(token.info, parent, report)
             openers.append(token)
         elif token.type == "container_block_close" and openers:
             token.meta["opener_info"] = openers.pop().info
-        elif token.type == "fence":
+        elif token.type == "fence" and not token.meta.get("unclosed"):
             _check_fence(md, token, widgets, report)
 
 
-def _check_container(token: Token, source_lines: list[str], report: blocks.Report) -> None:
-    blocks.check_container(token.info, report)
-    end = token.map[1] if token.map else 0
-    closing = source_lines[end].strip() if end < len(source_lines) else ""
-    if not closing.startswith(":::"):
-        kind, _ = blocks.container_kind(token.info)
-        report(0, f"the '::: {kind}' block opened here is never closed; add a line with ':::'")
+def _check_structure(md: MarkdownIt, tokens: list[Token], path: str, offset: int, lines: list[str],
+                     widgets: frozenset[str], diags: Diagnostics) -> bool:
+    """Every check of the body's blocks, headings and images; True when an open block swallowed a card."""
+    error, warn = partial(diags.error, path), partial(diags.warning, path)
+    swallowed = structure.check_containers(tokens, lines, offset, error)
+    structure.check_fences(tokens, lines, offset, error)
+    _check_blocks(md, tokens, path, offset, widgets, diags)
+    structure.check_headings(tokens, offset, warn)
+    for line, src in structure.images_without_alt(tokens):
+        warn(line, f"image '{src}' has no alt text; describe what it shows between the brackets: "
+             f"![what the picture shows]({src})")
+    return swallowed
 
 
 def _check_fence(md: MarkdownIt, token: Token, widgets: frozenset[str], report: blocks.Report) -> None:
@@ -202,10 +213,18 @@ def _name_subheadings(tokens: list[Token], ids: PageIds) -> None:
             token.attrSet("id", ids.unique(slugify(_heading_text(tokens[index + 1]))))
 
 
-def _check_card_meta(meta: ModuleMeta, cards: list[_TokenCard], path: str, diags: Diagnostics) -> None:
+def _check_card_meta(meta: ModuleMeta, cards: list[_TokenCard], tokens: list[Token], path: str, offset: int,
+                     diags: Diagnostics) -> None:
     if meta.cards is None:
         return
+    other_levels = {_heading_text(tokens[i + 1]): (t.markup, _line(t, offset)) for i, t in enumerate(tokens)
+                    if t.type == "heading_open" and t.tag in ("h1", "h3", "h4") and t.level == 0}
     for index, card_meta in enumerate(meta.cards):
+        if card_meta.title in other_levels and (index >= len(cards) or card_meta.title != cards[index].title):
+            markup, line = other_levels[card_meta.title]
+            diags.error(path, line, f"'{markup} {card_meta.title}' is not a card, but 'cards' entry {index + 1} "
+                        f"(line {card_meta.line}) names it; use '## {card_meta.title}' for a card")
+            return  # the entries after it would only be off by one
         if index >= len(cards):
             diags.error(path, card_meta.line, f"'cards' entry {index + 1} ('{card_meta.title}') has no "
                         f"matching '## {card_meta.title}' heading; the module has {len(cards)} card(s)")
@@ -238,16 +257,44 @@ def parse_module(md: MarkdownIt, file: ModuleFile, widgets: frozenset[str],
     body = split.body
     for char in PLACEHOLDER_CHARS:  # control characters no page may hold; they would pose as placeholders
         body = body.replace(char, "\ufffd")
+    if _too_large(body, path, split.body_offset, diags):
+        return None
     tokens = md.parse(body)
     before = len(diags.errors)
-    _check_blocks(md, tokens, path, split.body_offset, body.split("\n"), widgets, diags)
+    swallowed = _check_structure(md, tokens, path, split.body_offset, body.split("\n"), widgets, diags)
     intro, cards, anchors = _split_cards(tokens, path, split.body_offset, diags)
+    checks = alignment.collect_checks([("", intro), *((c.id, c.tokens) for c in cards)], split.body_offset,
+                                      path, diags)
     if meta is None:
         return None
-    _check_card_meta(meta, cards, path, diags)
+    if not swallowed:
+        _check_card_meta(meta, cards, tokens, path, split.body_offset, diags)
+    alignment.check_numbers(checks, meta, path, diags)
     if len(diags.errors) > before:
         return None
-    return _rendered(md, file, meta, intro, cards, frozenset(anchors))
+    return replace(_rendered(md, file, meta, intro, cards, frozenset(anchors)), checks=checks)
+
+
+def _too_large(body: str, path: str, offset: int, diags: Diagnostics) -> bool:
+    """Whether the module, or one of its tables, is larger than a build's memory allows (reported)."""
+    if len(body) > MAX_MODULE_CHARS:
+        diags.error(path, offset + 1, f"this module holds {len(body):,} characters of Markdown, more than the "
+                    f"{MAX_MODULE_CHARS:,} a module may hold; split it into several modules")
+        return True
+    if body.count("|") <= MAX_TABLE_CELLS:
+        return False
+    start, cells = 0, 0
+    for number, line in enumerate(body.split("\n")):
+        if "|" not in line:
+            cells = 0
+            continue
+        start, cells = (number, 0) if cells == 0 else (start, cells)
+        cells += line.count("|")
+        if cells > MAX_TABLE_CELLS:
+            diags.error(path, offset + start + 1, f"this table has more than {MAX_TABLE_CELLS:,} cells, more "
+                        "than a page can hold; split it, or link to the data as a file (CSV)")
+            return True
+    return False
 
 
 def _rendered(md: MarkdownIt, file: ModuleFile, meta: ModuleMeta, intro: list[Token], cards: list[_TokenCard],

@@ -3,11 +3,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from jinja2 import Environment
+from markupsafe import Markup
 
 from ._version import __version__
+from .i18n import Messages, Translator, english
 from .model import Course, Module, Site
 from .printpage import scope_ids
 from .staticfiles import StaticFile
@@ -26,8 +29,13 @@ class Page:
     in_sitemap: bool = True
 
 
-def pages(site: Site) -> Iterator[Page]:
-    """Every HTML page of the site, in a stable order."""
+def pages(site: Site, messages: Messages | None = None, report: bool = False) -> Iterator[Page]:
+    """Every HTML page of the site, in a stable order; titles in each page's language (English without
+    `messages`); with `report`, the author's alignment report too."""
+    def lang(language: str) -> Translator:
+        return messages[language] if messages else english()
+
+    home = lang(site.language)
     yield Page("index.html", "home.html", site.url(""), site.title, site.description, "home")
     for course in site.published_courses:
         yield Page(f"{course.slug}/index.html", "course.html", course.url, course.title,
@@ -37,11 +45,15 @@ def pages(site: Site) -> Iterator[Page]:
                        module.title, module.summary, "module", course, module,
                        in_sitemap=not module.draft)
         if course.modules:
+            title = lang(course.language).gettext("%(course)s: the whole course") % {"course": course.title}
             yield Page(f"{course.slug}/print/index.html", "print.html", f"{course.url}print/",
-                       f"{course.title}: the whole course", course.tagline, "print", course,
-                       in_sitemap=False)
-    yield Page("404.html", "404.html", site.url("404.html"), "Page not found",
-               "This page does not exist.", "404", in_sitemap=False)
+                       title, course.tagline, "print", course, in_sitemap=False)
+    if report:
+        yield Page("report/index.html", "report.html", site.url("report/"), "Alignment report",
+                   "Which cards teach each learning goal, and which quizzes and reveals check it.", "report",
+                   in_sitemap=False)
+    yield Page("404.html", "404.html", site.url("404.html"), home.gettext("Page not found"),
+               home.gettext("This page does not exist."), "404", in_sitemap=False)
 
 
 PageMeta = Callable[["Page"], Any]  # what the <head> says of a page (publish/seo.py makes it)
@@ -52,18 +64,22 @@ class Renderer:
     each page's metadata (`meta`) and each page URL's last-modified date (`dates`)."""
 
     def __init__(self, env: Environment, site: Site, static: tuple[StaticFile, ...], meta: PageMeta,
-                 dates: Mapping[str, str]):
-        self.env, self.site, self.meta, self.dates = env, site, meta, dates
+                 dates: Mapping[str, str], messages: Messages):
+        self.env, self.site, self.meta, self.dates, self.messages = env, site, meta, dates, messages
         self.static_paths = {f.name: site.url(f.target) for f in static}
 
     def static_url(self, name: str) -> str:
         return self.static_paths[name]
 
     def context(self, page: Page) -> dict[str, Any]:
+        language = page.course.language if page.course else self.site.language
+        translator = self.messages[language]
         return {"site": self.site, "page": page, "course": page.course, "module": page.module,
                 "static_url": self.static_url, "absolute": self.site.absolute,
                 "generator": f"coursegen {__version__}", "scope_ids": scope_ids,
-                "meta": self.meta(page)}
+                "meta": self.meta(page), "lang": language, "dir": translator.dir, "kbd": _kbd,
+                "updated": self.dates.get(page.url), "time_tag": partial(_time, translator),
+                **translator.template_functions()}
 
     def render_page(self, page: Page) -> str:
         return self.env.get_template(page.template).render(self.context(page))
@@ -71,6 +87,16 @@ class Renderer:
     def render_text(self, template: str, **extra: Any) -> str:
         return self.env.get_template(template).render(
             site=self.site, static_url=self.static_url, absolute=self.site.absolute, **extra)
+
+
+def _kbd(key: str) -> Markup:
+    """A key to press, for a message's %(name)s."""
+    return Markup("<kbd>%s</kbd>") % key
+
+
+def _time(translator: Translator, day: str) -> Markup:
+    """A YYYY-MM-DD date in the page's language, machine-readable too: <time datetime="2026-12-04">…</time>."""
+    return Markup('<time datetime="%s">%s</time>') % (day, translator.date(day))
 
 
 def render_extras(renderer: Renderer, all_pages: list[Page]) -> dict[str, str]:

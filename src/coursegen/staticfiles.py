@@ -6,6 +6,7 @@ folder forever; templates reach them by logical name through `static_url('favico
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,11 +24,16 @@ class StaticFile:
     data: bytes
 
 
+def _style_defs(style: str, selector: str) -> str:
+    """Pygments' rules for one style, without the token-name comment it puts after every rule."""
+    return re.sub(r" */\*.*?\*/", "", HtmlFormatter(style=style).get_style_defs(selector))
+
+
 def pygments_css() -> str:
     """Highlight colours for light pages, dark pages, and the explicit dark toggle."""
-    light = HtmlFormatter(style=LIGHT_STYLE).get_style_defs(".highlight")
-    dark = HtmlFormatter(style=DARK_STYLE).get_style_defs(":root[data-theme=dark] .highlight")
-    dark_auto = HtmlFormatter(style=DARK_STYLE).get_style_defs(":root:not([data-theme=light]) .highlight")
+    light = _style_defs(LIGHT_STYLE, ".highlight")
+    dark = _style_defs(DARK_STYLE, ":root[data-theme=dark] .highlight")
+    dark_auto = _style_defs(DARK_STYLE, ":root:not([data-theme=light]) .highlight")
     return (f"/* Pygments: {LIGHT_STYLE} (light), {DARK_STYLE} (dark) */\n{light}\n{dark}\n"
             f"@media (prefers-color-scheme: dark) {{\n{dark_auto}\n}}\n")
 

@@ -5,17 +5,23 @@ the careful parser, which refuses aliases and words every problem for authors, r
 from __future__ import annotations
 
 import functools
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
 from yaml.composer import Composer
+from yaml.constructor import SafeConstructor
 from yaml.events import AliasEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .yamlhints import explain
 
 KeyPath = tuple[Any, ...]
+MAX_DEPTH = 50  # levels of nested lists and mappings; deeper is refused before anything is built
+_STR_TAG = "tag:yaml.org,2002:str"
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class YamlProblem(Exception):
@@ -89,12 +95,79 @@ def _parse_fast(text: str) -> YamlDoc | None:
         # shares a node, and a node graph is looked at before anything is built from it
         if node is None or ("*" in text and _shares_nodes(node)):
             return None
+        _check_nodes(node)
         value = loader.construct_document(node)
-    except yaml.YAMLError:
+    except YamlProblem:
+        raise
+    except Exception:  # noqa: BLE001 - any constructor error: the careful parser words it with its line
         return None
     finally:
         loader.dispose()
     return _with_lines(value, node)
+
+
+def _nodes(root: Node) -> Iterator[tuple[Node, int]]:
+    """Every node of a composed document with its depth, without recursion."""
+    stack = [(root, 0)]
+    while stack:
+        node, depth = stack.pop()
+        yield node, depth
+        if isinstance(node, MappingNode):
+            stack.extend((part, depth + 1) for pair in reversed(node.value) for part in reversed(pair))
+        elif isinstance(node, SequenceNode):
+            stack.extend((item, depth + 1) for item in reversed(node.value))
+
+
+def _check_nodes(root: Node) -> None:
+    """Refuse what no build can use, at its line: nesting deeper than MAX_DEPTH, text that is not Unicode
+    (a lone surrogate such as "\\uD800", which the careful parser would otherwise accept)."""
+    for node, depth in _nodes(root):
+        if depth > MAX_DEPTH:
+            raise YamlProblem(f"invalid YAML: lists and mappings are nested more than {MAX_DEPTH} levels deep",
+                              node.start_mark.line + 1)
+        if isinstance(node, ScalarNode) and _SURROGATE.search(node.value):
+            raise YamlProblem("invalid YAML: a \\uD800-\\uDFFF escape on its own is not a character; write the "
+                              "character itself (an emoji, for example) or its \\U0001F600-style escape",
+                              node.start_mark.line + 1)
+
+
+def _construct(loader: yaml.SafeLoader, root: Node) -> Any:
+    """The document's value; a value its tag cannot be made of (`2024-02-30`, `!!int abc`, an int of 5000
+    digits) is a YamlProblem at its line, with a hint to quote it."""
+    try:
+        return loader.construct_document(root)
+    except yaml.YAMLError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - ValueError, TypeError, AttributeError from PyYAML's constructors
+        for node, _ in _nodes(root):
+            if isinstance(node, ScalarNode) and node.tag != _STR_TAG:
+                try:
+                    SafeConstructor().construct_object(node)
+                except Exception as scalar_exc:  # noqa: BLE001
+                    why = _reason(scalar_exc) if isinstance(scalar_exc, ValueError) else "not in that form"
+                    raise YamlProblem(f"invalid YAML: {node.value[:40]!r} cannot be read as a {_tag_name(node)} "
+                                      f"({why}); put it in quotes to keep it as text",
+                                      node.start_mark.line + 1) from None
+        raise YamlProblem(f"invalid YAML: {_reason(exc)}", root.start_mark.line + 1) from None
+
+
+def _tag_name(node: Node) -> str:
+    name = node.tag.rsplit(":", 1)[-1]
+    return {"int": "whole number", "float": "number", "timestamp": "date", "bool": "true/false"}.get(name, name)
+
+
+def _reason(exc: Exception) -> str:
+    return str(exc).split("\n")[0][:120] or type(exc).__name__
+
+
+def _key(node: Node) -> Any:
+    """A mapping key as the document holds it: `1`, `true` and `~` are 1, True and None, not text."""
+    if not isinstance(node, ScalarNode) or node.tag == _STR_TAG:
+        return node.value
+    try:
+        return SafeConstructor().construct_object(node)
+    except Exception:  # noqa: BLE001 - refused earlier by _construct
+        return node.value
 
 
 def _shares_nodes(root: Node) -> bool:
@@ -125,9 +198,13 @@ def _parse_careful(text: str) -> YamlDoc:
         node = loader.get_single_node()
         if node is None:
             return YamlDoc(None, {(): 1})
-        value = loader.construct_document(node)
+        _check_nodes(node)
+        value = _construct(loader, node)
     except YamlProblem:
         raise
+    except RecursionError:  # the pure-Python composer, on lists or mappings nested thousands deep
+        raise YamlProblem(f"invalid YAML: lists and mappings are nested more than {MAX_DEPTH} levels deep", 1) \
+            from None
     except yaml.MarkedYAMLError as exc:
         raise _problem(exc, text) from None
     except yaml.YAMLError as exc:
@@ -161,7 +238,7 @@ def _with_lines(value: Any, root: Node) -> YamlDoc:
         if isinstance(node, MappingNode):
             for key_node, value_node in node.value:
                 if isinstance(key_node, ScalarNode):
-                    child = (*path, key_node.value)
+                    child = (*path, _key(key_node))
                     lines[child] = key_node.start_mark.line + 1
                     record(value_node, child)
         elif isinstance(node, SequenceNode):

@@ -35,8 +35,9 @@ def provider(site: Site) -> dict[str, Any]:
             "url": site.absolute(site.url(""))}
 
 
-def breadcrumbs(site: Site, course: Course | None, module: Module | None) -> dict[str, Any]:
-    trail = [("Home", site.url(""))]
+def breadcrumbs(site: Site, course: Course | None, module: Module | None, home: str) -> dict[str, Any]:
+    """The page's trail, starting at the home page named `home` (in the page's language)."""
+    trail = [(home, site.url(""))]
     if course:
         trail.append((course.title, course.url))
     if module:
@@ -46,9 +47,9 @@ def breadcrumbs(site: Site, course: Course | None, module: Module | None) -> dic
         for n, (name, url) in enumerate(trail, 1)]}
 
 
-def course_list(site: Site) -> dict[str, Any]:
-    """The home page's list of courses (Google's course list summary page)."""
-    return {"@context": CONTEXT, "@type": "ItemList", "name": f"Courses on {site.title}",
+def course_list(site: Site, name: str) -> dict[str, Any]:
+    """The home page's list of courses (Google's course list summary page), called `name`."""
+    return {"@context": CONTEXT, "@type": "ItemList", "name": name,
             "itemListElement": [{"@type": "ListItem", "position": n, "url": site.absolute(c.url),
                                  "name": c.title} for n, c in enumerate(site.published_courses, 1)]}
 
@@ -68,7 +69,7 @@ def course_ld(site: Site, course: Course, image: str | None, date: str | None) -
     data: dict[str, Any] = {
         "@context": CONTEXT, "@type": "Course", "@id": site.absolute(course.url) + "#course",
         "name": course.title, "description": plain(f"{course.tagline} {course.description_text}"),
-        "url": site.absolute(course.url), "inLanguage": site.language, "provider": provider(site),
+        "url": site.absolute(course.url), "inLanguage": course.language, "provider": provider(site),
         "offers": [{"@type": "Offer", "category": site.offer_category}],
         "hasCourseInstance": [{"@type": "CourseInstance", "courseMode": "Online",
                                "courseWorkload": iso_duration(course.minutes)}],
@@ -86,7 +87,7 @@ def module_ld(site: Site, course: Course, module: Module, image: str | None, dat
     data: dict[str, Any] = {
         "@context": CONTEXT, "@type": "LearningResource", "name": module.title,
         "description": plain(module.summary), "url": site.absolute(module.url),
-        "inLanguage": site.language, "learningResourceType": "module",
+        "inLanguage": course.language, "learningResourceType": "module",
         "timeRequired": iso_duration(module.minutes), "position": module.position,
         "teaches": [plain(goal) for goal in module.goals],
         "isPartOf": {**_course_ref(site, course), "@id": site.absolute(course.url) + "#course"},

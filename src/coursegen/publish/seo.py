@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from ..diagnostics import UsageError
+from ..i18n import Messages
 from ..model import Site
 from ..preview import cut_preview
 from ..render import Page
@@ -116,24 +117,33 @@ class Seo:
     """Builds the PageMeta of every page from the site, its social cards and its dates."""
 
     site: Site
+    messages: Messages
     cards: Mapping[str, SocialCard] = field(default_factory=dict)  # page URL -> card
     dates: Mapping[str, str] = field(default_factory=dict)  # page URL -> 'YYYY-MM-DD'
 
     def absolute(self, url: str) -> str:
         return self.site.absolute(url)
 
+    def title(self, page: Page) -> str:
+        """'Module · Course · Site', 'Course · Site' or the site's title alone on the home page."""
+        course = page.course
+        return " · ".join(t for t in (page.title if page.kind != "home" else None,
+                                      course.title if page.module and course else None, self.site.title) if t)
+
+    def address(self, page: Page) -> str | None:
+        """The page's absolute URL for canonical and og:url: none without an absolute base, none for 404."""
+        return self.absolute(page.url) if self.site.origin and page.kind != "404" else None
+
     def meta(self, page: Page) -> PageMeta:
-        site, course, module = self.site, page.course, page.module
-        title = " · ".join(t for t in (page.title if page.kind != "home" else None,
-                                       course.title if module and course else None, site.title) if t)
+        site, course = self.site, page.course
         card = self.cards.get(page.url) if site.origin else None
         image = CardImage(self.absolute(site.url(card.target)), WIDTH, HEIGHT, card.alt) if card else None
         return PageMeta(
-            title=title, og_title=page.title, description=self.description(page),
-            canonical=self.absolute(page.url) if site.origin and page.kind != "404" else None,
+            title=self.title(page), og_title=page.title, description=self.description(page),
+            canonical=self.address(page),
             og_type="website" if page.kind in ("home", "404") else "article",
-            og_url=self.absolute(page.url) if site.origin and page.kind != "404" else None,
-            locale=og_locale(site.language), image=image,
+            og_url=self.address(page),
+            locale=og_locale(course.language if course else site.language), image=image,
             robots=None if page.in_sitemap else "noindex",  # 404, drafts, print copies
             jsonld=tuple(script_json(data) for data in self.structured_data(page)))
 
@@ -147,7 +157,8 @@ class Seo:
         elif page.kind == "home":
             text = self.site.description
         else:
-            text = f"This page does not exist on {self.site.title}."
+            text = self.messages[self.site.language].gettext("This page does not exist on %(site)s.") % {
+                "site": self.site.title}
         return cut_preview(plain(text), DESCRIPTION_LENGTH)
 
     def structured_data(self, page: Page) -> list[dict[str, Any]]:
@@ -157,13 +168,14 @@ class Seo:
         image = self.absolute(site.url(card.target)) if card else None
         date = self.dates.get(page.url)
         found: list[dict[str, Any]] = []
+        t = self.messages[course.language if course else site.language]
         if page.kind == "home":
-            found.append(course_list(site))
+            found.append(course_list(site, t.gettext("Courses on %(site)s") % {"site": site.title}))
         elif page.kind == "module" and module and course:
             found.append(module_ld(site, course, module, image, date))
         elif page.kind == "course" and course:
             found.append(course_ld(site, course, image, date))
-        found.append(breadcrumbs(site, course, module))
+        found.append(breadcrumbs(site, course, module, t.gettext("Home")))
         return found
 
 
@@ -176,14 +188,14 @@ class Publishing:
     image_paths: frozenset[str]  # every card path the pages reference
 
 
-def prepare_publishing(project: Path, site: Site, static: tuple[StaticFile, ...], draw: bool,
+def prepare_publishing(project: Path, site: Site, messages: Messages, static: tuple[StaticFile, ...], draw: bool,
                        drawn: Path | None = None) -> Publishing:
     """Plan (and with `draw`, draw or take from the folder `drawn`) the social cards; date every page.
 
     Cards need the site's origin (a full base_url): chat apps and search engines ignore relative image URLs.
     """
     css = next((f.data for f in static if f.name == "coursegen.css"), b"").decode("utf-8", "replace")
-    cards = plan_cards(site, palette_from_css(css)) if site.origin else {}
+    cards = plan_cards(site, palette_from_css(css), messages) if site.origin else {}
     images = card_pngs(cards.values(), drawn) if draw else {}
-    seo = Seo(site, cards, page_dates(project, site, source_date_epoch()))
+    seo = Seo(site, messages, cards, page_dates(project, site, source_date_epoch()))
     return Publishing(seo, images, frozenset(card.target for card in cards.values()))

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # Pillow is imported when a card is drawn: most builds draw none
     from PIL import ImageFont
 
+from ..i18n import Messages, Translator
 from ..model import Course, Module, Site
 from ..preview import cut_preview
 
@@ -90,30 +91,35 @@ def _card(stem: str, eyebrow: str, title: str, subtitle: str, site: Site, palett
     return SocialCard(eyebrow, title, subtitle, site.title, palette, target, alt)
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
-
-
-def _course_card(course: Course, site: Site, palette: Palette) -> SocialCard:
-    eyebrow = " · ".join(x for x in ("Course", course.level and course.level.capitalize(),
-                                      _plural(len(course.modules), "module"), f"{course.minutes} min") if x)
+def _course_card(course: Course, site: Site, palette: Palette, t: Translator) -> SocialCard:
+    modules = t.ngettext("%(num)s module", "%(num)s modules", len(course.modules)) % {
+        "num": t.number(len(course.modules))}
+    minutes = t.gettext("%(minutes)s min") % {"minutes": t.number(course.minutes)}
+    eyebrow = " · ".join(x for x in (t.gettext("Course"), course.level and course.level.capitalize(),
+                                      modules, minutes) if x)
     return _card(f"{course.slug}/index", eyebrow, course.title, course.tagline, site, palette)
 
 
-def _module_card(module: Module, course: Course, site: Site, palette: Palette) -> SocialCard:
-    eyebrow = f"Module {module.position} of {len(course.modules)} · {module.minutes} min"
+def _module_card(module: Module, course: Course, site: Site, palette: Palette, t: Translator) -> SocialCard:
+    place = t.gettext("Module %(position)s of %(total)s") % {"position": t.number(module.position),
+                                                             "total": t.number(len(course.modules))}
+    eyebrow = f"{place} · {t.gettext('%(minutes)s min') % {'minutes': t.number(module.minutes)}}"
     return _card(f"{course.slug}/{module.slug}", eyebrow, module.title, course.title, site, palette)
 
 
-def plan_cards(site: Site, palette: Palette) -> dict[str, SocialCard]:
-    """The card of every page that gets one, keyed by the page URL: home, courses, modules."""
+def plan_cards(site: Site, palette: Palette, messages: Messages) -> dict[str, SocialCard]:
+    """The card of every page that gets one, keyed by the page URL: home, courses, modules; each in its
+    page's language."""
     published = site.published_courses
-    home_eyebrow = _plural(len(published), "course") if published else "Courses"
+    home = messages[site.language]
+    home_eyebrow = (home.ngettext("%(num)s course", "%(num)s courses", len(published))
+                    % {"num": home.number(len(published))}) if published else home.gettext("Courses")
     cards = {site.url(""): _card("index", home_eyebrow, site.title, site.description, site, palette)}
     for course in published:
-        cards[course.url] = _course_card(course, site, palette)
+        t = messages[course.language]
+        cards[course.url] = _course_card(course, site, palette, t)
         for module in course.modules:
-            cards[module.url] = _module_card(module, course, site, palette)
+            cards[module.url] = _module_card(module, course, site, palette, t)
     return cards
 
 
@@ -123,14 +129,34 @@ def _font(bold: bool, size: int) -> ImageFont.FreeTypeFont:
     return ImageFont.truetype(str(BOLD if bold else REGULAR), size)
 
 
+MAX_TEXT = 300  # characters of one text a card could show at all (3 lines of its smallest title size)
+PNG_START, PNG_END = b"\x89PNG\r\n\x1a\n", b"IEND\xaeB`\x82"
+
+
 def _wrap(text: str, font: ImageFont.FreeTypeFont, width: int) -> list[str]:
+    """Lines no wider than `width`; a word wider than a line is cut across lines."""
+    if len(text) > MAX_TEXT:
+        text = text[:MAX_TEXT] + "…"
     lines: list[str] = []
     for word in text.split():
         if lines and font.getlength(f"{lines[-1]} {word}") <= width:
             lines[-1] = f"{lines[-1]} {word}"
-        else:
-            lines.append(word)
+            continue
+        while len(word) > 1 and font.getlength(word) > width:
+            cut = _longest_prefix(word, font, width)
+            lines.append(word[:cut])
+            word = word[cut:]
+        lines.append(word)
     return lines or [""]
+
+
+def _longest_prefix(word: str, font: ImageFont.FreeTypeFont, width: int) -> int:
+    """How many characters of `word` fit in `width` (at least 1), by bisection."""
+    low, high = 1, len(word)
+    while low < high:
+        middle = (low + high + 1) // 2
+        low, high = (middle, high) if font.getlength(word[:middle]) <= width else (low, middle - 1)
+    return low
 
 
 def _fit(text: str, bold: bool, sizes: tuple[int, ...], width: int, max_lines: int
@@ -203,8 +229,9 @@ def card_pngs(cards: Iterable[SocialCard], cache: Path | None) -> dict[str, byte
     found: dict[str, bytes] = {}
     for card in cards:
         path = cache / f"{card.key}.png" if cache else None
-        if path is not None and path.is_file():
-            found[card.target] = path.read_bytes()
+        data = path.read_bytes() if path is not None and path.is_file() else b""
+        if data.startswith(PNG_START) and data.endswith(PNG_END):  # else missing, cut or damaged: drawn anew
+            found[card.target] = data
             continue
         found[card.target] = draw_card(card)
         if cache is not None:

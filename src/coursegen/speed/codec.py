@@ -12,12 +12,13 @@ import typing
 from collections.abc import Callable
 from typing import Any
 
+from ..alignment import GoalCheck
 from ..config import CardMeta, ModuleMeta
 from ..diagnostics import Diagnostic
 from ..parse import LinkRef, ParsedCard, ParsedModule
 
 CLASSES: dict[str, type] = {cls.__name__: cls for cls in (ParsedModule, ParsedCard, LinkRef, ModuleMeta,
-                                                          CardMeta, Diagnostic)}
+                                                          CardMeta, Diagnostic, GoalCheck)}
 
 
 class CodecError(ValueError):

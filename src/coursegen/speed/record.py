@@ -26,18 +26,27 @@ class _Symlink(Exception):
 
 
 def _walk(folder: str, prefix: str = "") -> Iterator[tuple[str, os.DirEntry]]:
-    """(relative path, entry) of every file below `folder`, sorted; raises _Symlink on a symbolic link."""
-    try:
-        entries = sorted(os.scandir(folder), key=lambda e: e.name)
-    except (FileNotFoundError, NotADirectoryError):
-        return
-    for entry in entries:
-        if entry.is_symlink():
+    """(relative path, entry) of every file below `folder`, sorted; raises _Symlink on a symbolic link.
+    Without recursion: folders may nest thousands deep."""
+    stack = [(_sorted_entries(folder), prefix)]
+    while stack:
+        entries, at = stack[-1]
+        entry = next(entries, None)
+        if entry is None:
+            stack.pop()
+        elif entry.is_symlink():
             raise _Symlink(entry.path)
-        if entry.is_dir():
-            yield from _walk(entry.path, f"{prefix}{entry.name}/")
+        elif entry.is_dir():
+            stack.append((_sorted_entries(entry.path), f"{at}{entry.name}/"))
         else:
-            yield prefix + entry.name, entry
+            yield at + entry.name, entry
+
+
+def _sorted_entries(folder: str) -> Iterator[os.DirEntry]:
+    try:
+        return iter(sorted(os.scandir(folder), key=lambda e: e.name))
+    except (FileNotFoundError, NotADirectoryError):
+        return iter(())
 
 
 def fingerprint(project: Path, out: Path, options: Any) -> str | None:
@@ -48,7 +57,7 @@ def fingerprint(project: Path, out: Path, options: Any) -> str | None:
             for rel, entry in _walk(str(project / name), f"{name}/"):
                 with open(entry.path, "rb") as stream:
                     files.append((rel, entry.stat().st_mtime_ns, hashlib.sha1(stream.read()).hexdigest()))
-    except _Symlink:
+    except (_Symlink, OSError):  # an unreadable input: the build itself reports it
         return None
     environment = {name: os.environ.get(name) for name in ENVIRONMENT}
     return digest(code_digest(), str(out), options, environment, files)

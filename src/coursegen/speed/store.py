@@ -23,7 +23,7 @@ log = logging.getLogger(__name__)
 CACHE_DIR = ".coursegen-cache"
 FORMAT = "v2"  # the layout of the store; the pickled packs of v1 (objects/) are never read
 PACKAGE = Path(__file__).resolve().parents[1]
-DEPENDENCIES = ("jinja2", "markdown-it-py", "mdit-py-plugins", "pygments", "pyyaml", "pillow", "pagefind")
+DEPENDENCIES = ("jinja2", "markdown-it-py", "mdit-py-plugins", "pygments", "pyyaml", "pillow", "pagefind", "babel")
 
 
 def digest(*parts: Any) -> str:

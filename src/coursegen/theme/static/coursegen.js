@@ -8,6 +8,24 @@
   const $ = (selector, scope = document) => scope.querySelector(selector);
   const $$ = (selector, scope = document) => [...scope.querySelectorAll(selector)];
 
+  // --- Text: every word this script shows comes from the page's catalog (partials/messages.html) -----
+  const messages = (() => {
+    try { return JSON.parse(document.getElementById("cg-messages").textContent); } catch (e) { return {}; }
+  })();
+  const lang = root.lang || "en";
+  const rtl = root.dir === "rtl";
+  const numbers = new Intl.NumberFormat(lang, { numberingSystem: messages.numbers || "latn" }); // the digits the page uses
+  const plurals = new Intl.PluralRules(lang);
+  const format = (text, values = {}) => String(text || "").replace(/%\((\w+)\)s/g, (whole, name) => {
+    const value = values[name];
+    return value === undefined ? whole : typeof value === "number" ? numbers.format(value) : String(value);
+  });
+  const t = (id, values) => format(messages[id], values);
+  const tn = (id, num, values = {}) => {
+    const forms = messages[id] || {};
+    return format(forms[plurals.select(num)] || forms.other, { ...values, num });
+  };
+
   function store(key, value) {
     try {
       if (value === undefined) return JSON.parse(localStorage.getItem(key) || "null");
@@ -53,7 +71,7 @@
       event.preventDefault();
       clear();
       const chosen = options.filter((o) => $("input", o).checked);
-      if (!chosen.length) { result.textContent = "Choose an answer first."; return; }
+      if (!chosen.length) { result.textContent = t("quiz.choose"); return; }
       let allRight = true;
       for (const option of options) {
         const input = $("input", option);
@@ -67,8 +85,8 @@
       result.classList.add(allRight ? "is-right" : "is-wrong");
       const feedback = chosen.map((o) => $(".cg-quiz-option-feedback", o).textContent.trim()).filter(Boolean).join(" ");
       const missed = !allRight && form.dataset.multiple === "true" && chosen.every((o) => $("input", o).dataset.correct === "true");
-      const verdict = allRight ? "Correct! " : missed ? "Right so far, but there is more: pick every correct answer. " : "Not quite. ";
-      result.textContent = verdict + feedback;
+      const verdict = t(allRight ? "quiz.right" : missed ? "quiz.partly" : "quiz.wrong");
+      result.textContent = feedback ? `${verdict} ${feedback}` : verdict;
       form.dispatchEvent(new CustomEvent("cg:quiz", { bubbles: true, detail: { correct: allRight } }));
     });
     form.addEventListener("reset", () => {
@@ -130,7 +148,7 @@
       const doneCount = modules.filter((m) => p.done[m]).length;
       const started = doneCount || Object.keys(p.cards).length || p.last;
       panel.hidden = !started;
-      $(".cg-course-progress-summary", panel).textContent = `${doneCount} of ${modules.length} modules done.`;
+      $(".cg-course-progress-summary", panel).textContent = tn("progress.course", modules.length, { done: doneCount });
       const cont = $(".cg-continue", panel);
       cont.hidden = !p.last;
       const start = $("[data-start-link]");
@@ -145,7 +163,7 @@
     $("[data-progress-reset]", panel).addEventListener("click", () => {
       store(progressKey(course), null);
       render();
-      status.textContent = "Progress reset.";
+      status.textContent = t("progress.reset");
       const start = $("[data-start-link]");
       if (start) start.focus();
     });
@@ -158,11 +176,11 @@
       const modules = line.dataset.modules ? line.dataset.modules.split(" ") : [];
       const done = modules.filter((m) => p.done[m]).length;
       if (!done && !p.last) continue;
-      line.textContent = `Your progress: ${done} of ${modules.length} modules done`;
+      line.textContent = tn("progress.home", modules.length, { done });
       if (p.last) {
         const link = document.createElement("a");
         link.href = p.last.url;
-        link.textContent = "continue";
+        link.textContent = t("progress.continue");
         line.append(" · ", link);
       }
       line.hidden = false;
@@ -178,12 +196,13 @@
     box.replaceChildren();
     if (box.hidden) return;
     const text = document.createElement("span");
-    text.textContent = `${done ? "Done · " : ""}${understood} of ${cards.length} cards understood`;
+    const count = tn("progress.cards", cards.length, { understood });
+    text.textContent = done ? `${t("progress.done")} · ${count}` : count;
     if (cards.length) {
       const bar = document.createElement("progress");
       bar.max = cards.length;
       bar.value = understood;
-      bar.setAttribute("aria-label", `Cards understood in module ${module}`);
+      bar.setAttribute("aria-label", t("progress.bar", { module }));
       box.append(bar);
     }
     box.classList.toggle("is-done", done);
@@ -254,13 +273,13 @@
         const search = await engine.search(query);
         found = await Promise.all(search.results.slice(0, 8).map((r) => r.data()));
       } catch (error) {
-        if (mine === generation) { panel.hidden = false; say("Search is not available here: it works on the site built by “coursegen build” and served over HTTP."); }
+        if (mine === generation) { panel.hidden = false; say(t("search.unavailable")); }
         return;
       }
       if (mine !== generation) return;
       list.replaceChildren(...found.flatMap(resultItems).slice(0, 10));
       panel.hidden = false;
-      say(found.length ? `${list.children.length} result${list.children.length === 1 ? "" : "s"} for “${query}”. Press the down arrow to reach them.` : `No results for “${query}”.`);
+      say(found.length ? tn("search.results", list.children.length, { query }) : t("search.none", { query }));
     };
     let timer = 0;
     input.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(run, 120); });
@@ -325,10 +344,10 @@
       if (event.key === "/") {
         const search = $("[data-search] input");
         if (search) { event.preventDefault(); search.focus(); search.select(); }
-      } else if (event.key === "ArrowLeft" && prev && !event.shiftKey) {
-        location.href = prev.href;
-      } else if (event.key === "ArrowRight" && next && !event.shiftKey) {
-        location.href = next.href;
+      } else if ((event.key === "ArrowLeft" || event.key === "ArrowRight") && !event.shiftKey) {
+        const back = (event.key === "ArrowLeft") !== rtl; // right to left, the previous module is to the right
+        const target = back ? prev : next;
+        if (target) location.href = target.href;
       }
     });
   }

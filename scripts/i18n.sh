@@ -1,0 +1,17 @@
+#!/bin/sh
+# Update the theme's message catalogs after changing theme text (see docs/languages.md):
+#   scripts/i18n.sh            extract every _() / N_() / js_text() / js_plural() into the catalogs
+#   scripts/i18n.sh init LANG  start a catalog for a new language
+# Needs Babel (a dependency of coursegen). Run from the repository root.
+set -eu
+PYBABEL=${PYBABEL:-pybabel}
+LOCALE=src/coursegen/theme/locale
+POT=$(mktemp --suffix=.pot)
+trap 'rm -f "$POT"' EXIT
+"$PYBABEL" -q extract -F babel.cfg -k js_text -k js_plural:1,2 --no-location --sort-output \
+  --project=coursegen --copyright-holder="coursegen authors" -o "$POT" .
+if [ "${1:-}" = init ]; then
+  "$PYBABEL" -q init -i "$POT" -d "$LOCALE" -D coursegen -w 100 -l "$2"
+else
+  "$PYBABEL" -q update -i "$POT" -d "$LOCALE" -D coursegen --no-fuzzy-matching --ignore-obsolete -w 100
+fi

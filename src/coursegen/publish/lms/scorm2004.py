@@ -1,0 +1,34 @@
+"""SCORM 2004 4th edition: imsmanifest.xml of a one-SCO package, without sequencing rules."""
+from __future__ import annotations
+
+from .manifest import Manifest, files_of
+from .package import CoursePackage
+from .scorm import LAUNCH
+
+_CP = "http://www.imsglobal.org/xsd/imscp_v1p1"
+_ADLCP = "http://www.adlnet.org/xsd/adlcp_v1p3"
+_ADLSEQ = "http://www.adlnet.org/xsd/adlseq_v1p3"
+_ADLNAV = "http://www.adlnet.org/xsd/adlnav_v1p3"
+_IMSSS = "http://www.imsglobal.org/xsd/imsss"
+
+
+def manifest_xml(package: CoursePackage) -> bytes:
+    """The manifest listing every file of `package` (which holds the launch page). No sequencing: LMSs
+    support it unevenly, and the SCO reports passed or failed against the course's mastery itself."""
+    m = Manifest(_CP, {"adlcp": _ADLCP, "adlseq": _ADLSEQ, "adlnav": _ADLNAV, "imsss": _IMSSS},
+                 [(_CP, "imscp_v1p1.xsd"), (_ADLCP, "adlcp_v1p3.xsd"), (_ADLSEQ, "adlseq_v1p3.xsd"),
+                  (_ADLNAV, "adlnav_v1p3.xsd"), (_IMSSS, "imsss_v1p0.xsd")])
+    root = m.root(package.identifier)
+    metadata = m.child(root, "metadata")
+    m.child(metadata, "schema", "ADL SCORM")
+    m.child(metadata, "schemaversion", "2004 4th Edition")
+    organizations = m.child(root, "organizations", default="ORG-1")
+    organization = m.child(organizations, "organization", identifier="ORG-1")
+    m.child(organization, "title", package.course.title)
+    item = m.child(organization, "item", identifier="ITEM-1", identifierref="RES-1")
+    m.child(item, "title", package.course.title)
+    resources = m.child(root, "resources")
+    resource = m.child(resources, "resource", identifier="RES-1", type="webcontent", href=LAUNCH,
+                       adlcp__scormType="sco")
+    files_of(m, resource, package.files)
+    return m.bytes(root)

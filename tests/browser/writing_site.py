@@ -1,0 +1,122 @@
+"""A probe course that uses every writing feature (math, callouts, tabs, code tools, media, theme settings):
+the fixture of the writing browser tests and of the writing pages' HTML checks."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from coursegen import BuildOptions, build
+
+SITE = """\
+title: Probe Academy
+description: A probe of every writing feature.
+courses: [probe]
+"""
+
+COURSE = """\
+title: Writing Probe
+tagline: Every writing feature on a few pages.
+description: Math, callouts, tabs, code and media.
+"""
+
+FEATURES = """\
+---
+title: Features
+summary: Every writing feature once.
+goals:
+  - Read a formula such as $E = mc^2$.
+---
+A module with $a^2 + b^2 = c^2$ inline and \\(\\frac{1}{2}\\) too.
+
+## Math
+
+$$
+L(N) = \\left(\\frac{N_c}{N}\\right)^{\\alpha_N}
+$$
+
+\\[
+\\sum_{i=1}^{n} i = \\frac{n(n+1)}{2} \\quad \\text{and a long tail}\\; x_1 + x_2 + x_3 + x_4 + x_5 + x_6 + x_7 + x_8 + x_9
+\\]
+
+## Callouts
+
+::: note
+A note with $x$.
+:::
+
+::: tip Shortcut
+A tip with a title.
+:::
+
+> [!IMPORTANT]
+> An important alert.
+
+> [!WARNING]
+> A warning alert.
+
+::: caution- Hidden hint
+A folded caution.
+:::
+
+## Tabs
+
+:::: tabs
+::: tab Linux
+Install with `apt install tool`.
+:::
+::: tab macOS
+Install with `brew install tool`.
+:::
+::: tab Windows
+Install with `winget install tool`.
+:::
+::::
+
+Later the same labels again:
+
+=== "Linux"
+
+    Run `tool --linux`.
+
+=== "macOS"
+
+    Run `tool --mac`.
+
+=== "Windows"
+
+    Run `tool --win`.
+"""
+
+MORE = """\
+---
+title: More
+summary: The same tabs on another page.
+goals:
+  - Keep the picked tab.
+---
+## Again
+
+:::: tabs
+::: tab macOS
+Mac again.
+:::
+::: tab Linux
+Linux again.
+:::
+::::
+"""
+
+
+def write_writing_site(root: Path) -> Path:
+    files = {"content/site.yaml": SITE, "content/probe/course.yaml": COURSE,
+             "content/probe/01-features.md": FEATURES, "content/probe/02-more.md": MORE}
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return root
+
+
+def build_writing_site(root: Path, out: Path) -> Path:
+    report = build(write_writing_site(root), BuildOptions(out=out))
+    assert report.ok and not report.diagnostics, [d.format() for d in report.diagnostics]
+    return out

@@ -1,0 +1,127 @@
+"""The file system as a careless user or an attacker leaves it (review F10, F12, F13, F17, F20, F23): loops,
+unreadable files, leftovers and links give one-line errors or are left out, never a traceback."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+from helpers import CourseProject
+
+
+def build_cli(demo: CourseProject, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "coursegen", "build", str(demo.root), "--no-cache", *args],
+                          capture_output=True, text=True, timeout=120, check=False)
+
+
+@pytest.mark.parametrize("target", [".", "..", "../.."])
+def test_a_symlink_loop_in_content_is_an_error_not_a_crash(demo: CourseProject, target: str) -> None:
+    (demo.root / "content/demo/images").mkdir(parents=True)
+    (demo.root / "content/demo/images/loop").symlink_to(target)
+    result = build_cli(demo)
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stderr.startswith("content/demo/images/loop:1: error: symbolic link points back to a folder "
+                                    "that holds it, a loop; it is not followed")
+
+
+def test_a_link_into_the_projects_git_folder_is_not_followed(demo: CourseProject) -> None:
+    demo.write(".git/config", "[core]\n\tsecret = 1\n")
+    (demo.root / "content/demo/repo").symlink_to(demo.root / ".git")
+    result = build_cli(demo)
+    assert result.returncode == 1
+    assert result.stderr.startswith("content/demo/repo:1: error: symbolic link points into a hidden folder")
+    assert not (demo.out / "demo/repo/config").exists()
+
+
+def test_asset_folders_thousands_deep_are_an_error_not_a_crash(demo: CourseProject) -> None:
+    deep = demo.root / "content/demo/images"
+    for _ in range(1200):  # not os.makedirs: it recurses once per level
+        deep = deep / "a"
+        deep.mkdir(parents=deep.parent.name == "images")
+    (deep / "x.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'/>")
+    try:
+        result = build_cli(demo)
+    finally:  # remove the tree level by level: pytest's own clean-up recurses and would overflow on it later
+        (deep / "x.svg").unlink()
+        while deep.name == "a":
+            deep.rmdir()
+            deep = deep.parent
+    assert result.returncode == 1, result.stderr[-2000:]
+    assert "Traceback" not in result.stderr
+    assert result.stderr.startswith("content/demo/images/" + "a/" * 31 + "a:1: error: folders nest more than 32 "
+                                    "levels deep here")
+
+
+LEFTOVERS = ["#02-second.md#", "02-second.md.orig", "02-second.md.bak", "02-second.md.swp", ".#02-second.md",
+             "02-second.md~", ".DS_Store", "Thumbs.db", "notes.rej"]
+
+
+def test_editor_and_merge_leftovers_are_not_published(demo: CourseProject) -> None:
+    for name in LEFTOVERS:
+        demo.write(f"content/demo/{name}", "leftover\n")
+    demo.write("content/demo/data.csv", "kept,1\n")
+    assert demo.build(search=False).ok
+    published = {p.name for p in (demo.out / "demo").iterdir()}
+    assert "data.csv" in published
+    assert not published & set(LEFTOVERS)
+
+
+@pytest.mark.skipif(os.geteuid() == 0 and not Path("/usr/bin/setpriv").exists(), reason="needs setpriv as root")
+@pytest.mark.parametrize("what", ["content/demo/02-second.md", "content/demo", "content/site.yaml"])
+def test_an_unreadable_input_is_a_one_line_error(what: str) -> None:
+    with tempfile.TemporaryDirectory(dir="/tmp") as folder:  # a place another user may enter
+        os.chmod(folder, 0o777)
+        demo = CourseProject(Path(folder) / "site").demo()
+        for path in [demo.root, *demo.root.rglob("*")]:
+            os.chmod(path, 0o777 if path.is_dir() else 0o666)
+        os.chmod(demo.root / what, 0)
+        command = [sys.executable, "-m", "coursegen", "build", str(demo.root), "--no-cache"]
+        if os.geteuid() == 0:  # root reads anything: drop to nobody
+            command = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", *command]
+        result = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False,
+                                cwd=folder, env={**os.environ, "HOME": folder})
+        os.chmod(demo.root / what, 0o777)
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stderr.startswith(f"{what}:1: error: cannot ")
+
+
+def test_an_output_folder_that_cannot_be_made_is_a_one_line_error(demo: CourseProject) -> None:
+    demo.write("a-file", "x")
+    for out in (str(demo.root / "a-file/sub"), "/proc/coursegen-out"):
+        result = build_cli(demo, "--out", out)
+        assert result.returncode == 2, result.stderr
+        assert "Traceback" not in result.stderr
+        assert result.stderr.startswith("coursegen: error: ") and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_new_into_a_place_that_cannot_hold_it_is_a_one_line_error(tmp_path: Path) -> None:
+    (tmp_path / "a-file").write_text("x")
+    for where in (tmp_path / "a-file/sub", Path("/proc/coursegen-new")):
+        result = subprocess.run([sys.executable, "-m", "coursegen", "new", str(where)], capture_output=True,
+                                text=True, timeout=60, check=False)
+        assert result.returncode == 2, result.stderr
+        assert "Traceback" not in result.stderr
+        assert result.stderr.startswith("coursegen: error: ")
+
+
+def test_out_inside_a_symlinked_content_folder_is_refused(demo: CourseProject, tmp_path: Path) -> None:
+    sources = tmp_path / "sources"
+    (demo.root / "content").rename(sources)
+    (demo.root / "content").symlink_to(sources)
+    result = build_cli(demo, "--out", str(sources / "site"))
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.startswith("coursegen: error: output folder")
+    assert not (sources / "site").exists()
+
+
+def test_an_asset_named_like_a_page_is_an_error(demo: CourseProject) -> None:
+    demo.write("content/demo/index.html", "<p>not the course page</p>\n")
+    report = demo.build(search=False)
+    expected = ("content/demo/index.html:1: error: this file would replace the page demo/index.html "
+                "that coursegen makes; rename it or move it to another folder")
+    assert [d.format() for d in report.errors] == [expected]
