@@ -182,6 +182,24 @@ def test_a_rebuild_indexes_again_only_the_parts_whose_pages_changed(demo, tmp_pa
     assert _bundle(fresh) == _bundle(scratch)  # the same index a build from scratch makes
 
 
+def test_a_kept_index_changed_on_disk_is_indexed_again_not_published(demo, tmp_path, monkeypatch):
+    """The site's index files are hard links to the kept ones: a file changed in place in build/ (or cut on
+    disk) must not be linked into the next site (review F14)."""
+    monkeypatch.setattr(search, "PART_PAGES", 2)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    assert demo.build().ok
+    damaged = 0
+    for path in (demo.out / "pagefind").rglob("*.pf_fragment"):
+        with open(path, "r+b") as f:  # in place: the same inode as the kept copy
+            f.write(b"garbage")
+        damaged += 1
+    assert damaged >= 2
+    fresh, scratch = tmp_path / "fresh", tmp_path / "scratch"
+    assert demo.build(out=fresh).ok
+    assert demo.build(out=scratch, cache=False).ok
+    assert _bundle(fresh) == _bundle(scratch)
+
+
 def test_parts_are_indexed_side_by_side(demo, tmp_path, monkeypatch):
     real = search.pagefind_executable()
     runs = tmp_path / "runs"
