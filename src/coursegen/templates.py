@@ -1,17 +1,12 @@
 """The Jinja environment (the project's templates/ first, then the built-in theme), and template errors as diagnostics."""
 from __future__ import annotations
 
-import hashlib
-import hmac
-import os
-import secrets
 import traceback
 from collections.abc import MutableMapping
 from pathlib import Path
 from typing import Any
 
 from jinja2 import (
-    BytecodeCache,
     ChoiceLoader,
     Environment,
     FileSystemLoader,
@@ -38,87 +33,12 @@ class _Environment(Environment):
         return {**self.globals, **(d or {})}
 
 
-class SignedBytecodeCache(BytecodeCache):
-    """Jinja's compiled templates in a folder of the project's cache, each file signed with a key kept
-    outside the project (in the user's cache folder).
-
-    A compiled template is code that Jinja unpickles and runs, and `.coursegen-cache/` may come from
-    elsewhere (CI restores it with actions/cache, a project archive may ship it): a file this user's
-    coursegen did not write, or one changed or cut since, is a miss, never code. On a machine with a new
-    key (a fresh CI runner) every template is compiled again, about 0.1 s.
-    """
-
-    def __init__(self, folder: Path, key: bytes):
-        self.folder, self.key = folder, key
-
-    def _path(self, bucket: Any) -> Path:
-        return self.folder / f"{bucket.key}.signed"  # bucket.key is a hex digest
-
-    def _signature(self, body: bytes) -> bytes:
-        return hmac.new(self.key, body, hashlib.sha256).digest()
-
-    def load_bytecode(self, bucket: Any) -> None:
-        try:
-            raw = self._path(bucket).read_bytes()
-        except OSError:
-            return
-        body = raw[32:]
-        if len(raw) <= 32 or not hmac.compare_digest(raw[:32], self._signature(body)):
-            return
-        try:
-            bucket.bytecode_from_string(body)
-        except Exception:  # noqa: BLE001 - signed but unloadable (another Jinja): compile again
-            bucket.reset()
-
-    def dump_bytecode(self, bucket: Any) -> None:
-        body = bucket.bytecode_to_string()
-        path = self._path(bucket)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        try:
-            tmp.write_bytes(self._signature(body) + body)
-            os.replace(tmp, path)  # whole or not at all
-        except OSError:  # a read-only or full disk makes builds slower, nothing more
-            tmp.unlink(missing_ok=True)
-
-
-def signing_key() -> bytes | None:
-    """This user's key for signing compiled templates, made on first use: XDG_CACHE_HOME (or ~/.cache)
-    /coursegen/template-key, readable by the user alone; None when it can be neither read nor made."""
-    folder = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "coursegen"
-    path = folder / "template-key"
-    for _ in range(2):
-        try:
-            key = path.read_bytes()
-            if len(key) == 32:
-                return key
-            path.unlink()  # cut short: make another
-        except FileNotFoundError:
-            pass
-        except OSError:
-            return None
-        try:
-            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            continue  # another build made it first: read theirs
-        except OSError:
-            return None
-        with os.fdopen(fd, "wb") as f:
-            f.write(secrets.token_bytes(32))
-    return None
-
-
-def _bytecode_cache(compiled: Path | None) -> BytecodeCache | None:
-    key = signing_key() if compiled else None
-    return SignedBytecodeCache(compiled, key) if compiled and key else None
-
-
-def make_environment(project: Path, compiled: Path | None = None) -> Environment:
+def make_environment(project: Path) -> Environment:
     """A strict, autoescaping environment; a project template overrides the theme's by file name.
 
     `{% extends "theme/base.html" %}` reaches the built-in file even when the project overrides it.
-    With `compiled`, a folder, compiled templates are kept there for the next run, signed (Jinja checks
-    each against its source).
+    Compiled templates are kept in memory only: Jinja's bytecode cache unpickles and runs whatever its
+    files hold, and `.coursegen-cache/` may come from elsewhere (CI restores it, an archive ships it).
     """
     theme = FileSystemLoader(THEME / "templates")
     loaders: list = []
@@ -133,7 +53,6 @@ def make_environment(project: Path, compiled: Path | None = None) -> Environment
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
-        bytecode_cache=_bytecode_cache(compiled),
         auto_reload=False,  # an environment lives for one build (serve makes a new one when templates change)
     )
     # Theme text is written `{{ _("Learning goals") }}` / `{% trans %}`; the catalog of the site's language
