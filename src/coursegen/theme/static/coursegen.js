@@ -271,7 +271,9 @@
       try {
         const engine = await load();
         const search = await engine.search(query);
-        found = await Promise.all(search.results.slice(0, 8).map((r) => r.data()));
+        // offline, the results of pages not saved fail to load: left out
+        const loaded = await Promise.allSettled(search.results.slice(0, 8).map((r) => r.data()));
+        found = loaded.filter((r) => r.status === "fulfilled").map((r) => r.value);
       } catch (error) {
         if (mine === generation) { panel.hidden = false; say(t("search.unavailable")); }
         return;
@@ -378,7 +380,24 @@
     window.addEventListener("resize", update);
   }
 
+  // --- Offline: the built site's service worker (publish/offline.py); a page without data-sw (the preview
+  // of `coursegen serve`) removes any worker left from a built site served at the same address --------
+  function setupWorker() {
+    const sw = navigator.serviceWorker;
+    if (!sw || !window.isSecureContext) return;
+    const worker = document.body.dataset.sw;
+    if (worker) {
+      // a new build's worker brings the saved courses up to date: asked once it runs
+      const sync = () => sw.ready.then((r) => r.active.postMessage({ type: "sync" }));
+      sw.register(worker, { scope: base }).then(sync).catch(() => { /* offline reading is a nicety */ });
+      sw.addEventListener("controllerchange", () => sync().catch(() => {}));
+    } else {
+      sw.getRegistrations().then((all) => all.forEach((r) => r.unregister())).catch(() => {});
+    }
+  }
+
   function init() {
+    setupWorker();
     setupThemeToggle();
     $$("form.cg-quiz").forEach(setupQuiz);
     setupToc(setupModuleProgress());
