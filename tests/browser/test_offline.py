@@ -5,6 +5,8 @@ removes a worker left from a built site and is never cached."""
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -160,3 +162,36 @@ def test_without_javascript_nothing_of_it_appears(flagship, serve_folder, browse
     page.wait_for_timeout(300)
     assert context.service_workers == [], "no worker is registered"
     context.close()
+
+
+def test_the_preview_of_serve_removes_a_worker_left_from_a_built_site(flagship, tmp_path, browser):
+    """A built site served at an address, then `coursegen serve` at the same one: the preview's pages have no
+    worker, remove the built site's, and serve's sw.js empties coursegen's caches: nothing of the preview is kept."""
+    from conftest import StaticServer, wait_for_port
+    project, site = flagship
+    built = StaticServer(site)
+    page = browser.new_context().new_page()
+    page.goto(built.url + f"/{COURSE}/")
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    page.reload()  # now controlled: the page is kept in the read cache
+    assert any(n.startswith("cg-read-") for n in page.evaluate("caches.keys()"))
+    built.stop()
+    serve = subprocess.Popen([sys.executable, "-m", "coursegen", "serve", str(project), "--port", str(built.port)],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_for_port(built.port, timeout=60)
+        page.goto(built.url + f"/{COURSE}/")
+        assert page.locator("body").get_attribute("data-sw") is None
+        for _ in range(100):
+            left = page.evaluate("""async () => [(await navigator.serviceWorker.getRegistrations()).length,
+              (await caches.keys()).filter((n) => n.startsWith("cg-")).length]""")
+            if left == [0, 0]:
+                break
+            page.wait_for_timeout(100)
+        assert left == [0, 0], "a worker or a cache is left"
+        page.goto(built.url + f"/{COURSE}/two-files/")
+        assert page.evaluate("navigator.serviceWorker.controller") is None
+        assert page.evaluate("caches.keys()") == []
+    finally:
+        serve.terminate()
+        serve.wait(timeout=15)

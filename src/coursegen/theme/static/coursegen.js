@@ -380,8 +380,8 @@
     window.addEventListener("resize", update);
   }
 
-  // --- Offline: the built site's service worker (publish/offline.py); a page without data-sw (the preview
-  // of `coursegen serve`) removes any worker left from a built site served at the same address --------
+  // --- Offline: the built site's service worker (publish/offline.py); a page without data-sw (the preview of
+  // `coursegen serve`) removes a worker left from a built site once served at this address, and its caches --
   function setupWorker() {
     const sw = navigator.serviceWorker;
     if (!sw || !window.isSecureContext) return;
@@ -392,7 +392,11 @@
       sw.register(worker, { scope: base }).then(sync).catch(() => { /* offline reading is a nicety */ });
       sw.addEventListener("controllerchange", () => sync().catch(() => {}));
     } else {
-      sw.getRegistrations().then((all) => all.forEach((r) => r.unregister())).catch(() => {});
+      sw.getRegistrations().then(async (all) => {
+        if (!all.length) return;
+        await Promise.all(all.map((r) => r.unregister()));
+        for (const name of await caches.keys()) if (name.startsWith("cg-")) await caches.delete(name);
+      }).catch(() => {});
     }
   }
 
