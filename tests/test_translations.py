@@ -2,6 +2,7 @@
 and module pages with x-default, the sitemap's xhtml:link alternates, the language switcher, and the errors."""
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -130,3 +131,22 @@ def test_a_translation_of_a_translation_joins_the_group_and_matches_modules_up_t
     assert report.ok, report.diagnostics
     assert _alternates(project, "intro/what-is-a-token/")["ar"] == "https://example.org/learn/arabi/ma-huwa/"
     assert _alternates(project, "arabi/ma-huwa/")["x-default"] == "https://example.org/learn/intro/what-is-a-token/"
+
+
+def _ld(project: CourseProject, url: str, kind: str) -> dict:
+    scripts = project.html(f"{url}index.html").find_all("script", type="application/ld+json")
+    return next(data for data in (json.loads(s.string) for s in scripts) if data["@type"] == kind)
+
+
+def test_structured_data_links_the_original_and_its_translations(project):
+    polyglot(project).build(search=False)
+    original = _ld(project, "intro/", "Course")
+    assert [(t["@id"], t["inLanguage"]) for t in original["workTranslation"]] == [
+        ("https://example.org/learn/intro-fr/#course", "fr"), ("https://example.org/learn/arabi/#course", "ar")]
+    assert _ld(project, "arabi/", "Course")["translationOfWork"]["@id"] == "https://example.org/learn/intro/#course"
+    module = _ld(project, "intro-fr/quest-ce-qu-un-jeton/", "LearningResource")
+    assert module["inLanguage"] == "fr"
+    assert module["translationOfWork"] == {"@type": "LearningResource", "inLanguage": "en",
+                                           "url": "https://example.org/learn/intro/what-is-a-token/"}
+    assert [t["url"] for t in _ld(project, "intro/counting/", "LearningResource")["workTranslation"]] == [
+        "https://example.org/learn/arabi/counting/"]  # no French translation of this module
