@@ -6,7 +6,7 @@ import json
 import re
 
 import pytest
-from helpers import CourseProject
+from helpers import REPO, CourseProject
 from polyglot_site import MODULE, SITE, polyglot
 
 COURSES = {"en": "intro/", "fr": "intro-fr/", "ar": "arabi/"}
@@ -150,3 +150,44 @@ def test_structured_data_links_the_original_and_its_translations(project):
                                            "url": "https://example.org/learn/intro/what-is-a-token/"}
     assert [t["url"] for t in _ld(project, "intro/counting/", "LearningResource")["workTranslation"]] == [
         "https://example.org/learn/arabi/counting/"]  # no French translation of this module
+
+
+# --- the example of docs/languages.md, as an author would copy it ------------------------------------------
+
+DOCS = (REPO / "docs" / "languages.md").read_text(encoding="utf-8")
+ORIGINAL = "title: How LLMs Work\ntagline: What a language model does.\ndescription: The course.\n"
+
+
+def _docs_yaml(first_line: str) -> str:
+    """The body of the docs' yaml block that starts with the comment `first_line`."""
+    return re.search(rf"```yaml\n{re.escape(first_line)}\n(.*?)```", DOCS, re.DOTALL)[1]
+
+
+def _docs_project(project: CourseProject, course: str | None = None, module_file: str | None = None) -> CourseProject:
+    module = _docs_yaml("# content/how-llms-work-fr/01-l-arc.md, front matter")
+    return (project.write("content/site.yaml", "title: Academy\ndescription: Courses.\nbase_url: https://example.org/\n"
+                                               "courses: [how-llms-work, how-llms-work-fr]\n")
+            .write("content/how-llms-work/course.yaml", ORIGINAL)
+            .write("content/how-llms-work/01-the-arc.md", MODULE.format(title="The arc", extra="", body="Text."))
+            .write("content/how-llms-work-fr/course.yaml", course or _docs_yaml("# content/how-llms-work-fr/course.yaml"))
+            .write("content/how-llms-work-fr/01-l-arc.md", f"---\n{module_file or module}---\n## L’arc\n\nTexte.\n"))
+
+
+def test_the_docs_example_makes_a_translation_group(project):
+    report = _docs_project(project).build(search=False)
+    assert report.ok, report.diagnostics
+    assert _alternates(project, "how-llms-work-fr/l-arc/") == {
+        "en": "https://example.org/how-llms-work/the-arc/", "fr": "https://example.org/how-llms-work-fr/l-arc/",
+        "x-default": "https://example.org/how-llms-work/the-arc/"}
+
+
+def test_the_docs_show_the_errors_as_coursegen_writes_them(project):
+    course = _docs_yaml("# content/how-llms-work-fr/course.yaml")
+    module = _docs_yaml("# content/how-llms-work-fr/01-l-arc.md, front matter")
+    mistakes = [(course.replace("translation_of: how-llms-work", "translation_of: how-llms-wrk"), None),
+                (course.replace("translation_of: how-llms-work", "translation_of: how-llms-work-fr"), None),
+                (course.replace("language: fr", "language: en"), None),
+                (None, module.replace("01-the-arc.md", "01-the-ark.md"))]
+    for course_text, module_text in mistakes:
+        errors = _errors(_docs_project(project, course_text, module_text).build(search=False))
+        assert len(errors) == 1 and errors[0] in DOCS, errors
