@@ -152,6 +152,20 @@ def test_structured_data_links_the_original_and_its_translations(project):
         "https://example.org/learn/arabi/counting/"]  # no French translation of this module
 
 
+def test_check_reports_the_modules_and_cards_a_translation_lacks(project):
+    polyglot(project).write("content/intro/01-what-is-a-token.md", MODULE.format(
+        title="What is a token", extra="", body="Text.\n\n## A second card\n\nMore text."))
+    warnings = [d.format() for d in project.check().diagnostics if "translat" in d.message]
+    assert warnings == [
+        ("content/intro-fr/01-quest-ce-qu-un-jeton.md:1: warning: this module has 1 card and the one it translates, "
+        "content/intro/01-what-is-a-token.md, has 2 cards: is a card left untranslated?"),
+        ("content/arabi/01-what-is-a-token.md:1: warning: this module has 1 card and the one it translates, "
+        "content/intro/01-what-is-a-token.md, has 2 cards: is a card left untranslated?"),
+        ("content/intro-fr/course.yaml:1: warning: this translation has no module translating "
+        "content/intro/02-counting.md ('Counting tokens'); its language switcher links to the course page instead")]
+    assert not [d for d in polyglot(project).build(search=False).diagnostics if "translat" in d.message]  # build: quiet
+
+
 # --- the example of docs/languages.md, as an author would copy it ------------------------------------------
 
 DOCS = (REPO / "docs" / "languages.md").read_text(encoding="utf-8")

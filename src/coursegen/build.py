@@ -28,6 +28,7 @@ from .render import Page, Renderer, pages, render_extras
 from .seam import NoSpeed, Parsed, RenderedPage, Speed
 from .staticfiles import StaticFile, collect_static, widget_names
 from .templates import make_environment, template_diagnostic
+from .translations import translation_gaps
 
 
 @dataclass(frozen=True)
@@ -228,12 +229,16 @@ def _strict(found: list[Diagnostic], strict: bool) -> tuple[Diagnostic, ...]:
 
 def check(project: Path | str, options: BuildOptions = BuildOptions()) -> BuildReport:
     """Validate content, links and assets and render every page in memory; write nothing. Also warns when
-    the site's origin is unknown (pages then get no canonical link, og:url or social card)."""
+    the site's origin is unknown (pages then get no canonical link, og:url or social card), and of modules and
+    cards a translation lacks."""
     report = build(project, replace(options, write=False))
-    if report.site is None or report.site.origin:
+    if report.site is None:
         return report
+    gaps = translation_gaps(report.site.courses)
+    if report.site.origin:
+        return replace(report, diagnostics=_strict([*report.diagnostics, *gaps], options.strict)) if gaps else report
     warning = Diagnostic("content/site.yaml", 1, "base_url is a path, so pages get no rel=canonical link (search "
                          "engines may index duplicate addresses of a page), no og:url and no social-card image (chat "
                          "apps show links without a picture); set base_url (or --base-url) to the full URL, like "
                          "https://example.org/courses/", "warning")
-    return replace(report, diagnostics=_strict([*report.diagnostics, warning], options.strict))
+    return replace(report, diagnostics=_strict([*report.diagnostics, *gaps, warning], options.strict))
