@@ -56,6 +56,14 @@ CASES = {
     "link to missing module": (
         {"content/demo/03-x.md": GOOD_HEAD + "## A\n\nSee [nothing](09-nothing.md).\n"},
         ["content/demo/03-x.md:9: error: link to '09-nothing.md': no such module"]),
+    "link to misspelt module": (
+        {"content/demo/03-x.md": GOOD_HEAD + "## A\n\nSee [second](02-secnd.md).\n"},
+        ["content/demo/03-x.md:9: error: link to '02-secnd.md': no such module; did you mean '02-second.md'?"]),
+    "link to misspelt card": (
+        {"content/demo/03-x.md": GOOD_HEAD + "## A\n\nSee [card](01-first.md#another-crd) and [a](#b).\n"},
+        [("content/demo/03-x.md:9: error: link to '#b': no card or heading with that id on this page"),
+         ("content/demo/03-x.md:9: error: link to '01-first.md#another-crd': that module has no card or heading "
+          "with id 'another-crd'; did you mean '01-first.md#another-card'?")]),
     "link to missing anchor": (
         {"content/demo/03-x.md": GOOD_HEAD + "## A\n\nSee [card](01-first.md#no-such-card).\n"},
         [("content/demo/03-x.md:9: error: link to '01-first.md#no-such-card': that module has no card "

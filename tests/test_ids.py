@@ -101,8 +101,8 @@ def test_a_link_to_a_missing_unicode_anchor_is_named_as_written(demo):
     demo.write("content/demo/03-scripts.md", SCRIPTS.replace("#什么是注意力", "#什么是"))
     result = demo.cli("build")
     assert result.returncode == 1
-    assert ("content/demo/03-scripts.md:9: error: link to '#什么是': no card or heading with that id on this page"
-            in result.stderr.splitlines())
+    assert ("content/demo/03-scripts.md:9: error: link to '#什么是': no card or heading with that id on this page; "
+            "did you mean '#什么是注意力'?" in result.stderr.splitlines())
 
 
 def test_every_card_heading_has_a_permalink_outside_its_heading(demo):

@@ -13,7 +13,7 @@ from jinja2 import TemplateError
 from markdown_it import MarkdownIt
 
 from .config import base_url_problem
-from .content import ContentSource, ModuleFile, load_content
+from .content import ContentSource, ModuleFile, load_content, project_problem
 from .diagnostics import Diagnostic, Diagnostics, UsageError
 from .linkcheck import PageScan, check_links, scan_page
 from .localize import localize, site_messages
@@ -23,7 +23,7 @@ from .outline import Outline, build_outline
 from .output import SiteFiles, Staging, check_output_folder, output_lock, recover
 from .parse import ParsedModule, parse_module
 from .publish.search import SearchIndexError, index_site
-from .publish.seo import Publishing, prepare_publishing
+from .publish.seo import Publishing, origin_warning, prepare_publishing
 from .render import Page, Renderer, pages, render_extras
 from .seam import NoSpeed, Parsed, RenderedPage, Speed
 from .staticfiles import StaticFile, collect_static, widget_names
@@ -42,6 +42,7 @@ class BuildOptions:
     cache: bool = True  # False (--no-cache): no speed-ups, nothing read from or written to .coursegen-cache/
     report: bool = False  # add the author's alignment report, report/index.html (coursegen report --html)
     wait: bool = False  # another build is writing `out`: wait for it (else UsageError)
+    publish: bool = True  # the pages go on the web: warn when their origin is unknown (False: serve, export)
 
 
 @dataclass(frozen=True)
@@ -68,10 +69,13 @@ class BuildReport:
 def build(project: Path | str, options: BuildOptions = BuildOptions(), speed: Speed | None = None) -> BuildReport:
     """Build the site of `project`. Content problems come back as diagnostics, never raised.
 
-    Raises UsageError when an option is wrong or the output folder is unsafe to write.
+    Raises UsageError when `project` is not a project folder, an option is wrong or the output folder is
+    unsafe to write.
     """
     started = time.perf_counter()
     project = Path(project).resolve()
+    if problem := project_problem(project):
+        raise UsageError(problem)
     out = (options.out or project / "build").resolve()
     if options.base_url is not None and (problem := base_url_problem(options.base_url)):
         raise UsageError(f"--base-url {problem}")
@@ -98,6 +102,8 @@ def _pipeline(project: Path, out: Path, options: BuildOptions, speed: Speed) -> 
     outline = build_outline(source, parsed, md, diags, base_url=options.base_url, drafts=options.drafts)
     if outline is None or diags.errors:
         return BuildReport(project, out, tuple(diags.sorted()))
+    if options.publish and (warning := origin_warning(outline.site)):
+        diags.extend([warning])
     messages = site_messages(project, outline.site, diags)
     site = localize(outline.site, messages)
     publishing = prepare_publishing(project, site, messages, static, draw=options.write, drawn=speed.folder("social-cards"))
@@ -227,13 +233,6 @@ def _strict(found: list[Diagnostic], strict: bool) -> tuple[Diagnostic, ...]:
 
 
 def check(project: Path | str, options: BuildOptions = BuildOptions()) -> BuildReport:
-    """Validate content, links and assets and render every page in memory; write nothing. Also warns when
-    the site's origin is unknown (pages then get no canonical link, og:url or social card)."""
-    report = build(project, replace(options, write=False))
-    if report.site is None or report.site.origin:
-        return report
-    warning = Diagnostic("content/site.yaml", 1, "base_url is a path, so pages get no rel=canonical link (search "
-                         "engines may index duplicate addresses of a page), no og:url and no social-card image (chat "
-                         "apps show links without a picture); set base_url (or --base-url) to the full URL, like "
-                         "https://example.org/courses/", "warning")
-    return replace(report, diagnostics=_strict([*report.diagnostics, warning], options.strict))
+    """Validate content, links and assets and render every page in memory; write nothing. The same problems
+    as a build with the same options."""
+    return build(project, replace(options, write=False))

@@ -147,8 +147,9 @@ def _cmd_build(args: argparse.Namespace) -> int:
                   f"{_display(report.out)}/.")
         return EXIT_OK
     if not report.ok:
-        print(f"Build failed: {_summary(report)}; the previous site in {report.out} is unchanged.",
-              file=sys.stderr)
+        kept = f"the previous site in {report.out} is unchanged" if report.out.is_dir() and any(report.out.iterdir()) \
+            else "nothing was written"
+        print(f"Build failed: {_summary(report)}; {kept}.", file=sys.stderr)
         return EXIT_CONTENT
     if not args.quiet:
         where = _display(report.out)

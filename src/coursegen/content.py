@@ -175,6 +175,21 @@ CourseLoader = Callable[[Path, Path, Diagnostics], CourseSource]  # (project, fo
 TRANSLATIONS = "i18n"  # content/i18n/LANG.yaml: a project's own theme messages
 
 
+def project_problem(project: Path) -> str | None:
+    """Why `project` is not a coursegen project folder (a usage error, exit 2), or None when it is one."""
+    if not project.exists():
+        return f"{project} does not exist; give the project folder (the one with content/) or run 'coursegen new DIR'"
+    if not project.is_dir():
+        return f"{project} is a file, not a project folder; give the folder that holds content/"
+    if (project / "content").is_dir():
+        return None
+    if (project / "site.yaml").is_file():
+        return f"{project} is a content/ folder; give the project folder above it, {project.parent}"
+    if (project / "course.yaml").is_file():
+        return f"{project} is a course folder; give the project folder two levels up, {project.parent.parent}"
+    return f"{project} is not a coursegen project: it has no content/ folder; run 'coursegen new DIR' to start one"
+
+
 def load_content(project: Path, diags: Diagnostics, load: CourseLoader | None = None,
                  texts: Mapping[str, bytes] | None = None) -> ContentSource:
     """Read content/: site.yaml and every course folder with its modules and assets.
