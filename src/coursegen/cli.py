@@ -147,9 +147,9 @@ def _cmd_build(args: argparse.Namespace) -> int:
                   f"{_display(report.out)}/.")
         return EXIT_OK
     if not report.ok:
-        kept = f"the previous site in {report.out} is unchanged" if report.out.is_dir() and any(report.out.iterdir()) \
-            else "nothing was written"
-        print(f"Build failed: {_summary(report)}; {kept}.", file=sys.stderr)
+        before = report.out.is_dir() and any(report.out.iterdir())
+        left = f"the previous site in {report.out} is unchanged" if before else "nothing was written"
+        print(f"Build failed: {_summary(report)}; {left}.", file=sys.stderr)
         return EXIT_CONTENT
     if not args.quiet:
         where = _display(report.out)
