@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import gc
+import logging
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, nullcontext
@@ -28,6 +29,8 @@ from .render import Page, Renderer, pages, render_extras
 from .seam import NoSpeed, Parsed, RenderedPage, Speed
 from .staticfiles import StaticFile, collect_static, widget_names
 from .templates import make_environment, template_diagnostic
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -94,16 +97,18 @@ def build(project: Path | str, options: BuildOptions = BuildOptions(), speed: Sp
 
 
 def _pipeline(project: Path, out: Path, options: BuildOptions, speed: Speed) -> BuildReport:
-    diags = Diagnostics()
+    diags, stages = Diagnostics(), _Stages()
     source = load_content(project, diags)
     static = collect_static(project)
+    stages.done("load", _counted(source, static))
     md = make_markdown()
     parsed = _parse(source, md, widget_names(static), speed, diags)
+    stages.done("parse")
     outline = build_outline(source, parsed, md, diags, base_url=options.base_url, drafts=options.drafts)
+    stages.done("model")
     if outline is None or diags.errors:
         return BuildReport(project, out, tuple(diags.sorted()))
-    if options.publish and (warning := origin_warning(outline.site)):
-        diags.extend([warning])
+    diags.extend(_origin(outline.site, options))
     messages = site_messages(project, outline.site, diags)
     site = localize(outline.site, messages)
     publishing = prepare_publishing(project, site, messages, static, draw=options.write, drawn=speed.folder("social-cards"))
@@ -113,20 +118,50 @@ def _pipeline(project: Path, out: Path, options: BuildOptions, speed: Speed) -> 
     all_pages = list(pages(site, messages, report=options.report))
     try:
         rendered = _render(renderer, all_pages, staging, speed, project)
+        stages.done("render", f"{_fresh(rendered)} of {len(rendered)} pages rendered, the others kept from before")
         files = _site_files(rendered, all_pages, renderer, outline, static, publishing)
         diags.extend(r.problem for r in rendered if r.problem)
         diags.extend(_replaced_pages(all_pages, outline))
         if not diags.errors:
             scans = {r.path: r.scan for r in rendered if r.scan}
             diags.extend(check_links(project, site, scans, files.paths() | publishing.image_paths))
+            stages.done("check links")
         report = BuildReport(project, out, _strict(diags.sorted(), options.strict), site, files, len(rendered),
-                             sum(r.rendered for r in rendered))
+                             _fresh(rendered))
         if report.ok and staging is not None:
             report = _write(staging, files, report, options, speed)
+            stages.done("write")
     finally:
         if staging is not None:
             staging.discard()
     return report
+
+
+def _counted(source: ContentSource, static: Sequence[StaticFile]) -> str:
+    return f"{sum(len(c.modules) for c in source.courses)} modules, {len(static)} static files"
+
+
+def _fresh(rendered: Sequence[RenderedPage]) -> int:
+    """How many pages were rendered anew (the others were kept from an earlier build)."""
+    return sum(r.rendered for r in rendered)
+
+
+def _origin(site: Site, options: BuildOptions) -> list[Diagnostic]:
+    """The warning that pages get no absolute URLs, for a build or check of pages to publish."""
+    warning = origin_warning(site) if options.publish else None
+    return [warning] if warning else []
+
+
+class _Stages:
+    """Logs how long each stage of the pipeline took (coursegen -v shows it)."""
+
+    def __init__(self) -> None:
+        self.last = time.perf_counter()
+
+    def done(self, stage: str, detail: str = "") -> None:
+        now = time.perf_counter()
+        log.debug("%s: %.0f ms%s", stage, (now - self.last) * 1000, f" ({detail})" if detail else "")
+        self.last = now
 
 
 def _speed_for(project: Path, out: Path, options: BuildOptions) -> Speed:

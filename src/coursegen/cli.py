@@ -232,7 +232,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args.command:
         parser.print_help()
         return EXIT_USAGE
-    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING, format="%(message)s")
+    logging.basicConfig(level=logging.WARNING, format="coursegen: %(message)s")  # libraries: warnings only
+    logging.getLogger("coursegen").setLevel(logging.DEBUG if args.verbose else logging.WARNING)
     handlers = {"build": _cmd_build, "check": _cmd_check, "export": _cmd_export, "new": _cmd_new,
                 "serve": _cmd_serve, "report": _cmd_report}
     try:

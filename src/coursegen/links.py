@@ -75,6 +75,9 @@ class LinkTargets:
             return href, f"link to '{path}': no such module{self._module_hint(path, target)}"
         if target in self.files:
             return self.files[target] + suffix, None
+        if posixpath.basename(target) == "course.yaml":
+            return href, (f"link to '{path}': no published course '{posixpath.dirname(target)}' (a course's page is "
+                          "linked as its course.yaml, for example '../other-course/course.yaml')")
         what = "image" if kind == "image" else "file"
         return href, f"{what} '{path}' not found (looked for content/{target})"
 

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 from markdown_it import MarkdownIt
 
 from .alignment import AlignedModule, coverage_warnings
-from .config import CourseConfig, SiteConfig, read_course_config, read_site_config
+from .config import CardMeta, CourseConfig, SiteConfig, read_course_config, read_site_config
 from .content import ContentSource, CourseSource, SourceFile
 from .diagnostics import Diagnostics
 from .i18n import is_rtl
@@ -18,7 +18,7 @@ from .imagesize import Size, add_sizes, sizes_of
 from .links import LinkTargets, fill
 from .markdown import plain_text, render_tokens, yaml_text
 from .model import Card, Check, Course, Link, Module, Site
-from .parse import ParsedModule
+from .parse import ParsedCard, ParsedModule
 from .preview import cut_preview
 from .yamlsource import YamlDoc, YamlProblem, parse_yaml
 
@@ -155,11 +155,14 @@ def build_outline(source: ContentSource, parsed: Mapping[str, ParsedModule | Non
     base, base_path, origin = _base(config, base_url)
     ordered = _ordered(course_drafts, config, builder)
     targets = LinkTargets(base_path)
+    targets.files["site.yaml"] = base_path  # a link to the home page
     published: dict[str, list[ParsedModule]] = {}
     assets: list[Asset] = []
     for draft in ordered:
         slug = draft.source.slug
         course_url = f"{base_path}{slug}/"
+        targets.files[f"{slug}/course.yaml"] = course_url if draft.config.status != "planned" \
+            else f"{base_path}#course-{slug}"  # a link to a course page; a planned one is on the home page
         if draft.config.status == "planned":
             continue
         visible = [m for m in draft.modules if drafts or not m.meta.draft]
@@ -248,6 +251,23 @@ def _checks(parsed: ParsedModule, url: str) -> tuple[Check, ...]:
                  for c in parsed.checks)
 
 
+def _preview(rel: str, card: ParsedCard, meta: CardMeta | None, limit: int, diags: Diagnostics) -> str:
+    """The card's preview: its 'preview:' (a warning when longer than preview_length), else its opening text cut
+    to preview_length (a warning when there is none: a card that opens with code, a picture or a block)."""
+    if meta and meta.preview:
+        length = len(" ".join(meta.preview.split()))
+        if length > limit:
+            diags.warning(rel, meta.preview_line, f"the preview of card '{card.title}' is {length} characters, over "
+                          f"the limit of {limit} (preview_length in site.yaml); shorten it to {limit} or fewer")
+        return meta.preview
+    preview = cut_preview(card.text, limit)
+    if not preview:
+        diags.warning(rel, card.line, f"card '{card.title}' has an empty preview: it has no text outside code, "
+                      "pictures and blocks; add a sentence, or give it a 'preview:' of up to "
+                      f"{limit} characters in the front matter 'cards' list")
+    return preview
+
+
 def _module(parsed: ParsedModule, place: ModulePlace, targets: LinkTargets, sizes: Mapping[str, Size],
             preview_length: int, diags: Diagnostics) -> Module:
     """The Module of a parsed module at its place: its links resolved, its cards' previews cut."""
@@ -265,7 +285,7 @@ def _module(parsed: ParsedModule, place: ModulePlace, targets: LinkTargets, size
     for n, card in enumerate(parsed.cards):
         card_meta = meta.cards[n] if meta.cards else None
         visual = resolve(card_meta.visual, card_meta.line, "image") if card_meta and card_meta.visual else None
-        preview = (card_meta.preview if card_meta and card_meta.preview else cut_preview(card.text, preview_length))
+        preview = _preview(parsed.rel, card, card_meta, preview_length, diags)
         size = sizes.get(visual) if visual else None
         cards.append(Card(card.id, card.title, card.title_html, add_sizes(fill(card.html, urls), sizes), preview,
                           f"{url}#{card.id}", visual, card_meta.alt if card_meta else None, size,
