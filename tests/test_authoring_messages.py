@@ -73,3 +73,27 @@ def test_a_new_project_passes_strict_check_and_build_without_a_warning(tmp_path:
     assert drafts.returncode == 0 and drafts.stderr == "", drafts.stderr
     assert (tmp_path / "drafts/git-basics/undo/index.html").exists()
     assert not (tmp_path / "site/build/git-basics/undo").exists()  # the draft stays out of a normal build
+
+
+def test_link_check_findings_come_in_the_same_pass_as_content_errors(demo: CourseProject) -> None:
+    """A front-matter error in module 2 and a broken module link in module 1 do not hide the link check's findings
+    elsewhere; a link to the broken module is not blamed; each mistake is one message; nothing is written."""
+    second = demo.root / "content/demo/02-second.md"
+    second.write_text(second.read_text().replace("title: Second Module", "title: Second Module\ntitel: x"))
+    first = demo.root / "content/demo/01-first.md"
+    body = first.read_text()
+    first.write_text(body + "\n[Old](http://example.com/) and <img src=\"../../nowhere.png\" alt=\"x\">.\n\n"
+                     "[Gone](03-gone.md).\n")
+    line = body.count("\n") + 2
+    report = demo.build(base_url="https://example.org/")
+    found = [(d.path, d.line, d.severity, d.message.split(" (built page")[0]) for d in report.diagnostics]
+    assert found == [
+        ("content/demo/01-first.md", line, "error",
+         "'../../nowhere.png' points at 'nowhere.png', which is not in the built site"),
+        ("content/demo/01-first.md", line, "warning",
+         "'http://example.com/' is an insecure http:// link; use https:// if the site offers it"),
+        ("content/demo/01-first.md", line + 2, "error", "link to '03-gone.md': no such module"),
+        ("content/demo/02-second.md", 3, "error", "unknown key 'titel' in front matter; did you mean 'title'?")]
+    assert not demo.out.exists()
+    strict = demo.check(base_url="https://example.org/", strict=True)
+    assert [d.severity for d in strict.diagnostics] == ["error"] * 4

@@ -106,25 +106,29 @@ def _pipeline(project: Path, out: Path, options: BuildOptions, speed: Speed) -> 
     stages.done("parse")
     outline = build_outline(source, parsed, md, diags, base_url=options.base_url, drafts=options.drafts)
     stages.done("model")
-    if outline is None or diags.errors:
+    if outline is None:
         return BuildReport(project, out, tuple(diags.sorted()))
+    content_errors = {(d.path, d.line) for d in diags.errors}  # any: a partial model, checked and never written
+    write = options.write and not content_errors
     diags.extend(_origin(outline.site, options))
     messages = site_messages(project, outline.site, diags)
     site = localize(outline.site, messages)
-    publishing = prepare_publishing(project, site, messages, static, draw=options.write, drawn=speed.folder("social-cards"))
+    publishing = prepare_publishing(project, site, messages, static, draw=write, drawn=speed.folder("social-cards"))
     renderer = Renderer(make_environment(project, speed.folder("templates")), site, static,
                         publishing.seo.meta, publishing.seo.dates, messages)
-    staging = Staging(project, out) if options.write else None
+    staging = Staging(project, out) if write else None
     all_pages = list(pages(site, messages, report=options.report))
     try:
         rendered = _render(renderer, all_pages, staging, speed, project)
         stages.done("render", f"{_fresh(rendered)} of {len(rendered)} pages rendered, the others kept from before")
         files = _site_files(rendered, all_pages, renderer, outline, static, publishing)
-        diags.extend(r.problem for r in rendered if r.problem)
-        diags.extend(_replaced_pages(all_pages, outline))
-        if not diags.errors:
+        problems = [r.problem for r in rendered if r.problem] + _replaced_pages(all_pages, outline)
+        diags.extend(problems)
+        if not problems:  # a page missing for a template error would break every link to it
             scans = {r.path: r.scan for r in rendered if r.scan}
-            diags.extend(check_links(project, site, scans, files.paths() | publishing.image_paths))
+            found = check_links(project, site, scans, files.paths() | publishing.image_paths | outline.unbuilt,
+                                guess=not content_errors)
+            diags.extend(d for d in found if (d.path, d.line) not in content_errors)  # one mistake, one message
             stages.done("check links")
         report = BuildReport(project, out, _strict(diags.sorted(), options.strict), site, files, len(rendered),
                              _fresh(rendered))

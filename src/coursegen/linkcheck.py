@@ -232,8 +232,9 @@ def _template_needles(site: Site, url: str) -> list[str]:
     return [n for n in dict.fromkeys([url, unquote(url), f"'{inside}'", f'"{inside}"', inside, last]) if n]
 
 
-def _source_line(project: Path, site: Site, sources: tuple[str, ...], url: str) -> tuple[str, int]:
-    """Where a reference was written: its line in the page's sources, else in a project template."""
+def _source_line(project: Path, site: Site, sources: tuple[str, ...], url: str) -> tuple[str, int] | None:
+    """Where a reference was written: its line in the page's sources, else in a project template; None when
+    neither holds it."""
     for source in sources:
         path = project / source
         text = path.read_text(encoding="utf-8", errors="replace") if path.is_file() else ""
@@ -246,7 +247,7 @@ def _source_line(project: Path, site: Site, sources: tuple[str, ...], url: str) 
         for template, text in templates:
             if line := _line_of(text, [needle]):
                 return template.relative_to(project).as_posix(), line
-    return sources[0], 1
+    return None
 
 
 def page_sources(site: Site) -> dict[str, tuple[str, ...]]:
@@ -294,20 +295,26 @@ def _without_print_repeats(where: dict[Where, list[Seen]], printed: Iterable[str
             if key[:3] not in elsewhere or any(page not in printed for _, page, _ in seen)}
 
 
-def check_links(project: Path, site: Site, scans: Mapping[str, PageScan], known: Iterable[str]) -> list[Diagnostic]:
+def check_links(project: Path, site: Site, scans: Mapping[str, PageScan], known: Iterable[str],
+                guess: bool = True) -> list[Diagnostic]:
     """Diagnostics for the rendered pages (path -> scan_page(HTML)), each at the source file and line it comes from.
 
-    A problem repeated on many pages (a template mistake) is reported once, with the number of pages.
+    A problem repeated on many pages (a template mistake) is reported once, with the number of pages. One whose
+    source line is not found is put at line 1 of the page's first source, or, without `guess` (after content
+    errors, when it is most likely one of their consequences), left out.
     """
     checker = LinkChecker(site, scans, known)
     sources, parts = page_sources(site), print_parts(site)
     where: dict[Where, list[Seen]] = {}
-    located: dict[tuple[tuple[str, ...], str], tuple[str, int]] = {}
+    located: dict[tuple[tuple[str, ...], str], tuple[str, int]] = {}  # line 0: not found
     for page, ref, severity, message in checker.problems():
         source = _sources_of(sources.get(page, ("content/site.yaml",)), parts.get(page, {}), checker.scans[page], ref)
         if (source, ref.url) not in located:
-            located[source, ref.url] = _source_line(project, site, source, ref.url)
+            located[source, ref.url] = _source_line(project, site, source, ref.url) or (source[0], 0)
         path, line = located[source, ref.url]
+        if not line and not guess:
+            continue
+        line = line or 1
         rank = (path != source[0], page in parts)  # first named: the page whose own source holds it, not print
         where.setdefault((path, line, severity, message), []).append((rank, page, ref.line))
     found = []

@@ -31,6 +31,7 @@ class LinkTargets:
         self.pages: dict[str, tuple[str, frozenset[str]]] = {}  # 'course/01-x.md' -> (url, anchors)
         self.files: dict[str, str] = {}  # 'course/images/a.svg' -> url
         self.drafts: set[str] = set()
+        self.unchecked: dict[str, str] = {}  # pages content errors left out: 'course/02-x.md' -> url, anchors unknown
 
     def resolve(self, href: str, from_dir: str, own_anchors: frozenset[str], kind: str) -> tuple[str, str | None]:
         """(url, problem) for an author's href written in a file in `from_dir` (content-relative)."""
@@ -68,6 +69,8 @@ class LinkTargets:
                 return href, (f"link to '{path}#{fragment}': that module has no card or heading with id '{fragment}'"
                               f"{_did_you_mean(fragment, anchors, f'{path}#')}")
             return url + suffix, None
+        if target in self.unchecked:
+            return self.unchecked[target] + suffix, None
         if target in self.drafts:
             return href, (f"'{path}' is a draft; it is not published, so this link would break "
                           "(build with --drafts to preview)")

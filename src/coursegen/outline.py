@@ -36,6 +36,7 @@ class Asset:
 class Outline:
     site: Site
     assets: tuple[Asset, ...]
+    unbuilt: frozenset[str] = frozenset()  # site paths of pages content errors left out (links to them unchecked)
 
 
 def _load_yaml(source: SourceFile, diags: Diagnostics) -> YamlDoc | None:
@@ -146,16 +147,25 @@ class ModulePlace:
 def build_outline(source: ContentSource, parsed: Mapping[str, ParsedModule | None], md: MarkdownIt,
                   diags: Diagnostics, *, base_url: str | None = None, drafts: bool = False) -> Outline | None:
     """Turn loaded sources and their parsed modules (by project-relative path) into the site model; None
-    when content errors prevent it."""
+    when site.yaml's errors prevent it. After other content errors the model is partial: the pages that could be
+    made (modules and courses with errors are left out, links to them unchecked), for the link check to report in
+    the same pass; a partial model is never written."""
     builder = _Builder(source, parsed, diags)
     config = builder.site_config()
     course_drafts = builder.course_drafts()
-    if config is None or diags.errors:
+    if config is None:
         return None
+    return _outline(builder, config, course_drafts, md, diags, base_url, drafts)
+
+
+def _outline(builder: _Builder, config: SiteConfig, course_drafts: list[_CourseDraft], md: MarkdownIt,
+             diags: Diagnostics, base_url: str | None, drafts: bool) -> Outline:
+    source = builder.source
     base, base_path, origin = _base(config, base_url)
     ordered = _ordered(course_drafts, config, builder)
     targets = LinkTargets(base_path)
     targets.files["site.yaml"] = base_path  # a link to the home page
+    unbuilt = _unbuilt(builder, course_drafts, targets)
     published: dict[str, list[ParsedModule]] = {}
     assets: list[Asset] = []
     for draft in ordered:
@@ -179,18 +189,36 @@ def build_outline(source: ContentSource, parsed: Mapping[str, ParsedModule | Non
     sizes = sizes_of({targets.files[a.target]: a.source for a in assets})
     courses = tuple(_course(d, published.get(d.source.slug, []), ordered, targets, sizes, config, base_path, md,
                             diags) for d in ordered)
-    if diags.errors:
-        return None
     site = Site(config.title, config.description, base, base_path, origin, config.language,
                 config.organization, config.preview_length, courses, drafts, config.offer_category)
-    return Outline(site, tuple(assets))
+    return Outline(site, tuple(assets), unbuilt)
 
 
-def _next_links(draft: _CourseDraft, ordered: list[_CourseDraft], base_path: str, diags: Diagnostics) -> list[Link]:
+def _unbuilt(builder: _Builder, course_drafts: list[_CourseDraft], targets: LinkTargets) -> frozenset[str]:
+    """Register the modules and courses that content errors left out (a module whose front matter failed, a
+    course whose course.yaml did) as link targets nobody checks; their site paths."""
+    configured = {d.source.slug for d in course_drafts}
+    paths = set()
+    for course in builder.source.courses:
+        if course.slug not in configured:
+            targets.unchecked[f"{course.slug}/course.yaml"] = f"{targets.base}{course.slug}/"
+            paths.add(f"{course.slug}/index.html")
+        for module in course.modules:
+            if course.slug not in configured or builder.parsed.get(module.source.rel) is None:
+                targets.unchecked[f"{course.slug}/{module.source.rel.rsplit('/', 1)[-1]}"] = \
+                    f"{targets.base}{course.slug}/{module.slug}/"
+                paths.add(f"{course.slug}/{module.slug}/index.html")
+    return frozenset(paths)
+
+
+def _next_links(draft: _CourseDraft, ordered: list[_CourseDraft], base_path: str, targets: LinkTargets,
+                diags: Diagnostics) -> list[Link]:
     by_slug = {d.source.slug: d for d in ordered}
     links = []
     for index, next_slug in enumerate(draft.config.next):
         target = by_slug.get(next_slug)
+        if target is None and f"{next_slug}/course.yaml" in targets.unchecked:
+            continue  # its course.yaml has errors, reported
         if target is None:
             diags.error(draft.source.config.rel, draft.doc.line("next", index),  # type: ignore[union-attr]
                         f"'next' names course '{next_slug}', which does not exist or is not listed in "
@@ -231,7 +259,7 @@ def _course(draft: _CourseDraft, modules: list[ParsedModule], ordered: list[_Cou
     language = draft.config.language or config.language
     return Course(slug, draft.config.title, draft.config.tagline, description_html,
                   plain_text(md.parse(draft.config.description)), markdown("why", draft.config.why),
-                  draft.config.level, draft.config.status, tuple(_next_links(draft, ordered, base_path, diags)),
+                  draft.config.level, draft.config.status, tuple(_next_links(draft, ordered, base_path, targets, diags)),
                   built, url, rel, language, "rtl" if is_rtl(language) else "ltr", draft.config.mastery)
 
 
