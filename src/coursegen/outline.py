@@ -20,6 +20,7 @@ from .markdown import plain_text, render_tokens, yaml_text
 from .model import Card, Check, Course, Link, Module, Site
 from .parse import ParsedCard, ParsedModule
 from .preview import cut_preview
+from .translations import TranslationClaim, link_translations
 from .yamlsource import YamlDoc, YamlProblem, parse_yaml
 
 RESERVED_SLUGS = frozenset({"print", "static", "pagefind", "images", "assets", "widgets"})
@@ -189,6 +190,7 @@ def _outline(builder: _Builder, config: SiteConfig, course_drafts: list[_CourseD
     sizes = sizes_of({targets.files[a.target]: a.source for a in assets})
     courses = tuple(_course(d, published.get(d.source.slug, []), ordered, targets, sizes, config, base_path, md,
                             diags) for d in ordered)
+    courses = _translated(courses, ordered, source, diags)
     site = Site(config.title, config.description, base, base_path, origin, config.language,
                 config.organization, config.preview_length, courses, drafts, config.offer_category)
     return Outline(site, tuple(assets), unbuilt)
@@ -209,6 +211,22 @@ def _unbuilt(builder: _Builder, course_drafts: list[_CourseDraft], targets: Link
                     f"{targets.base}{course.slug}/{module.slug}/"
                 paths.add(f"{course.slug}/{module.slug}/index.html")
     return frozenset(paths)
+
+
+def _translated(courses: tuple[Course, ...], ordered: list[_CourseDraft], source: ContentSource,
+                diags: Diagnostics) -> tuple[Course, ...]:
+    """The courses with their translations' alternates (translations.py)."""
+    return link_translations(courses, {d.source.slug: _claim(d) for d in ordered}, {c.slug for c in source.courses},
+                             diags)
+
+
+def _claim(draft: _CourseDraft) -> TranslationClaim:
+    """What the course and its modules say of translations (translations.py)."""
+    target = draft.config.translation_of
+    return TranslationClaim(
+        draft.source.config.rel, target, draft.doc.line("translation_of") if target else 1,  # type: ignore[union-attr]
+        {m.rel: (m.meta.translation_of, m.meta.translation_of_line) for m in draft.modules if m.meta.translation_of},
+        frozenset(f.source.rel.rsplit("/", 1)[-1] for f in draft.source.modules))
 
 
 def _next_links(draft: _CourseDraft, ordered: list[_CourseDraft], base_path: str, targets: LinkTargets,
