@@ -125,11 +125,11 @@ def _pipeline(project: Path, out: Path, options: BuildOptions, speed: Speed) -> 
         problems = [r.problem for r in rendered if r.problem] + _replaced_pages(all_pages, outline)
         diags.extend(problems)
         if not problems:  # a page missing for a template error would break every link to it
-            scans = {r.path: r.scan for r in rendered if r.scan}
-            found = check_links(project, site, scans, files.paths() | publishing.image_paths | outline.unbuilt,
-                                guess=not content_errors)
-            diags.extend(d for d in found if (d.path, d.line) not in content_errors)  # one mistake, one message
+            diags.extend(_link_problems(project, site, rendered, files.paths() | publishing.image_paths | outline.unbuilt,
+                                        content_errors))
             stages.done("check links")
+        if content_errors:  # a partial model's pages are only for the link check
+            return BuildReport(project, out, _strict(diags.sorted(), options.strict))
         report = BuildReport(project, out, _strict(diags.sorted(), options.strict), site, files, len(rendered),
                              _fresh(rendered))
         if report.ok and staging is not None:
@@ -139,6 +139,15 @@ def _pipeline(project: Path, out: Path, options: BuildOptions, speed: Speed) -> 
         if staging is not None:
             staging.discard()
     return report
+
+
+def _link_problems(project: Path, site: Site, rendered: Sequence[RenderedPage], known: set[str],
+                   content_errors: set[tuple[str, int]]) -> list[Diagnostic]:
+    """The link check's findings; after content errors, only those it can place at a line without one (the
+    others are most likely the errors' consequences: one mistake, one message)."""
+    scans = {r.path: r.scan for r in rendered if r.scan}
+    found = check_links(project, site, scans, known, guess=not content_errors)
+    return [d for d in found if (d.path, d.line) not in content_errors]
 
 
 def _counted(source: ContentSource, static: Sequence[StaticFile]) -> str:

@@ -210,6 +210,10 @@ def _unbuilt(builder: _Builder, course_drafts: list[_CourseDraft], targets: Link
                 targets.unchecked[f"{course.slug}/{module.source.rel.rsplit('/', 1)[-1]}"] = \
                     f"{targets.base}{course.slug}/{module.slug}/"
                 paths.add(f"{course.slug}/{module.slug}/index.html")
+        for name in course.skipped:  # unreadable or misnamed: its slug is a guess
+            slug = name.removesuffix(".md").split("-", 1)[-1]
+            targets.unchecked[f"{course.slug}/{name}"] = f"{targets.base}{course.slug}/{slug}/"
+            paths.add(f"{course.slug}/{slug}/index.html")
     return frozenset(paths)
 
 
