@@ -83,7 +83,7 @@ def test_a_print_page_problem_is_reported_at_the_module_that_has_it_and_only_onc
     assert [(d.path, d.line, d.severity) for d in found] == [
         ("content/demo/02-second.md", line, "error"), ("content/demo/02-second.md", line, "warning")]
     assert "built page demo/second/index.html" in found[0].message and "print" not in found[0].message
-    assert "built page demo/second/index.html, line" in found[1].message and "1 more page" in found[1].message
+    assert "built page demo/second/index.html, line" in found[1].message and "more page" in found[1].message
     assert scan_page('<article class="m" id="a">\n<article id="b">').parts == [Ref("a", 1), Ref("b", 2)]
 
 

@@ -269,7 +269,7 @@ def page_sources(site: Site) -> dict[str, tuple[str, ...]]:
 def print_parts(site: Site) -> dict[str, dict[str, tuple[str, ...]]]:
     """Print page path -> module slug (the id of the module's <article>) -> the files that part comes from."""
     return {page.path: {m.slug: (m.source, page.course.source) for m in page.course.modules}
-            for page in site_pages(site) if page.kind == "print" and page.course}
+            for page in site_pages(site) if page.kind in ("print", "instructor-print") and page.course}
 
 
 def _sources_of(sources: tuple[str, ...], parts: Mapping[str, tuple[str, ...]], scan: PageScan,
