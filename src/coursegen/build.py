@@ -23,6 +23,7 @@ from .model import Site
 from .outline import Outline, build_outline
 from .output import SiteFiles, Staging, check_output_folder, output_lock, recover
 from .parse import ParsedModule, parse_module
+from .publish.offline import WORKER, write_offline
 from .publish.search import SearchIndexError, index_site
 from .publish.seo import Publishing, origin_warning, prepare_publishing
 from .render import Page, Renderer, pages, render_extras
@@ -46,6 +47,7 @@ class BuildOptions:
     report: bool = False  # add the author's alignment report, report/index.html (coursegen report --html)
     wait: bool = False  # another build is writing `out`: wait for it (else UsageError)
     publish: bool = True  # the pages go on the web: warn when their origin is unknown (False: serve, export)
+    offline: bool = True  # a written site gets a service worker and "Make available offline" (publish/offline.py)
 
 
 @dataclass(frozen=True)
@@ -115,7 +117,8 @@ def _pipeline(project: Path, out: Path, options: BuildOptions, speed: Speed) -> 
     site = localize(outline.site, messages)
     publishing = prepare_publishing(project, site, messages, static, draw=write, drawn=speed.folder("social-cards"))
     renderer = Renderer(make_environment(project), site, static,
-                        publishing.seo.meta, publishing.seo.dates, messages)
+                        publishing.seo.meta, publishing.seo.dates, messages,
+                        worker=site.url(WORKER) if options.write and options.offline else None)
     staging = Staging(project, out) if write else None
     all_pages = list(pages(site, messages, report=options.report))
     try:
@@ -185,7 +188,7 @@ def _speed_for(project: Path, out: Path, options: BuildOptions) -> Speed:
     if not options.write:  # check: whatever the cache knows, and nothing written there
         return CachedSpeed(project, store=Store(project, read_only=True))
     key = {"base_url": options.base_url, "drafts": options.drafts, "strict": options.strict, "search": options.search,
-           "report": options.report}
+           "report": options.report, "offline": options.offline}
     return CachedSpeed(project, out, key)
 
 
@@ -262,10 +265,15 @@ def _replaced_pages(all_pages: list[Page], outline: Outline) -> list[Diagnostic]
 
 def _write(staging: Staging, files: SiteFiles, report: BuildReport, options: BuildOptions,
            speed: Speed) -> BuildReport:
-    """Finish the site in the staging folder (files, search index), swap it in, and tell speed."""
+    """Finish the site in the staging folder (files, search index, offline manifests), swap it in, and tell speed."""
+    def finish(folder: Path) -> None:
+        if options.search:
+            index_site(folder, kept=speed.folder("search"))
+        if options.offline and report.site is not None:
+            write_offline(folder, report.site)
+
     try:
-        index = partial(index_site, kept=speed.folder("search")) if options.search else None
-        staging.commit(files, finish=index)
+        staging.commit(files, finish=finish)
     except SearchIndexError as exc:
         problem = Diagnostic(report.out.name, 1, f"search index: {exc}")
         return replace(report, diagnostics=(*report.diagnostics, problem))

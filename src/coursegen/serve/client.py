@@ -17,6 +17,19 @@ from ..diagnostics import Diagnostic
 EVENTS_URL = "/__coursegen/events"
 OVERLAY_ID = "cg-serve-overlay"
 
+# Served for any */sw.js the preview has no file for: a service worker left from a built site once served
+# at this address (publish/offline.py) would otherwise answer the preview's requests from its caches.
+# The browser's next update check gets this one, which empties coursegen's caches and unregisters itself.
+WORKER_KILL_SWITCH = b"""\
+// coursegen serve: no service worker in the preview (publish/offline.py writes the built site's).
+self.addEventListener("install", () => self.skipWaiting());
+self.addEventListener("activate", (event) => event.waitUntil((async () => {
+  for (const name of await caches.keys()) if (name.startsWith("cg-")) await caches.delete(name);
+  await self.registration.unregister();
+  for (const client of await self.clients.matchAll({ type: "window" })) client.navigate(client.url);
+})()));
+"""
+
 _CLIENT = """\
 <script id="cg-serve-client">
 (() => {
