@@ -28,8 +28,11 @@ def test_the_flagship_manifest_lists_every_file_of_the_course_with_its_hash(tmp_
     assert build(REPO, BuildOptions(out=site, cache=False)).ok
     listed = _manifest(site, "how-llms-work")
     files = listed["files"]
-    course = {p.relative_to(site).as_posix() for p in (site / "how-llms-work").rglob("*") if p.is_file()}
+    course = {p.relative_to(site).as_posix() for p in (site / "how-llms-work").rglob("*") if p.is_file()
+              and p.relative_to(site).parts[1] not in ("instructor", "instructor-print")}
     assert course <= {_path(url) for url in files}, "a file of the course is missing"
+    assert (site / "how-llms-work/instructor/index.html").is_file()
+    assert not [u for u in files if "/instructor" in u], "the instructor views are not part of a learner's copy"
     for url, (digest, size) in files.items():
         data = (site / _path(url)).read_bytes()
         assert digest == hashlib.sha256(data).hexdigest()[:HASH_CHARS] and size == len(data), url

@@ -5,7 +5,7 @@ Runs in the write stage, on the finished site folder (after the search index, wh
 - `offline/SLUG.json` per published course: `{"course", "version", "bytes", "files": {URL: [HASH, SIZE]}}`,
   where URL is what the browser asks for (a page by its folder URL, `/course/module/`), HASH the first
   HASH_CHARS hex digits of the SHA-256 of the file's bytes and `version` a digest of the whole list. It
-  lists the course's pages (the print page too), every file under the course's folder (images, downloads),
+  lists the course's pages (the print page too, not the instructor views), every file under the course's folder (images, downloads),
   every file of the site its pages refer to (CSS, scripts, widgets, the search bundle's script) and the
   search index, without the result fragments of other courses' pages.
 - `sw.js` at the base path (its scope): the theme's worker (offline-sw.js) after one line that names this
@@ -23,6 +23,7 @@ from pathlib import Path
 
 from ..model import Course, Site
 
+FOR_INSTRUCTORS = ("instructor/", "instructor-print/")  # a course's instructor views: not part of a learner's copy
 WORKER = "sw.js"  # at the base path, so that its scope is the whole site
 FOLDER = "offline"  # the manifests: offline/SLUG.json
 SEARCH = "pagefind"  # the search bundle's folder (publish/search.py)
@@ -91,7 +92,8 @@ def _search_files(folder: Path, course: Course, files: dict[str, SiteFile]) -> s
 
 def course_files(folder: Path, site: Site, course: Course, files: dict[str, SiteFile]) -> set[str]:
     """The paths of every file the offline copy of `course` needs."""
-    own = {rel for rel in files if rel.startswith(f"{course.slug}/")}
+    own = {rel for rel in files if rel.startswith(f"{course.slug}/")
+           and not rel.removeprefix(f"{course.slug}/").startswith(FOR_INSTRUCTORS)}
     needed = set(own)
     for rel in own:
         if rel.endswith(".html"):
