@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 from markdown_it import MarkdownIt
 
 from .alignment import AlignedModule, coverage_warnings
-from .config import CourseConfig, SiteConfig, read_course_config, read_site_config
+from .config import CardMeta, CourseConfig, SiteConfig, read_course_config, read_site_config
 from .content import ContentSource, CourseSource, SourceFile
 from .diagnostics import Diagnostics
 from .glossary import GlossaryEntry, read_glossary
@@ -20,7 +20,7 @@ from .imagesize import Size, add_sizes, sizes_of
 from .links import LinkTargets, fill
 from .markdown import plain_text, render_tokens, yaml_text
 from .model import Card, Check, Course, InstructorNote, Link, Module, Site, Term
-from .parse import ParsedModule
+from .parse import ParsedCard, ParsedModule
 from .preview import cut_preview
 from .termlinks import course_glossary
 from .translations import TranslationClaim, link_translations
@@ -41,6 +41,7 @@ class Asset:
 class Outline:
     site: Site
     assets: tuple[Asset, ...]
+    unbuilt: frozenset[str] = frozenset()  # site paths of pages content errors left out (links to them unchecked)
 
 
 def _load_yaml(source: SourceFile, diags: Diagnostics) -> YamlDoc | None:
@@ -151,20 +152,32 @@ class ModulePlace:
 def build_outline(source: ContentSource, parsed: Mapping[str, ParsedModule | None], md: MarkdownIt,
                   diags: Diagnostics, *, base_url: str | None = None, drafts: bool = False) -> Outline | None:
     """Turn loaded sources and their parsed modules (by project-relative path) into the site model; None
-    when content errors prevent it."""
+    when site.yaml's errors prevent it. After other content errors the model is partial: the pages that could be
+    made (modules and courses with errors are left out, links to them unchecked), for the link check to report in
+    the same pass; a partial model is never written."""
     builder = _Builder(source, parsed, diags)
     config = builder.site_config()
     course_drafts = builder.course_drafts()
-    if config is None or diags.errors:
+    if config is None:
         return None
+    return _outline(builder, config, course_drafts, md, diags, base_url, drafts)
+
+
+def _outline(builder: _Builder, config: SiteConfig, course_drafts: list[_CourseDraft], md: MarkdownIt,
+             diags: Diagnostics, base_url: str | None, drafts: bool) -> Outline:
+    source = builder.source
     base, base_path, origin = _base(config, base_url)
     ordered = _ordered(course_drafts, config, builder)
     targets = LinkTargets(base_path)
+    targets.files["site.yaml"] = base_path  # a link to the home page
+    unbuilt = _unbuilt(builder, course_drafts, targets)
     published: dict[str, list[ParsedModule]] = {}
     assets: list[Asset] = []
     for draft in ordered:
         slug = draft.source.slug
         course_url = f"{base_path}{slug}/"
+        targets.files[f"{slug}/course.yaml"] = course_url if draft.config.status != "planned" \
+            else f"{base_path}#course-{slug}"  # a link to a course page; a planned one is on the home page
         if draft.config.status == "planned":
             continue
         visible = [m for m in draft.modules if drafts or not m.meta.draft]
@@ -182,11 +195,30 @@ def build_outline(source: ContentSource, parsed: Mapping[str, ParsedModule | Non
     courses = tuple(_course(d, published.get(d.source.slug, []), ordered, targets, sizes, config, base_path, md,
                             diags) for d in ordered)
     courses = _translated(courses, ordered, source, diags)
-    if diags.errors:
-        return None
     site = Site(config.title, config.description, base, base_path, origin, config.language,
                 config.organization, config.preview_length, courses, drafts, config.offer_category)
-    return Outline(site, tuple(assets))
+    return Outline(site, tuple(assets), unbuilt)
+
+
+def _unbuilt(builder: _Builder, course_drafts: list[_CourseDraft], targets: LinkTargets) -> frozenset[str]:
+    """Register the modules and courses that content errors left out (a module whose front matter failed, a
+    course whose course.yaml did) as link targets nobody checks; their site paths."""
+    configured = {d.source.slug for d in course_drafts}
+    paths = set()
+    for course in builder.source.courses:
+        if course.slug not in configured:
+            targets.unchecked[f"{course.slug}/course.yaml"] = f"{targets.base}{course.slug}/"
+            paths.add(f"{course.slug}/index.html")
+        for module in course.modules:
+            if course.slug not in configured or builder.parsed.get(module.source.rel) is None:
+                targets.unchecked[f"{course.slug}/{module.source.rel.rsplit('/', 1)[-1]}"] = \
+                    f"{targets.base}{course.slug}/{module.slug}/"
+                paths.add(f"{course.slug}/{module.slug}/index.html")
+        for name in course.skipped:  # unreadable or misnamed: its slug is a guess
+            slug = name.removesuffix(".md").split("-", 1)[-1]
+            targets.unchecked[f"{course.slug}/{name}"] = f"{targets.base}{course.slug}/{slug}/"
+            paths.add(f"{course.slug}/{slug}/index.html")
+    return frozenset(paths)
 
 
 def _translated(courses: tuple[Course, ...], ordered: list[_CourseDraft], source: ContentSource,
@@ -205,11 +237,14 @@ def _claim(draft: _CourseDraft) -> TranslationClaim:
         frozenset(f.source.rel.rsplit("/", 1)[-1] for f in draft.source.modules))
 
 
-def _next_links(draft: _CourseDraft, ordered: list[_CourseDraft], base_path: str, diags: Diagnostics) -> list[Link]:
+def _next_links(draft: _CourseDraft, ordered: list[_CourseDraft], base_path: str, targets: LinkTargets,
+                diags: Diagnostics) -> list[Link]:
     by_slug = {d.source.slug: d for d in ordered}
     links = []
     for index, next_slug in enumerate(draft.config.next):
         target = by_slug.get(next_slug)
+        if target is None and f"{next_slug}/course.yaml" in targets.unchecked:
+            continue  # its course.yaml has errors, reported
         if target is None:
             diags.error(draft.source.config.rel, draft.doc.line("next", index),  # type: ignore[union-attr]
                         f"'next' names course '{next_slug}', which does not exist or is not listed in "
@@ -251,7 +286,7 @@ def _course(draft: _CourseDraft, modules: list[ParsedModule], ordered: list[_Cou
     language = draft.config.language or config.language
     return Course(slug, draft.config.title, draft.config.tagline, description_html,
                   plain_text(md.parse(draft.config.description)), markdown("why", draft.config.why),
-                  draft.config.level, draft.config.status, tuple(_next_links(draft, ordered, base_path, diags)),
+                  draft.config.level, draft.config.status, tuple(_next_links(draft, ordered, base_path, targets, diags)),
                   built, url, rel, language, "rtl" if is_rtl(language) else "ltr", draft.config.mastery,
                   glossary=terms)
 
@@ -296,6 +331,23 @@ def _checks(parsed: ParsedModule, url: str) -> tuple[Check, ...]:
                        c.answers) for c in parsed.checks)
 
 
+def _preview(rel: str, card: ParsedCard, meta: CardMeta | None, limit: int, diags: Diagnostics) -> str:
+    """The card's preview: its 'preview:' (a warning when longer than preview_length), else its opening text cut
+    to preview_length (a warning when there is none: a card that opens with code, a picture or a block)."""
+    if meta and meta.preview:
+        length = len(" ".join(meta.preview.split()))
+        if length > limit:
+            diags.warning(rel, meta.preview_line, f"the preview of card '{card.title}' is {length} characters, over "
+                          f"the limit of {limit} (preview_length in site.yaml); shorten it to {limit} or fewer")
+        return meta.preview
+    preview = cut_preview(card.text, limit)
+    if not preview:
+        diags.warning(rel, card.line, f"card '{card.title}' has an empty preview: it has no text outside code, "
+                      "pictures and blocks; add a sentence, or give it a 'preview:' of up to "
+                      f"{limit} characters in the front matter 'cards' list")
+    return preview
+
+
 def _module(parsed: ParsedModule, place: ModulePlace, targets: LinkTargets, sizes: Mapping[str, Size],
             preview_length: int, diags: Diagnostics) -> Module:
     """The Module of a parsed module at its place: its links resolved, its cards' previews cut."""
@@ -313,7 +365,7 @@ def _module(parsed: ParsedModule, place: ModulePlace, targets: LinkTargets, size
     for n, card in enumerate(parsed.cards):
         card_meta = meta.cards[n] if meta.cards else None
         visual = resolve(card_meta.visual, card_meta.line, "image") if card_meta and card_meta.visual else None
-        preview = (card_meta.preview if card_meta and card_meta.preview else cut_preview(card.text, preview_length))
+        preview = _preview(parsed.rel, card, card_meta, preview_length, diags)
         size = sizes.get(visual) if visual else None
         cards.append(Card(card.id, card.title, card.title_html, add_sizes(fill(card.html, urls), sizes), preview,
                           f"{url}#{card.id}", visual, card_meta.alt if card_meta else None, size,
