@@ -23,7 +23,7 @@ from coursegen.serve.live import LiveSite
 # --- incremental rebuilds give exactly what a full build gives -------------------------------------------
 
 def _full(root: Path) -> dict[str, object]:
-    report = check(root, BuildOptions(base_url="/", drafts=True))
+    report = check(root, BuildOptions(base_url="/", drafts=True, report=True))
     assert report.ok, [d.format() for d in report.errors]
     return {**report.files.data, **{k: str(v) for k, v in report.files.copies.items()}}
 
@@ -117,6 +117,15 @@ def test_a_course_title_edit_reaches_the_home_page(demo: CourseProject) -> None:
     result = builder.rebuild([edit(demo.root, "content/demo/course.yaml", "title: Demo Course", "title: Demo Renamed")])
     assert {"/", "/demo/", "/demo/first/"} <= result.reload
     assert "Demo Renamed" in builder.files.data["index.html"].decode()
+
+
+def test_the_preview_serves_the_alignment_report_and_keeps_it_current(demo: CourseProject) -> None:
+    builder = LiveSite(demo.root)
+    builder.rebuild()
+    assert "Alignment report" in builder.files.data["report/index.html"].decode()
+    result = builder.rebuild([edit(demo.root, "content/demo/02-second.md", "goals:\n", "goals:\n  - Renamed goal.\n")])
+    assert "/report/" in result.reload
+    assert "Renamed goal." in builder.files.data["report/index.html"].decode()
 
 
 def test_pages_follow_whatever_a_project_template_reads(demo: CourseProject) -> None:
