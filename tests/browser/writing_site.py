@@ -84,6 +84,18 @@ Later the same labels again:
 === "Windows"
 
     Run `tool --win`.
+
+## Code
+
+```python title="app.py" linenums="1" hl_lines="2 3"
+import sys
+total = sum(int(arg) for arg in sys.argv[1:])
+print(f"The total of every number given on the command line, printed on one very long line: {total}")
+```
+
+```sqll
+SELECT 1;
+```
 """
 
 MORE = """\
@@ -106,6 +118,9 @@ Linux again.
 """
 
 
+UNKNOWN_LANGUAGE_LINE = FEATURES.split("\n").index("```sqll") + 1
+
+
 def write_writing_site(root: Path) -> Path:
     files = {"content/site.yaml": SITE, "content/probe/course.yaml": COURSE,
              "content/probe/01-features.md": FEATURES, "content/probe/02-more.md": MORE}
@@ -118,5 +133,7 @@ def write_writing_site(root: Path) -> Path:
 
 def build_writing_site(root: Path, out: Path) -> Path:
     report = build(write_writing_site(root), BuildOptions(out=out))
-    assert report.ok and not report.diagnostics, [d.format() for d in report.diagnostics]
+    problems = [d.format() for d in report.diagnostics]
+    assert report.ok and problems == [(f"content/probe/01-features.md:{UNKNOWN_LANGUAGE_LINE}: warning: unknown "
+                                       "language 'sqll' in a code block; did you mean 'sql'?")], problems
     return out
