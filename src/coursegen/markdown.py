@@ -42,11 +42,18 @@ def _container_close(self: Any, tokens: Sequence[Token], idx: int, options: Any,
     return blocks.container_close_html(opener)
 
 
+SCHEME_VARIANTS = ("#only-light", "#only-dark")  # at the end of an image URL: shown in that colour scheme only
+
+
 def _resolved(tokens: Sequence[Token], idx: int, attr: str, kind: str, env: dict) -> list[Token]:
     """A copy of the token list whose token idx carries the resolved URL (tokens stay untouched)."""
     token = tokens[idx].copy(attrs=dict(tokens[idx].attrs))  # copy() alone shares the attrs dict
     resolve: LinkResolver | None = env.get("resolve")
     target = token.attrGet(attr)
+    if kind == "image" and isinstance(target, str) and target.endswith(SCHEME_VARIANTS):
+        target, _, variant = target.rpartition("#")
+        token.attrSet(attr, target)
+        token.attrSet("class", f"cg-{variant}")
     if resolve and isinstance(target, str):
         token.attrSet(attr, resolve(target, token.meta.get("line", 0), kind))
     if kind == "image":

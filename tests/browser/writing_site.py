@@ -121,9 +121,34 @@ Linux again.
 UNKNOWN_LANGUAGE_LINE = FEATURES.split("\n").index("```sqll") + 1
 
 
+MEDIA = """\
+---
+title: Media
+summary: Embeds and images for one colour scheme.
+goals:
+  - Watch a video on a phone.
+---
+## Video
+
+<iframe width="560" height="315" src="https://www.youtube-nocookie.com/embed/probe" title="A probe video"
+allowfullscreen></iframe>
+
+<video width="640" height="360" controls aria-label="A probe clip"></video>
+
+## Diagrams
+
+![A diagram drawn for light pages](diagram-light.svg#only-light)
+![A diagram drawn for dark pages](diagram-dark.svg#only-dark)
+"""
+
+SVG = "<svg xmlns='http://www.w3.org/2000/svg' width='200' height='100'><text x='10' y='50'>{}</text></svg>\n"
+
+
 def write_writing_site(root: Path) -> Path:
     files = {"content/site.yaml": SITE, "content/probe/course.yaml": COURSE,
-             "content/probe/01-features.md": FEATURES, "content/probe/02-more.md": MORE}
+             "content/probe/01-features.md": FEATURES, "content/probe/02-more.md": MORE,
+             "content/probe/03-media.md": MEDIA, "content/probe/diagram-light.svg": SVG.format("light"),
+             "content/probe/diagram-dark.svg": SVG.format("dark")}
     for rel, text in files.items():
         path = root / rel
         path.parent.mkdir(parents=True, exist_ok=True)

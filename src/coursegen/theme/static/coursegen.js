@@ -128,6 +128,7 @@
     const markToc = () => {
       const p = loadProgress(course);
       for (const link of $$("[data-toc-card]")) link.classList.toggle("is-understood", Boolean(p.cards[`${module}#${link.dataset.tocCard}`]));
+      for (const link of $$("[data-nav-module]")) $(".cg-nav-done", link).hidden = !p.done[link.dataset.navModule];
     };
     markToc();
     const remember = (card) => save((p) => {
