@@ -86,3 +86,21 @@ def test_embeds_fit_a_phone_and_images_follow_the_colour_scheme(probe, browser, 
             expect(page.get_by_alt_text(f"A diagram drawn for {other} pages")).to_be_visible()
             expect(page.get_by_alt_text(f"A diagram drawn for {scheme} pages")).to_be_hidden()
         page.context.close()
+
+
+@pytest.mark.parametrize(("scheme", "accent"), [("light", "rgb(15, 118, 110)"), ("dark", "rgb(94, 234, 212)")])
+def test_the_accent_colours_links_and_focus_rings_and_the_logo_shows(probe, browser, scheme, accent):
+    page = _context(browser, 1280, scheme).new_page()
+    page.goto(probe + "features/")
+    link = page.locator(".cg-breadcrumbs a").first
+    assert link.evaluate("a => getComputedStyle(a).color") == accent
+    link.focus()
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Tab")  # focused by keyboard: the ring shows
+    assert link.evaluate("a => getComputedStyle(a).outlineColor") == accent
+    logo = page.get_by_role("link", name="Probe Academy").get_by_role("img", name="Probe Academy")
+    expect(logo).to_be_visible()
+    assert logo.bounding_box()["height"] == pytest.approx(32, abs=1)
+    expect(page.get_by_role("link", name="Edit this page")).to_have_attribute(
+        "href", "https://example.org/probe/edit/main/content/probe/01-features.md")
+    page.context.close()

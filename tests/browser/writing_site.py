@@ -10,7 +10,14 @@ SITE = """\
 title: Probe Academy
 description: A probe of every writing feature.
 courses: [probe]
+theme:
+  accent: {light: "#0f766e", dark: "#5eead4"}
+  logo: logo.svg
+edit_url: https://example.org/probe/edit/main/
 """
+
+LOGO = ("<svg xmlns='http://www.w3.org/2000/svg' width='48' height='48' viewBox='0 0 48 48'>"
+        "<circle cx='24' cy='24' r='20' fill='#0f766e'/></svg>\n")
 
 COURSE = """\
 title: Writing Probe
@@ -148,7 +155,7 @@ def write_writing_site(root: Path) -> Path:
     files = {"content/site.yaml": SITE, "content/probe/course.yaml": COURSE,
              "content/probe/01-features.md": FEATURES, "content/probe/02-more.md": MORE,
              "content/probe/03-media.md": MEDIA, "content/probe/diagram-light.svg": SVG.format("light"),
-             "content/probe/diagram-dark.svg": SVG.format("dark")}
+             "content/probe/diagram-dark.svg": SVG.format("dark"), "content/logo.svg": LOGO}
     for rel, text in files.items():
         path = root / rel
         path.parent.mkdir(parents=True, exist_ok=True)
