@@ -30,6 +30,7 @@ def test_the_export_commands_write_the_packages_they_name(tmp_path):
     assert done.returncode == 0, done.stderr
     assert (project / "export/how-llms-work-scorm12.zip").is_file()
     assert (project / "dist/how-llms-work-scorm2004.zip").is_file()
+    assert (project / "export/how-llms-work-imscc.zip").is_file()
 
 
 def test_the_local_testing_recipe_sets_up_a_playable_lms(tmp_path):

@@ -98,7 +98,12 @@ def test_the_course_page_links_each_module_as_a_file(flagship):
     assert not [h for h in hrefs if h.split("#")[0].endswith("/")]
     body = soup.find("body")
     assert body["data-base"].startswith("/coursegen-how-llms-work-")
-    assert soup.select("[data-search]") == []  # no search index in a package: the box stays hidden
+    for page in ("how-llms-work/index.html", "how-llms-work/the-arc/index.html"):
+        # no search index in a package: no search box, and no keyboard tip offering '/' to search
+        soup = BeautifulSoup(flagship["scorm12"][page], "html.parser")
+        assert soup.select(".cg-search, [data-search], .cg-key-hint, #cg-search-input") == [], page
+        assert soup.select(".cg-header-tools [data-theme-toggle]"), page  # the rest of the header stays
+    assert not any(name.startswith("pagefind/") for name in flagship["scorm12"])
 
 
 def test_package_is_reproducible_and_follows_source_date_epoch(tmp_path, monkeypatch):

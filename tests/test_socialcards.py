@@ -6,10 +6,11 @@ import io
 from pathlib import Path
 
 import pytest
+from helpers import COURSE_YAML
 from PIL import Image
 
 import coursegen
-from coursegen.publish import socialcards
+from coursegen.publish import cardtext, socialcards
 from coursegen.publish.socialcards import Palette, SocialCard, draw_card
 
 BASE = "https://example.org/"
@@ -107,3 +108,72 @@ def test_no_cards_without_an_origin(demo):
     assert demo.build().ok
     assert not (demo.out / "static/cards").exists()
 
+
+
+# --- right-to-left and scripts the font lacks ---------------------------------------------------------------
+
+ACCENT = (0x1d, 0x4e, 0xd8)
+
+
+def _rtl_card(title: str, eyebrow: str = "الوحدة 1 من 9", subtitle: str = "شرح الرموز") -> SocialCard:
+    palette = Palette("#ffffff", "#111111", "#555555", "#1d4ed8", "#eeeeee")
+    return SocialCard(eyebrow, title, subtitle, "Site", palette, "static/cards/x.png", "alt", rtl=True)
+
+
+def _ink(data: bytes, box: tuple[int, int, int, int]) -> tuple[int, int, int, int] | None:
+    """The bounding box of what is drawn (not white) inside `box`, in card coordinates."""
+    with Image.open(io.BytesIO(data)) as image:
+        region = image.convert("L").crop(box).point(lambda v: 255 if v < 250 else 0)
+        found = region.getbbox()
+    return (found[0] + box[0], found[1] + box[1], found[2] + box[0], found[3] + box[1]) if found else None
+
+
+def test_an_arabic_card_mirrors_its_layout():
+    data = draw_card(_rtl_card("ما هو الرمز"))
+    with Image.open(io.BytesIO(data)) as image:
+        rgb = image.convert("RGB")
+        assert rgb.getpixel((1200 - 5, 300)) == ACCENT and rgb.getpixel((5, 300)) == (255, 255, 255)
+    ink = _ink(data, (0, 0, 1200 - 30, 500))
+    assert ink and ink[2] > 1200 - 24 - 80 - 4 and ink[0] > 500  # set from the right margin, a short title
+
+
+def test_arabic_letters_are_joined_on_the_card(monkeypatch):
+    """Four beh letters joined (raqm) take less room than four letters each drawn alone."""
+    assert socialcards.can_shape(), "Pillow without raqm: pip install a Pillow wheel (they ship raqm)"
+    joined = _ink(draw_card(_rtl_card("بببب", "", "")), (0, 0, 1176, 500))
+    from PIL import ImageFont
+    basic = {}
+
+    def unshaped(bold: bool, size: int):
+        return basic.setdefault((bold, size), ImageFont.truetype(str(socialcards.BOLD if bold else socialcards.REGULAR),
+                                                                 size, layout_engine=ImageFont.Layout.BASIC))
+    monkeypatch.setattr(socialcards, "_font", unshaped)
+    monkeypatch.setattr(socialcards, "can_shape", lambda: False)
+    monkeypatch.setattr(socialcards, "drawable", lambda text, font: True)  # draw it anyway, unjoined
+    alone = _ink(draw_card(_rtl_card("بببب", "", "")), (0, 0, 1176, 500))
+    assert joined and alone and joined[2] - joined[0] < (alone[2] - alone[0]) * 0.8
+
+
+def test_without_raqm_right_to_left_text_is_left_off_rather_than_drawn_reversed(monkeypatch):
+    monkeypatch.setattr(cardtext, "can_shape", lambda: False)
+    data = draw_card(_rtl_card("ما هو الرمز"))
+    assert _ink(data, (0, 0, 1176, 520)) is None  # no eyebrow, title or subtitle
+    assert _ink(data, (0, 540, 1176, 630))  # the site's name (Latin) is still there
+
+
+def test_a_title_in_a_script_the_font_lacks_is_left_off_not_drawn_as_boxes():
+    data = draw_card(_card("什么是注意力"))
+    assert not cardtext.drawable("什么是注意力", socialcards._font(True, 26))
+    with_title = _ink(draw_card(_card("Attention")), (30, 0, 1200, 515))
+    without = _ink(data, (30, 0, 1200, 515))
+    assert with_title and without and without[3] - without[1] < with_title[3] - with_title[1]  # only eyebrow, subtitle
+
+
+def test_cards_of_an_arabic_course_are_right_to_left(demo):
+    demo.write("content/demo/course.yaml", COURSE_YAML + "language: ar\n")
+    assert demo.build(base_url=BASE).ok
+    for page, rtl in (("index.html", False), ("demo/index.html", True), ("demo/first/index.html", True)):
+        image_url = demo.html(page).find("meta", property="og:image")["content"]
+        with Image.open(demo.out / image_url.removeprefix(BASE)) as image:
+            bar = image.convert("RGB").getpixel((1200 - 5, 300) if rtl else (5, 300))
+        assert bar == ACCENT, page

@@ -48,8 +48,9 @@ def _parser() -> argparse.ArgumentParser:
 
     p_export = add("export", "build, then package each published course for an LMS (SCORM, Common Cartridge)")
     p_export.add_argument("dir", nargs="?", default=".", type=Path, help="project folder (default: .)")
-    p_export.add_argument("--format", required=True, choices=["scorm12", "scorm2004"],
-                          help="scorm12 (Moodle, Blackboard, Brightspace, Open edX), scorm2004")
+    p_export.add_argument("--format", required=True, choices=["scorm12", "scorm2004", "imscc"],
+                          help="scorm12 (Moodle, Blackboard, Brightspace, Open edX), scorm2004, "
+                               "imscc (Common Cartridge: Canvas, Moodle)")
     p_export.add_argument("--course", metavar="SLUG", help="only this course (default: every published course)")
     p_export.add_argument("--out", type=Path, help="folder for the zips (default: DIR/export)")
     p_export.add_argument("--strict", action="store_true", help="treat warnings as errors (for CI)")

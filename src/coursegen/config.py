@@ -41,6 +41,7 @@ class CourseConfig:
     next: tuple[str, ...] = ()
     language: str | None = None  # None: the site's
     mastery: float = 0.8  # share of quizzes right at the first try that passes, in LMS packages
+    translation_of: str | None = None  # the slug of the course this one translates
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,8 @@ class ModuleMeta:
     sources: tuple[str, ...] = ()
     cards: tuple[CardMeta, ...] | None = None
     goal_lines: tuple[int, ...] = ()  # the line of each goal
+    translation_of: str | None = None  # file name of the module this one translates, in the course translated
+    translation_of_line: int = 0
 
 
 # --- field checkers: each returns (ok, converted value, message when not ok) ---
@@ -278,6 +281,15 @@ def _slug(value: Any) -> tuple[bool, Any, str]:
     return True, value, ""
 
 
+_MODULE_FILE = re.compile(r"^\d+-[a-z0-9]+(?:-[a-z0-9]+)*\.md$")
+
+
+def _module_file(value: Any) -> tuple[bool, Any, str]:
+    if not isinstance(value, str) or not _MODULE_FILE.match(value.rsplit("/", 1)[-1]):
+        return False, None, f"must be a module's file name, like '01-first-steps.md', not {_describe(value)}"
+    return True, value.rsplit("/", 1)[-1], ""
+
+
 def read_site_config(doc: YamlDoc, path: str, diags: Diagnostics) -> SiteConfig | None:
     """Validate site.yaml. Returns None when required keys are missing or wrong."""
     if not _mapping_or_error(doc, path, 0, diags, "site.yaml"):
@@ -308,7 +320,8 @@ def read_course_config(doc: YamlDoc, path: str, diags: Diagnostics) -> CourseCon
     if not _mapping_or_error(doc, path, 0, diags, "course.yaml"):
         return None
     reader = _Reader(doc, path, 0, diags, "course.yaml")
-    reader.check_keys(["title", "tagline", "description", "why", "level", "status", "next", "language", "mastery"])
+    reader.check_keys(["title", "tagline", "description", "why", "level", "status", "next", "language", "mastery",
+                       "translation_of"])
     before = len(diags.errors)
     config = CourseConfig(
         title=reader.get("title", _text, required=True),
@@ -320,6 +333,7 @@ def read_course_config(doc: YamlDoc, path: str, diags: Diagnostics) -> CourseCon
         next=reader.text_list("next", check=_slug),
         language=reader.get("language", _language),
         mastery=reader.get("mastery", _mastery, default=0.8),
+        translation_of=reader.get("translation_of", _slug),
     )
     return None if len(diags.errors) > before else config
 
@@ -329,7 +343,7 @@ def read_module_meta(doc: YamlDoc, path: str, offset: int, diags: Diagnostics) -
     if not _mapping_or_error(doc, path, offset, diags, "front matter"):
         return None
     reader = _Reader(doc, path, offset, diags, "front matter")
-    reader.check_keys(["title", "summary", "goals", "minutes", "draft", "sources", "cards"])
+    reader.check_keys(["title", "summary", "goals", "minutes", "draft", "sources", "cards", "translation_of"])
     before = len(diags.errors)
     title = reader.get("title", _text, required=True)
     summary = reader.get("summary", _text, required=True)
@@ -338,10 +352,12 @@ def read_module_meta(doc: YamlDoc, path: str, offset: int, diags: Diagnostics) -
     draft = reader.get("draft", _bool, default=False)
     sources = reader.text_list("sources")
     cards = _read_cards(doc, path, offset, diags) if "cards" in reader.data else None
+    translation_of = reader.get("translation_of", _module_file)
     if len(diags.errors) > before:
         return None
     goal_lines = tuple(reader.line("goals", index) for index in range(len(goals)))
-    return ModuleMeta(title, summary, goals, minutes, draft, sources, cards, goal_lines)
+    return ModuleMeta(title, summary, goals, minutes, draft, sources, cards, goal_lines, translation_of,
+                      reader.line("translation_of") if translation_of else 0)
 
 
 def _read_cards(doc: YamlDoc, path: str, offset: int, diags: Diagnostics) -> tuple[CardMeta, ...]:

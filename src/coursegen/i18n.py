@@ -95,6 +95,17 @@ def _locale(tag: str) -> Locale:
             return Locale("en")
 
 
+@lru_cache(maxsize=64)
+def language_name(tag: str) -> str:
+    """A language's name in that language, as a reader looks for it in a language menu: 'fr' -> 'Français',
+    'ar' -> 'العربية', 'pt-BR' -> 'Português (Brasil)'; the tag itself when CLDR does not know it."""
+    locale = _locale(tag)
+    if locale.language != base_language(tag):
+        return tag
+    name = locale.get_display_name(locale) or tag
+    return name[:1].upper() + name[1:]
+
+
 def _sample(locale: Locale, category: str) -> int | None:
     """A whole number in a CLDR plural category of the locale ('one' -> 1 in English), None if there is none."""
     for n in (*range(200), 1_000_000):

@@ -11,6 +11,17 @@ class Link:
 
 
 @dataclass(frozen=True)
+class Alternate:
+    """A page of a translation group in one of its languages: the page itself or its translation."""
+
+    language: str  # BCP 47 tag of that course
+    url: str  # the translated page; its course's page when `missing`
+    current: bool = False  # the page that lists it
+    missing: bool = False  # that course has no translation of this module
+    original: bool = False  # in the course the others translate (the group's x-default)
+
+
+@dataclass(frozen=True)
 class Card:
     id: str
     title: str
@@ -67,6 +78,7 @@ class Module:
     widgets: tuple[str, ...]  # names of the widgets the page uses
     word_count: int
     checks: tuple[Check, ...] = ()  # every quiz and reveal, in page order
+    alternates: tuple[Alternate, ...] = ()  # this module in each language of its course's translation group
 
     @property
     def goal_rows(self) -> tuple[GoalRow, ...]:
@@ -97,6 +109,7 @@ class Course:
     language: str = "en"  # BCP 47 tag of the course's pages
     dir: str = "ltr"  # 'rtl' for a right-to-left language
     mastery: float = 0.8  # course.yaml 'mastery': the quiz score that passes in an LMS (SCORM 2004)
+    alternates: tuple[Alternate, ...] = ()  # the course in each language of its translation group (itself too)
 
     @property
     def planned(self) -> bool:

@@ -21,6 +21,7 @@ from .model import Card, Check, Course, Link, Module, Site, SiteTheme
 from .parse import ParsedModule
 from .preview import cut_preview
 from .themeconfig import site_theme
+from .translations import TranslationClaim, link_translations
 from .yamlsource import YamlDoc, YamlProblem, parse_yaml
 
 RESERVED_SLUGS = frozenset({"print", "static", "pagefind", "images", "assets", "widgets"})
@@ -179,6 +180,7 @@ def build_outline(source: ContentSource, parsed: Mapping[str, ParsedModule | Non
     theme, theme_assets = _theme(config, source, base_path, diags)
     courses = tuple(_course(d, published.get(d.source.slug, []), ordered, targets, sizes, config, base_path, md,
                             diags) for d in ordered)
+    courses = _translated(courses, ordered, source, diags)
     if diags.errors:
         return None
     site = Site(config.title, config.description, base, base_path, origin, config.language,
@@ -200,6 +202,22 @@ def _warn_loose_files(source: ContentSource, config: SiteConfig | None, diags: D
         if config is None or name != config.theme.logo:
             diags.warning(f"content/{name}", 1, "files at the top of content/ are not used; "
                           "put them inside a course folder")
+
+
+def _translated(courses: tuple[Course, ...], ordered: list[_CourseDraft], source: ContentSource,
+                diags: Diagnostics) -> tuple[Course, ...]:
+    """The courses with their translations' alternates (translations.py)."""
+    return link_translations(courses, {d.source.slug: _claim(d) for d in ordered}, {c.slug for c in source.courses},
+                             diags)
+
+
+def _claim(draft: _CourseDraft) -> TranslationClaim:
+    """What the course and its modules say of translations (translations.py)."""
+    target = draft.config.translation_of
+    return TranslationClaim(
+        draft.source.config.rel, target, draft.doc.line("translation_of") if target else 1,  # type: ignore[union-attr]
+        {m.rel: (m.meta.translation_of, m.meta.translation_of_line) for m in draft.modules if m.meta.translation_of},
+        frozenset(f.source.rel.rsplit("/", 1)[-1] for f in draft.source.modules))
 
 
 def _next_links(draft: _CourseDraft, ordered: list[_CourseDraft], base_path: str, diags: Diagnostics) -> list[Link]:

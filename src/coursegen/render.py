@@ -10,10 +10,11 @@ from jinja2 import Environment
 from markupsafe import Markup
 
 from ._version import __version__
-from .i18n import Messages, Translator, english
-from .model import Course, Module, Site
+from .i18n import Messages, Translator, english, language_name
+from .model import Alternate, Course, Module, Site
 from .printpage import scope_ids
 from .staticfiles import StaticFile
+from .translations import hreflang
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,15 @@ class Page:
     course: Course | None = None
     module: Module | None = None
     in_sitemap: bool = True
+
+    @property
+    def alternates(self) -> tuple[Alternate, ...]:
+        """The page in each language of its translation group: course and module pages only."""
+        if self.kind == "module" and self.module:
+            return self.module.alternates
+        if self.kind == "course" and self.course:
+            return self.course.alternates
+        return ()
 
 
 def pages(site: Site, messages: Messages | None = None, report: bool = False) -> Iterator[Page]:
@@ -49,9 +59,9 @@ def pages(site: Site, messages: Messages | None = None, report: bool = False) ->
             yield Page(f"{course.slug}/print/index.html", "print.html", f"{course.url}print/",
                        title, course.tagline, "print", course, in_sitemap=False)
     if report:
-        yield Page("report/index.html", "report.html", site.url("report/"), "Alignment report",
-                   "Which cards teach each learning goal, and which quizzes and reveals check it.", "report",
-                   in_sitemap=False)
+        yield Page("report/index.html", "report.html", site.url("report/"), home.gettext("Alignment report"),
+                   home.gettext("Which cards teach each learning goal, and which quizzes and reveals check it."),
+                   "report", in_sitemap=False)
     yield Page("404.html", "404.html", site.url("404.html"), home.gettext("Page not found"),
                home.gettext("This page does not exist."), "404", in_sitemap=False)
 
@@ -78,6 +88,7 @@ class Renderer:
                 "static_url": self.static_url, "absolute": self.site.absolute,
                 "generator": f"coursegen {__version__}", "scope_ids": scope_ids,
                 "meta": self.meta(page), "lang": language, "dir": translator.dir, "kbd": _kbd,
+                "language_name": language_name,
                 "updated": self.dates.get(page.url), "time_tag": partial(_time, translator),
                 **translator.template_functions()}
 
@@ -102,5 +113,5 @@ def _time(translator: Translator, day: str) -> Markup:
 def render_extras(renderer: Renderer, all_pages: list[Page]) -> dict[str, str]:
     """The text outputs besides the pages: sitemap.xml and robots.txt."""
     return {"sitemap.xml": renderer.render_text("sitemap.xml", pages=[p for p in all_pages if p.in_sitemap],
-                                                lastmod=renderer.dates),
+                                                lastmod=renderer.dates, hreflang=hreflang),
             "robots.txt": renderer.render_text("robots.txt")}

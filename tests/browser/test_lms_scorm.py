@@ -137,12 +137,39 @@ def test_a_learner_who_finishes_the_course_is_completed_with_a_score(page, lms, 
         assert data["progress_measure"] == "1"
         assert re.fullmatch(r"PT\d+H\d+M\d+\.\d\dS", sent["cmi.session_time"])
         assert data["exit"] == "suspend" and data["location"].startswith("how-llms-work/ninas-toolkit/")
+    assert_interactions(log, version, total)
     suspend = data["suspend_data"]
     settings = json.loads(inner_settings(page))
     cards = sum(len(m["cards"]) for m in settings["modules"])
     predicted = 4 + math.ceil(len(settings["modules"]) / 6) + math.ceil(total / 3) + math.ceil(cards / 6)
     assert len(suspend) == predicted and len(suspend) <= 4096
     assert [e for e in console_errors if "favicon" not in e] == []
+
+
+def assert_interactions(log: list[dict], version: str, total: int) -> None:
+    """Each answer (a wrong first try, then its retry, too) is one interaction, within SCORM 1.2's formats."""
+    fields: dict[int, dict[str, str]] = {}
+    for c in log:
+        if c["name"].endswith("SetValue") and c["args"][0].startswith("cmi.interactions."):
+            n, name = c["args"][0].removeprefix("cmi.interactions.").split(".", 1)
+            fields.setdefault(int(n), {})[name] = c["args"][1]
+    assert sorted(fields) == list(range(total + len(WRONG)))
+    response = "student_response" if version == "1.2" else "learner_response"
+    wrong = "wrong" if version == "1.2" else "incorrect"
+    choice = r"[0-9a-z](,[0-9a-z])*" if version == "1.2" else r"[0-9a-z](\[,\][0-9a-z])*"
+    results, quizzes = [], []
+    for n in sorted(fields):
+        one = fields[n]
+        assert set(one) == {"id", "type", "correct_responses.0.pattern", response, "result"}, one
+        assert re.fullmatch(r"q\d+-[A-Za-z0-9_-]+", one["id"]) and len(one["id"]) <= 255
+        assert one["type"] == "choice"
+        assert re.fullmatch(choice, one[response]) and re.fullmatch(choice, one["correct_responses.0.pattern"])
+        assert (one[response] == one["correct_responses.0.pattern"]) == (one["result"] == "correct"), one
+        results.append(one["result"])
+        quizzes.append(int(one["id"][1:].split("-")[0]))
+    assert sorted(set(quizzes)) == list(range(1, total + 1))
+    expected = [r for i in range(total) for r in ((wrong, "correct") if i in WRONG else ("correct",))]
+    assert results == expected
 
 
 def inner_settings(page) -> str:
@@ -178,7 +205,13 @@ def test_a_relaunch_resumes_where_the_learner_left_from_the_lms_data(page, lms, 
     reads = [n for n in names if n[1] in ("cmi.suspend_data", "cmi.core.lesson_location", "cmi.location")
              and n[0].endswith("GetValue")]
     assert reads and all(names.index(r) > entry_at for r in reads)
+    quiz = frame.locator("form.cg-quiz").first  # answered again: a new interaction after the saved one
+    quiz.locator("button[type=reset]").click()
+    quiz.locator("input[data-correct=true]").first.check()
+    quiz.locator("button[type=submit]").click()
     page.wait_for_timeout(200)
+    written = [c["args"][0] for c in calls(page) if c["name"].endswith("SetValue")]
+    assert "cmi.interactions.1.id" in written and not [w for w in written if w.startswith("cmi.interactions.0.")]
     finish(page)
     log = calls(page)
     assert_clean_session(log, version)

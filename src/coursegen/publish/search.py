@@ -40,6 +40,7 @@ GLOB_CHARS = 100_000  # longest --glob argument of a part (Linux allows 128 KiB 
 # Pagefind's ready-made search interfaces (~420 KB); the theme has its own search box on pagefind.js.
 UNUSED_UI = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-component-ui.js", "pagefind-component-ui.css",
              "pagefind-modular-ui.js", "pagefind-modular-ui.css", "pagefind-highlight.js")
+KEPT_FORMAT = 2  # what a kept part holds: since 2, its script, worker and WebAssembly too (see _drop_shared)
 TIMEOUT_SECONDS = 300
 RUNS_AT_ONCE = 2  # Pagefind runs side by side: a run leaves cores idle, and each holds its part (~50 MB)
 _GLOB_SPECIAL = re.compile(r"([?*$:<>()\[\]{},\\])")  # Pagefind's glob syntax; a backslash escapes them
@@ -100,8 +101,41 @@ def index_site(site: Path, kept: Path | None = None) -> None:
     _drop_unused(site, folders)
     if kept is not None:
         _keep(site, kept, dict(zip(folders, inputs)))
-    manifest = {"parts": [folder.removeprefix(BUNDLE + "/") + "/" for folder in folders[1:]]}
+    languages = [_languages(site / folder) for folder in folders]
+    _drop_shared(site, folders, languages)
+    _write_manifest(site, folders, languages)
+
+
+def _write_manifest(site: Path, folders: list[str], languages: list[dict[str, str]]) -> None:
+    """parts.json, for the search box: the parts to merge, and the languages each folder holds ('' the first)."""
+    names = ["", *(folder.removeprefix(BUNDLE + "/") + "/" for folder in folders[1:])]
+    manifest = {"parts": names[1:], "languages": {name: sorted(held) for name, held in zip(names, languages)}}
     (site / BUNDLE / PARTS).write_text(json.dumps(manifest) + "\n", encoding="utf-8")
+
+
+def _languages(folder: Path) -> dict[str, str]:
+    """The languages a Pagefind index holds pages in (Pagefind indexes each page under its <html lang>), each
+    with the name of the WebAssembly that searches it ('en', or 'unknown' for a language without a stemmer)."""
+    try:
+        entry = json.loads((folder / "pagefind-entry.json").read_text(encoding="utf-8"))
+        return {lang: index.get("wasm") or "unknown" for lang, index in (entry.get("languages") or {}).items()}
+    except (OSError, ValueError, AttributeError):
+        return {}
+
+
+def _drop_shared(site: Path, folders: list[str], languages: list[dict[str, str]]) -> None:
+    """Delete from each part after the first the script, worker and WebAssembly it shares with the first
+    part, but for the languages no earlier folder holds: a page in such a language searches that part first
+    (the search box starts from the first part that holds the page's language), which then needs its own."""
+    held = set(languages[0]) if languages else set()
+    for folder, own in zip(folders[1:], languages[1:]):
+        first = {lang: wasm for lang, wasm in own.items() if lang not in held}
+        held |= set(own)
+        keep = {f"wasm.{wasm}.pagefind" for wasm in first.values()} | ({"pagefind-worker.js"} if first else set())
+        for path in [site / folder / "pagefind.js", site / folder / "pagefind-worker.js",
+                     *(site / folder).glob("wasm.*.pagefind")]:
+            if path.name not in keep:
+                path.unlink(missing_ok=True)
 
 
 def _engine(binary: Path) -> str:
@@ -117,7 +151,7 @@ def _folders(count: int) -> list[str]:
 
 def _inputs_digest(engine: str, pages: list[tuple[str, str]]) -> str:
     """What one Pagefind run reads: the binary and every page's path and bytes (digest)."""
-    h = hashlib.sha256(engine.encode())
+    h = hashlib.sha256(f"{engine}|{KEPT_FORMAT}".encode())
     for rel, digest in pages:
         h.update(f"{rel}\0{digest}\0".encode())
     return h.hexdigest()
@@ -179,14 +213,10 @@ def _parts_for(total: int, limit: int) -> int:
 
 
 def _drop_unused(site: Path, folders: list[str]) -> None:
-    """Delete Pagefind's own interfaces, and what the parts after the first share with it."""
-    for n, folder in enumerate(folders):
-        unused = [site / folder / name for name in UNUSED_UI]
-        if n:  # a merged part runs on the first part's script, worker and WebAssembly
-            unused += [site / folder / "pagefind.js", site / folder / "pagefind-worker.js",
-                       *(site / folder).glob("wasm.*.pagefind")]
-        for path in unused:
-            path.unlink(missing_ok=True)
+    """Delete Pagefind's own interfaces."""
+    for folder in folders:
+        for name in UNUSED_UI:
+            (site / folder / name).unlink(missing_ok=True)
 
 
 def html_pages(site: Path) -> list[str]:

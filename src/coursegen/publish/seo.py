@@ -16,6 +16,7 @@ from ..model import Site
 from ..preview import cut_preview
 from ..render import Page
 from ..staticfiles import StaticFile
+from ..translations import hreflang
 from .jsonld import breadcrumbs, course_ld, course_list, module_ld, plain
 from .socialcards import HEIGHT, WIDTH, SocialCard, card_pngs, palette_from_css, plan_cards
 
@@ -44,6 +45,7 @@ class PageMeta:
     image: CardImage | None
     robots: str | None  # 'noindex' for pages left out of the sitemap: 404, drafts, print copies
     jsonld: tuple[str, ...]  # JSON texts, safe inside <script type="application/ld+json">
+    alternates: tuple[tuple[str, str], ...] = ()  # (hreflang, URL): the page in each language, then x-default
 
 
 # languages whose usual territory code is not the language code in capitals (en -> en_US, fr -> fr_FR)
@@ -145,7 +147,8 @@ class Seo:
             og_url=self.address(page),
             locale=og_locale(course.language if course else site.language), image=image,
             robots=None if page.in_sitemap else "noindex",  # 404, drafts, print copies
-            jsonld=tuple(script_json(data) for data in self.structured_data(page)))
+            jsonld=tuple(script_json(data) for data in self.structured_data(page)),
+            alternates=tuple((lang, self.absolute(url)) for lang, url in hreflang(page.alternates)))
 
     def description(self, page: Page) -> str:
         if page.module:

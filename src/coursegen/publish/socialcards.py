@@ -15,14 +15,15 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # Pillow is imported when a card is drawn: most builds draw none
     from PIL import ImageFont
 
-from ..i18n import Messages, Translator
+from ..i18n import Messages, Translator, is_rtl
 from ..model import Course, Module, Site
 from ..preview import cut_preview
+from .cardtext import can_shape, drawable
 
 log = logging.getLogger(__name__)
 
 WIDTH, HEIGHT = 1200, 630
-VERSION = "3"  # bump when the drawing changes: every cached card is then redrawn
+VERSION = "4"  # bump when the drawing changes: every cached card is then redrawn
 FONTS = Path(__file__).parents[1] / "theme" / "fonts"
 REGULAR, BOLD = FONTS / "DejaVuSans.ttf", FONTS / "DejaVuSans-Bold.ttf"
 DEFAULT_COLOURS = {"bg": "#ffffff", "fg": "#1e293b", "muted": "#52606d", "accent": "#1d4ed8",
@@ -50,10 +51,12 @@ class SocialCard:
     palette: Palette
     target: str  # site-relative output path: 'static/cards/how-llms-work/index.1a2b3c4d.png'
     alt: str  # the text drawn on the card, for og:image:alt
+    rtl: bool = False  # the page's language is written right to left: the card mirrors
 
     @property
     def key(self) -> str:
-        return card_key(self.eyebrow, self.title, self.subtitle, self.site_name, self.palette)
+        return card_key(self.eyebrow, self.title, self.subtitle, self.site_name, self.palette,
+                        *(("rtl",) if self.rtl else ()))
 
 
 def palette_from_css(css: str) -> Palette:
@@ -84,11 +87,13 @@ def _target(stem: str, *parts: object) -> str:
     return f"static/cards/{stem}.{card_key(*parts)[:10]}.png"
 
 
-def _card(stem: str, eyebrow: str, title: str, subtitle: str, site: Site, palette: Palette) -> SocialCard:
+def _card(stem: str, eyebrow: str, title: str, subtitle: str, site: Site, palette: Palette,
+          language: str) -> SocialCard:
     subtitle = cut_preview(subtitle, 150)
-    target = _target(stem, eyebrow, title, subtitle, site.title, palette)
+    rtl = is_rtl(language)
+    target = _target(stem, eyebrow, title, subtitle, site.title, palette, *(("rtl",) if rtl else ()))
     alt = f"{eyebrow}: {title} — {subtitle} — {site.title}"
-    return SocialCard(eyebrow, title, subtitle, site.title, palette, target, alt)
+    return SocialCard(eyebrow, title, subtitle, site.title, palette, target, alt, rtl)
 
 
 def _course_card(course: Course, site: Site, palette: Palette, t: Translator) -> SocialCard:
@@ -97,14 +102,15 @@ def _course_card(course: Course, site: Site, palette: Palette, t: Translator) ->
     minutes = t.gettext("%(minutes)s min") % {"minutes": t.number(course.minutes)}
     eyebrow = " · ".join(x for x in (t.gettext("Course"), course.level and course.level.capitalize(),
                                       modules, minutes) if x)
-    return _card(f"{course.slug}/index", eyebrow, course.title, course.tagline, site, palette)
+    return _card(f"{course.slug}/index", eyebrow, course.title, course.tagline, site, palette, course.language)
 
 
 def _module_card(module: Module, course: Course, site: Site, palette: Palette, t: Translator) -> SocialCard:
     place = t.gettext("Module %(position)s of %(total)s") % {"position": t.number(module.position),
                                                              "total": t.number(len(course.modules))}
     eyebrow = f"{place} · {t.gettext('%(minutes)s min') % {'minutes': t.number(module.minutes)}}"
-    return _card(f"{course.slug}/{module.slug}", eyebrow, module.title, course.title, site, palette)
+    return _card(f"{course.slug}/{module.slug}", eyebrow, module.title, course.title, site, palette,
+                 course.language)
 
 
 def plan_cards(site: Site, palette: Palette, messages: Messages) -> dict[str, SocialCard]:
@@ -114,7 +120,7 @@ def plan_cards(site: Site, palette: Palette, messages: Messages) -> dict[str, So
     home = messages[site.language]
     home_eyebrow = (home.ngettext("%(num)s course", "%(num)s courses", len(published))
                     % {"num": home.number(len(published))}) if published else home.gettext("Courses")
-    cards = {site.url(""): _card("index", home_eyebrow, site.title, site.description, site, palette)}
+    cards = {site.url(""): _card("index", home_eyebrow, site.title, site.description, site, palette, site.language)}
     for course in published:
         t = messages[course.language]
         cards[course.url] = _course_card(course, site, palette, t)
@@ -177,10 +183,15 @@ def _fit(text: str, bold: bool, sizes: tuple[int, ...], width: int, max_lines: i
 def _text_blocks(card: SocialCard, width: int) -> list[tuple[ImageFont.FreeTypeFont, list[str], str, int]]:
     """(font, lines, colour, gap before) of the eyebrow, the title and the subtitle."""
     p = card.palette
-    eyebrow_font, eyebrow = _fit(card.eyebrow.upper(), True, (26,), width, 1)
-    title_font, title = _fit(card.title, True, (76, 68, 60, 54, 48), width, 3)
-    sub_font, subtitle = _fit(card.subtitle, False, (34, 30), width, 2 if len(title) < 3 else 1)
+    eyebrow_font, eyebrow = _fit(_shown(card.eyebrow.upper(), True), True, (26,), width, 1)
+    title_font, title = _fit(_shown(card.title, True), True, (76, 68, 60, 54, 48), width, 3)
+    sub_font, subtitle = _fit(_shown(card.subtitle, False), False, (34, 30), width, 2 if len(title) < 3 else 1)
     return [(eyebrow_font, eyebrow, p.accent, 0), (title_font, title, p.fg, 26), (sub_font, subtitle, p.muted, 18)]
+
+
+def _shown(text: str, bold: bool) -> str:
+    """The text, or nothing when the card cannot draw it (cardtext.py): better no title than a wrong one."""
+    return text if drawable(text, _font(bold, 26)) else ""
 
 
 def _line_height(font: ImageFont.FreeTypeFont) -> int:
@@ -188,26 +199,33 @@ def _line_height(font: ImageFont.FreeTypeFont) -> int:
 
 
 def draw_card(card: SocialCard) -> bytes:
-    """Draw the card as PNG bytes; the same card always gives the same bytes."""
+    """Draw the card as PNG bytes; the same card always gives the same bytes. A right-to-left card mirrors:
+    the accent bar on the right, the text set from the right edge."""
     from PIL import Image, ImageDraw
     p = card.palette
     image = Image.new("RGB", (WIDTH, HEIGHT), p.bg)
     draw = ImageDraw.Draw(image)
-    draw.rectangle((0, 0, _BAR - 1, HEIGHT), fill=p.accent)
+    bar = (WIDTH - _BAR, 0, WIDTH - 1, HEIGHT) if card.rtl else (0, 0, _BAR - 1, HEIGHT)
+    draw.rectangle(bar, fill=p.accent)
     band = HEIGHT - 110
-    draw.rectangle((_BAR, band, WIDTH, HEIGHT), fill=p.surface)
-    left, width = _BAR + _MARGIN, WIDTH - _BAR - 2 * _MARGIN
-    blocks = _text_blocks(card, width)
+    draw.rectangle((0, band, WIDTH - _BAR - 1, HEIGHT) if card.rtl else (_BAR, band, WIDTH, HEIGHT), fill=p.surface)
+    width = WIDTH - _BAR - 2 * _MARGIN
+    start = WIDTH - _BAR - _MARGIN if card.rtl else _BAR + _MARGIN  # where each line begins
+    anchor = "ra" if card.rtl else "la"  # the line's right or left end at `start`, its ascender at y
+    direction = "rtl" if card.rtl and can_shape() else None
+    blocks = [block for block in _text_blocks(card, width) if block[1] != [""]]  # texts left off take no room
     height = sum(gap + _line_height(font) * len(lines) for font, lines, _, gap in blocks)
     y = max(48, (band - height) // 2)  # the text block sits in the middle of the area above the band
     for font, lines, colour, gap in blocks:
         y += gap
         for line in lines:
-            draw.text((left, y), line, font=font, fill=colour)
+            draw.text((start, y), line, font=font, fill=colour, anchor=anchor, direction=direction)
             y += _line_height(font)
-    site_font, site_line = _fit(card.site_name, True, (32,), width - 60, 1)
-    draw.rectangle((left, HEIGHT - 66, left + 36, HEIGHT - 46), fill=p.accent)
-    draw.text((left + 56, HEIGHT - 74), site_line[0], font=site_font, fill=p.fg)
+    site_font, site_line = _fit(_shown(card.site_name, True), True, (32,), width - 60, 1)
+    step = -1 if card.rtl else 1
+    draw.rectangle((min(start, start + 36 * step), HEIGHT - 66, max(start, start + 36 * step), HEIGHT - 46), fill=p.accent)
+    draw.text((start + 56 * step, HEIGHT - 74), site_line[0], font=site_font, fill=p.fg, anchor=anchor,
+              direction=direction)
     out = io.BytesIO()
     image.save(out, format="PNG", compress_level=1)  # zlib dominates the time; level 1 is 2× faster, ~20% larger
     return out.getvalue()

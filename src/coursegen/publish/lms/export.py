@@ -8,11 +8,11 @@ from pathlib import Path
 from ...build import BuildOptions, BuildReport, build
 from ...diagnostics import Diagnostic, UsageError
 from ...model import Course
-from . import scorm12, scorm2004
+from . import imscc, scorm12, scorm2004
 from .package import BASE, CoursePackage, course_package, write_zip
 from .scorm import quizzes, scorm_files
 
-FORMATS = ("scorm12", "scorm2004")
+FORMATS = ("scorm12", "scorm2004", "imscc")
 
 
 @dataclass(frozen=True)
@@ -78,6 +78,8 @@ def _chosen(courses: tuple[Course, ...], slug: str | None) -> tuple[Course, ...]
 def _formatted(project: Path, package: CoursePackage, fmt: str, language: str
                ) -> tuple[dict[str, bytes], Diagnostic | None]:
     """Every file of the package in `fmt`, imsmanifest.xml included, or the problem that stops it."""
+    if fmt == "imscc":
+        return imscc.cartridge_files(package), None
     version = "1.2" if fmt == "scorm12" else "2004"
     extra, problem = scorm_files(project, package, version, language)
     if problem:

@@ -1,7 +1,7 @@
 """SCORM 1.2: imsmanifest.xml of a one-SCO package (ADL's CAM 1.2, IMS Content Packaging 1.1.2)."""
 from __future__ import annotations
 
-from .manifest import Manifest, files_of
+from .manifest import Manifest, heading, item, organization, resource
 from .package import CoursePackage
 from .scorm import LAUNCH
 
@@ -15,19 +15,12 @@ def manifest_xml(package: CoursePackage, has_quizzes: bool) -> bytes:
     course's mastery as adlcp:masteryscore, so the LMS can turn 'completed' into passed or failed."""
     m = Manifest(_CP, {"adlcp": _ADLCP},
                  [(_CP, "imscp_rootv1p1p2.xsd"), (_MD, "imsmd_rootv1p2p1.xsd"), (_ADLCP, "adlcp_rootv1p2.xsd")])
-    root = m.root(package.identifier)
-    metadata = m.child(root, "metadata")
-    m.child(metadata, "schema", "ADL SCORM")
-    m.child(metadata, "schemaversion", "1.2")
-    organizations = m.child(root, "organizations", default="ORG-1")
-    organization = m.child(organizations, "organization", identifier="ORG-1")
-    m.child(organization, "title", package.course.title)
-    item = m.child(organization, "item", identifier="ITEM-1", identifierref="RES-1", isvisible="true")
-    m.child(item, "title", package.course.title)
+    root = m.root(package.identifier, version="1")
+    heading(m, root, "ADL SCORM", "1.2")
+    title = package.course.title
+    sco = item(m, organization(m, root, title), "ITEM-1", title, identifierref="RES-1", isvisible="true")
     if has_quizzes:
-        m.child(item, "adlcp:masteryscore", str(round(package.course.mastery * 100)))
-    resources = m.child(root, "resources")
-    resource = m.child(resources, "resource", identifier="RES-1", type="webcontent", href=LAUNCH,
-                       adlcp__scormtype="sco")
-    files_of(m, resource, package.files)
+        m.child(sco, "adlcp:masteryscore", str(round(package.course.mastery * 100)))
+    resource(m, m.child(root, "resources"), "RES-1", "webcontent", package.files, href=LAUNCH,
+             adlcp__scormtype="sco")
     return m.bytes(root)

@@ -1,7 +1,7 @@
 """SCORM 2004 4th edition: imsmanifest.xml of a one-SCO package, without sequencing rules."""
 from __future__ import annotations
 
-from .manifest import Manifest, files_of
+from .manifest import Manifest, heading, item, organization, resource
 from .package import CoursePackage
 from .scorm import LAUNCH
 
@@ -18,17 +18,10 @@ def manifest_xml(package: CoursePackage) -> bytes:
     m = Manifest(_CP, {"adlcp": _ADLCP, "adlseq": _ADLSEQ, "adlnav": _ADLNAV, "imsss": _IMSSS},
                  [(_CP, "imscp_v1p1.xsd"), (_ADLCP, "adlcp_v1p3.xsd"), (_ADLSEQ, "adlseq_v1p3.xsd"),
                   (_ADLNAV, "adlnav_v1p3.xsd"), (_IMSSS, "imsss_v1p0.xsd")])
-    root = m.root(package.identifier)
-    metadata = m.child(root, "metadata")
-    m.child(metadata, "schema", "ADL SCORM")
-    m.child(metadata, "schemaversion", "2004 4th Edition")
-    organizations = m.child(root, "organizations", default="ORG-1")
-    organization = m.child(organizations, "organization", identifier="ORG-1")
-    m.child(organization, "title", package.course.title)
-    item = m.child(organization, "item", identifier="ITEM-1", identifierref="RES-1")
-    m.child(item, "title", package.course.title)
-    resources = m.child(root, "resources")
-    resource = m.child(resources, "resource", identifier="RES-1", type="webcontent", href=LAUNCH,
-                       adlcp__scormType="sco")
-    files_of(m, resource, package.files)
+    root = m.root(package.identifier, version="1")
+    heading(m, root, "ADL SCORM", "2004 4th Edition")
+    title = package.course.title
+    item(m, organization(m, root, title), "ITEM-1", title, identifierref="RES-1")
+    resource(m, m.child(root, "resources"), "RES-1", "webcontent", package.files, href=LAUNCH,
+             adlcp__scormType="sco")
     return m.bytes(root)

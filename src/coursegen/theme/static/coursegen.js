@@ -249,14 +249,19 @@
     let generation = 0;
     box.hidden = false;
     // A large site's index comes in parts, listed in the bundle's parts.json: merged into one search.
+    // Pagefind searches the index of the page's language (<html lang>); parts.json says which languages
+    // each part holds, so only the parts with this page's language are merged (else all, as Pagefind would).
     const load = async () => {
       if (!pagefind) {
         const bundle = new URL(box.dataset.bundle, location.href);
         const options = { baseUrl: base, excerptLength: 18 };
         pagefind = import(bundle.href).then(async (module) => {
-          await module.options(options);
           const listed = await fetch(new URL("parts.json", bundle)).then((r) => (r.ok ? r.json() : {}));
-          await Promise.all((listed.parts || []).map((part) => module.mergeIndex(new URL(part, bundle).pathname, options)));
+          const folders = ["", ...(listed.parts || [])];
+          const speaking = folders.filter((folder) => speaks(listed.languages, folder));
+          const [first, ...others] = speaking.length ? speaking : folders;
+          await module.options(first ? { ...options, basePath: new URL(first, bundle).pathname } : options);
+          await Promise.all(others.map((part) => module.mergeIndex(new URL(part, bundle).pathname, options)));
           return module;
         });
       }
@@ -295,6 +300,15 @@
     });
     document.addEventListener("click", (event) => { if (!box.contains(event.target)) close(); });
     box.addEventListener("focusout", (event) => { if (!box.contains(event.relatedTarget)) close(); });
+  }
+
+  // Whether a part of the index (a folder of parts.json, "" for the bundle itself) holds pages in the page's
+  // language, or its region's language ("pt" for "pt-br"), as Pagefind matches them.
+  function speaks(languages, folder) {
+    const known = languages && languages[folder];
+    if (!known) return true;
+    const lang = (root.lang || "").toLowerCase();
+    return known.includes(lang) || known.includes(lang.split("-")[0]);
   }
 
   // One entry for the page, plus one per matching card (a Pagefind sub-result on the card's heading).

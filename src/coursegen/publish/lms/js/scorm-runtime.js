@@ -108,7 +108,8 @@
     if (place.length > v.locationMax) place = place.split("#")[0];
     if (place && place.length <= v.locationMax) put(v.location, place);
     put(v.suspend, encode());
-    if (changed) call(v.commit, "");
+    if (changed || pending) call(v.commit, "");
+    pending = false;
   };
 
   const sync = () => {
@@ -124,6 +125,28 @@
     report();
   };
 
+  // --- Each quiz answer as an interaction: id, type choice, the options chosen, right or not -----------
+  // Options are named 0-9 then a-z (SCORM 1.2's choice format; short identifiers in 2004), ids keep to
+  // letters, digits, '-' and '_' within 255 characters; answers are journaled from the LMS's count on.
+  const OPTION = "0123456789abcdefghijklmnopqrstuvwxyz";
+  let interactions = Number(call(v.get, "cmi.interactions._count")) || 0;
+  let pending = false;
+  const record = (index, form, correct) => {
+    const inputs = Array.from(form.querySelectorAll("input[data-correct]")).slice(0, OPTION.length);
+    const names = (list) => list.map((input) => OPTION[inputs.indexOf(input)]).join(v === V2004 ? "[,]" : ",");
+    const chosen = names(inputs.filter((input) => input.checked));
+    const n = `cmi.interactions.${interactions}`;
+    interactions += 1;
+    const id = `q${index + 1}-${cfg.quizzes[index].replace(/[^A-Za-z0-9_-]+/g, "-")}`.slice(0, 255);
+    set(`${n}.id`, id);
+    set(`${n}.type`, "choice");
+    set(`${n}.correct_responses.0.pattern`, names(inputs.filter((input) => input.dataset.correct === "true")));
+    if (v === V12) set(`${n}.student_response`, chosen);
+    else set(`${n}.learner_response`, chosen);
+    set(`${n}.result`, correct ? "correct" : v === V12 ? "wrong" : "incorrect");
+    pending = true;
+  };
+
   const quizIndex = (doc, form) => {
     const module = doc.querySelector("[data-progress-module]");
     return module ? cfg.quizzes.indexOf(`${module.dataset.progressModule}#${form.id}`) : -1;
@@ -135,6 +158,7 @@
       doc.addEventListener("cg:quiz", (event) => {
         const index = quizIndex(doc, event.target);
         if (index >= 0 && !state.quizzes[index]) state.quizzes[index] = event.detail.correct ? "right" : "wrong";
+        if (index >= 0 && writable) record(index, event.target, event.detail.correct);
         sync();
       });
       doc.addEventListener("click", () => setTimeout(sync));
