@@ -22,6 +22,10 @@ if [ ${#need[@]} -gt 0 ]; then
   done
 fi
 
+# Test-only JavaScript (Lighthouse for tests/browser/test_lighthouse.py), into a folder git ignores.
+[ -x .npm-test/node_modules/.bin/lighthouse ] ||
+  npm install --prefix .npm-test --no-audit --no-fund --silent lighthouse@12.8.2
+
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]'
 # Test-only JavaScript from npm, never in the repository: scorm-again plays the LMS in the SCORM tests,

@@ -1,4 +1,4 @@
-"""Static files: the theme's and the project's static/ merged, each with a content-hashed name.
+"""Static files: the theme's and the project's static/ merged, CSS and JS minified, each with a content-hashed name.
 
 Every file under static/ is named by its content (`favicon.3f9a1c2e.svg`), so a host may cache the whole
 folder forever; templates reach them by logical name through `static_url('favicon.svg')`.
@@ -12,6 +12,7 @@ from pathlib import Path
 
 from pygments.formatters import HtmlFormatter
 
+from .minify import minify
 from .templates import THEME
 
 LIGHT_STYLE, DARK_STYLE = "default", "github-dark"
@@ -59,6 +60,7 @@ def collect_static(project: Path) -> tuple[StaticFile, ...]:
     data = {name: path.read_bytes() for name, path in found.items()}
     if "pygments.css" not in data:
         data["pygments.css"] = pygments_css().encode()
+    data = {name: minify(name, content) for name, content in data.items()}
     files = []
     for name in sorted(data):
         files.append(StaticFile(name, hashed_name(name, data[name]), data[name]))

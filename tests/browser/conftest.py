@@ -47,8 +47,8 @@ def wait_for_port(port: int, timeout: float = 10.0) -> None:
 class StaticServer:
     """`python -m http.server` over a folder on 127.0.0.1 and a free port."""
 
-    def __init__(self, folder: Path):
-        self.port = free_port()
+    def __init__(self, folder: Path, port: int | None = None):
+        self.port = port or free_port()
         self.process = subprocess.Popen(
             [sys.executable, "-m", "http.server", str(self.port), "--bind", "127.0.0.1",
              "--directory", str(folder)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

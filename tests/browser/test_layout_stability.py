@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from coursegen import BuildOptions, build
 
@@ -71,3 +72,47 @@ def test_no_page_shifts_while_it_loads_and_scrolls(page, flagship, serve_folder,
     page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
     page.wait_for_timeout(300)
     assert page.evaluate("window.__shift") == 0
+
+
+SHIFT_OBSERVER = """
+    window.__shift = 0;
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) if (!entry.hadRecentInput) window.__shift += entry.value;
+    }).observe({type: "layout-shift", buffered: true});
+"""
+BOXES = """els => els.map(e => { const r = e.getBoundingClientRect();
+    return [e.tagName + "." + e.classList[0], Math.round(r.top + scrollY), Math.round(r.height)]; })"""
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_a_returning_learners_course_page_is_laid_out_from_the_first_paint(page, flagship, serve_folder, width):
+    """With progress stored, the course page's progress panel and every module's progress line have their final
+    box before coursegen.js runs: the script fills them in and nothing moves (CLS 0)."""
+    course = serve_folder(flagship) + f"/{COURSE}/"
+    page.set_viewport_size({"width": width, "height": 800})
+    page.goto(course + "the-arc/")
+    page.locator("[data-understood]").first.click()
+    page.locator("[data-module-done]").click()
+    watched = ".cg-course-progress, .cg-course-progress p, .cg-module-progress, .cg-module-entry, main > *"
+    page.route("**/static/coursegen.*.js", lambda route: route.abort())  # the first paint: no script yet
+    page.goto(course)
+    first_paint = page.eval_on_selector_all(watched, BOXES)
+    assert page.locator(".cg-course-progress").is_visible()
+    page.unroute("**/static/coursegen.*.js")
+    page.add_init_script(SHIFT_OBSERVER)
+    page.goto(course)
+    expect(page.locator(".cg-course-progress-summary")).to_have_text("1 of 5 modules done.")
+    expect(page.locator("#module-the-arc [data-module-progress]")).to_contain_text("Done · 1 of")
+    expect(page.locator("#module-two-files [data-module-progress]")).to_contain_text("0 of")
+    assert page.eval_on_selector_all(watched, BOXES) == first_paint
+    page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+    page.wait_for_timeout(300)
+    assert page.evaluate("window.__shift") == 0
+
+
+def test_a_first_visit_reserves_nothing(page, flagship, serve_folder):
+    """Without stored progress the course page shows no empty progress boxes, with or without the script."""
+    page.goto(serve_folder(flagship) + f"/{COURSE}/")
+    page.wait_for_function("document.querySelector('[data-search]') && !document.querySelector('[data-search]').hidden")
+    assert page.locator(".cg-course-progress").is_hidden()
+    assert page.locator(".cg-module-progress").evaluate_all("els => els.every(e => !e.offsetHeight)")

@@ -149,6 +149,7 @@
       const doneCount = modules.filter((m) => p.done[m]).length;
       const started = doneCount || Object.keys(p.cards).length || p.last;
       panel.hidden = !started;
+      root.classList.toggle("cg-returning", Boolean(p.last)); // as partials/head.html guessed before the first paint
       $(".cg-course-progress-summary", panel).textContent = tn("progress.course", modules.length, { done: doneCount });
       const cont = $(".cg-continue", panel);
       cont.hidden = !p.last;
@@ -159,7 +160,7 @@
         link.href = p.last.url;
         link.textContent = p.last.card ? `${p.last.title}: ${p.last.card}` : p.last.title;
       }
-      for (const box of $$("[data-module-progress]")) renderModuleProgress(box, p);
+      for (const box of $$("[data-module-progress]")) renderModuleProgress(box, p, Boolean(started));
     };
     $("[data-progress-reset]", panel).addEventListener("click", () => {
       store(progressKey(course), null);
@@ -188,12 +189,14 @@
     }
   }
 
-  function renderModuleProgress(box, progress) {
+  // Once the course is started every module shows its line, zeros included: the page reserved them all
+  // before the first paint (coursegen.css, `cg-returning`), so none appears under the reader's eyes.
+  function renderModuleProgress(box, progress, started) {
     const module = box.dataset.moduleProgress;
     const cards = box.dataset.cards ? box.dataset.cards.split(" ") : [];
     const understood = cards.filter((c) => progress.cards[`${module}#${c}`]).length;
     const done = Boolean(progress.done[module]);
-    box.hidden = !(done || understood);
+    box.hidden = !started;
     box.replaceChildren();
     if (box.hidden) return;
     const text = document.createElement("span");
