@@ -96,7 +96,7 @@ CASES = {
          "not listed in site.yaml 'courses'")]),
     "unknown block": (
         {"content/demo/03-x.md": GOOD_HEAD + "## A\n\n::: danger\nBoo\n:::\n"},
-        ["content/demo/03-x.md:9: error: unknown block '::: danger'; use one of: note, tip, important, warning, caution, reveal, tabs, tab"]),
+        ["content/demo/03-x.md:9: error: unknown block '::: danger'; use one of: note, tip, important, warning, caution, reveal, tabs, tab, instructor"]),
     "quiz without a correct option": (
         {"content/demo/03-x.md": GOOD_HEAD + "## A\n\n```quiz\nquestion: Q?\noptions:\n  - text: a\n  - text: b\n```\n"},
         ["content/demo/03-x.md:11: error: the quiz has no correct option; mark at least one with 'correct: true'"]),

@@ -245,3 +245,15 @@ def test_module_five_maps_each_gap_to_a_planned_course(site):
     text = norm(section.get_text(" "))
     for title in PLANNED.values():
         assert norm(title) in text
+
+
+def test_every_module_has_instructor_notes_on_the_instructor_view_only(site):
+    out, _ = site
+    modules = page(out, "how-llms-work/instructor").select("section.cg-instructor-module")
+    assert len(modules) == 5
+    for module in modules:
+        note = module.select_one(".cg-instructor-note").get_text(" ")
+        for part in ("Timing.", "Misconceptions to listen for.", "Discussion."):
+            assert part in note, (module["id"], part)
+        learner = (out / "how-llms-work" / module["id"] / "index.html").read_text(encoding="utf-8")
+        assert "Misconceptions to listen for" not in learner

@@ -30,6 +30,7 @@ class GoalCheck:
     card: str  # id of the card it is in ('' in the module's intro)
     anchor: str  # id of the quiz on the page ('' for a reveal: the card is the place to link to)
     label: str  # the question or prompt, as plain text
+    answers: tuple[str, ...] = ()  # a quiz's right options, as plain text
 
 
 def plain_label(markdown: str) -> str:
@@ -68,7 +69,8 @@ def collect_checks(parts: Iterable[tuple[str, Sequence[Token]]], offset: int, pa
                 quizzes += 1
                 quiz: blocks.Quiz = token.meta["quiz"]
                 checks.append(GoalCheck("quiz", quiz.goals, line + quiz.goals_line if quiz.goals else line, card,
-                                        f"{card or 'intro'}-quiz-{quizzes}", plain_label(quiz.question)))
+                                        f"{card or 'intro'}-quiz-{quizzes}", plain_label(quiz.question),
+                                        tuple(plain_label(o.text) for o in quiz.options if o.correct)))
             elif token.type == "container_block_open":
                 goals, problem = reveal_goals(token.info)
                 if problem:

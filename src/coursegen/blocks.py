@@ -13,7 +13,7 @@ from .config import goal_numbers
 from .i18n import N_
 from .yamlsource import YamlDoc, YamlProblem, parse_yaml
 
-CONTAINERS = (*callouts.CALLOUTS, "reveal", "tabs", "tab")
+CONTAINERS = (*callouts.CALLOUTS, "reveal", "tabs", "tab", "instructor")
 REVEAL, CHECK, RETRY, ANSWERS = N_("Predict, then reveal"), N_("Check answer"), N_("Try again"), N_("Show the answers")
 NEEDS_JS = N_("This interactive part of the page needs JavaScript.")
 
@@ -75,6 +75,9 @@ def check_container(info: str, parent: str | None, report: Report) -> None:
         close = difflib.get_close_matches(kind.rstrip("".join(callouts.FOLDS)), CONTAINERS, n=1)
         hint = f"; did you mean '::: {close[0]}'?" if close else f"; use one of: {', '.join(CONTAINERS)}"
         report(0, f"unknown block '::: {kind}'{hint}")
+    elif kind == "instructor" and parent is not None:
+        report(0, f"an instructor note goes directly in a card or the module's intro, not inside '::: {parent}'; "
+               "move it out of that block")
     elif kind == "reveal" and not title:
         report(0, "a reveal needs its prompt on the same line: '::: reveal What do you predict...?'")
 

@@ -44,6 +44,16 @@ class Check:
     label: str  # the question or prompt, as plain text
     url: str  # the quiz itself, or the card a reveal is in
     card_title: str  # '' in the module's intro
+    answers: tuple[str, ...] = ()  # a quiz's right options, as plain text
+
+
+@dataclass(frozen=True)
+class InstructorNote:
+    """A `::: instructor` block: shown on the course's instructor views only, at the end of its card."""
+
+    card_id: str  # '' in the module's intro
+    title: str  # '' for none
+    html: str
 
 
 @dataclass(frozen=True)
@@ -78,7 +88,12 @@ class Module:
     widgets: tuple[str, ...]  # names of the widgets the page uses
     word_count: int
     checks: tuple[Check, ...] = ()  # every quiz and reveal, in page order
+    notes: tuple[InstructorNote, ...] = ()  # instructor notes, in page order (learner pages leave them out)
     alternates: tuple[Alternate, ...] = ()  # this module in each language of its course's translation group
+
+    def notes_in(self, card_id: str) -> tuple[InstructorNote, ...]:
+        """The instructor notes written in one card ('' for the intro)."""
+        return tuple(note for note in self.notes if note.card_id == card_id)
 
     @property
     def goal_rows(self) -> tuple[GoalRow, ...]:
@@ -126,6 +141,10 @@ class Course:
     @property
     def checked_goals(self) -> int:
         return sum(module.checked_goals for module in self.modules)
+
+    @property
+    def has_notes(self) -> bool:
+        return any(module.notes for module in self.modules)
 
 
 @dataclass(frozen=True)

@@ -17,14 +17,14 @@ from .i18n import is_rtl
 from .imagesize import Size, add_sizes, sizes_of
 from .links import LinkTargets, fill
 from .markdown import plain_text, render_tokens, yaml_text
-from .model import Card, Check, Course, Link, Module, Site, SiteTheme
+from .model import Card, Check, Course, InstructorNote, Link, Module, Site, SiteTheme
 from .parse import ParsedModule
 from .preview import cut_preview
 from .themeconfig import site_theme
 from .translations import TranslationClaim, link_translations
 from .yamlsource import YamlDoc, YamlProblem, parse_yaml
 
-RESERVED_SLUGS = frozenset({"print", "static", "pagefind", "images", "assets", "widgets"})
+RESERVED_SLUGS = frozenset({"print", "instructor", "instructor-print", "static", "pagefind", "images", "assets", "widgets"})
 WORDS_PER_MINUTE = 200
 
 
@@ -281,8 +281,8 @@ def _place(modules: list[ParsedModule], index: int, course_slug: str, course_url
 def _checks(parsed: ParsedModule, url: str) -> tuple[Check, ...]:
     """The module's quizzes and reveals in the model: each links to the quiz, or the card a reveal is in."""
     titles = {card.id: card.title for card in parsed.cards}
-    return tuple(Check(c.kind, c.goals, c.label, f"{url}#{c.anchor or c.card or 'main'}", titles.get(c.card, ""))
-                 for c in parsed.checks)
+    return tuple(Check(c.kind, c.goals, c.label, f"{url}#{c.anchor or c.card or 'main'}", titles.get(c.card, ""),
+                       c.answers) for c in parsed.checks)
 
 
 def _module(parsed: ParsedModule, place: ModulePlace, targets: LinkTargets, sizes: Mapping[str, Size],
@@ -314,4 +314,5 @@ def _module(parsed: ParsedModule, place: ModulePlace, targets: LinkTargets, size
         sources_html=parsed.sources_html, url=url, source=parsed.rel, course_slug=place.course_slug,
         position=place.position, previous=place.previous, next=place.next, widgets=parsed.widgets,
         word_count=parsed.word_count, checks=_checks(parsed, url),
+        notes=tuple(InstructorNote(n.card, n.title, add_sizes(fill(n.html, urls), sizes)) for n in parsed.notes),
     )

@@ -11,7 +11,7 @@ from functools import partial
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from . import alignment, blocks, codeblocks, mathrender, structure
+from . import alignment, blocks, codeblocks, instructor, mathrender, structure
 from .alignment import GoalCheck
 from .config import ModuleMeta, read_module_meta
 from .content import ModuleFile
@@ -46,6 +46,16 @@ class ParsedCard:
 
 
 @dataclass(frozen=True)
+class ParsedNote:
+    """An instructor note (`::: instructor`), rendered, with the card it is written in ('' for the intro)."""
+
+    card: str
+    title: str  # what follows '::: instructor' on its line, '' for none
+    html: str  # with link placeholders
+    line: int
+
+
+@dataclass(frozen=True)
 class ParsedModule:
     rel: str  # project-relative path of the file
     number: int
@@ -60,6 +70,7 @@ class ParsedModule:
     widgets: tuple[str, ...]  # names of the widgets the page uses
     links: tuple[LinkRef, ...]  # placeholder n stands for links[n]
     checks: tuple[GoalCheck, ...] = ()  # the quizzes and reveals, and the goals they check
+    notes: tuple[ParsedNote, ...] = ()  # the instructor notes, in page order
 
 
 @dataclass(frozen=True)
@@ -272,6 +283,7 @@ def parse_module(md: MarkdownIt, file: ModuleFile, widgets: frozenset[str],
     before = len(diags.errors)
     swallowed = _check_structure(md, tokens, path, split.body_offset, body.split("\n"), widgets, diags)
     intro, cards, anchors = _split_cards(tokens, path, split.body_offset, diags)
+    intro, cards, notes = _take_notes(intro, cards, split.body_offset)
     checks = alignment.collect_checks([("", intro), *((c.id, c.tokens) for c in cards)], split.body_offset,
                                       path, diags)
     if meta is None:
@@ -281,7 +293,24 @@ def parse_module(md: MarkdownIt, file: ModuleFile, widgets: frozenset[str],
     alignment.check_numbers(checks, meta, path, diags)
     if len(diags.errors) > before:
         return None
-    return replace(_rendered(md, file, meta, intro, cards, frozenset(anchors)), checks=checks)
+    return replace(_rendered(md, file, meta, intro, cards, frozenset(anchors), notes), checks=checks)
+
+
+_Notes = list[tuple[str, instructor.NoteTokens]]  # (card id or '' for the intro, the note's tokens)
+
+
+def _take_notes(intro: list[Token], cards: list[_TokenCard], offset: int
+                ) -> tuple[list[Token], list[_TokenCard], _Notes]:
+    """The intro and cards without their instructor notes, and the notes, each with the card it is in (their
+    lines made the file's)."""
+    kept_intro, intro_notes = instructor.take_notes(intro)
+    notes: _Notes = [("", replace(note, line=note.line + offset + 1)) for note in intro_notes]
+    kept_cards = []
+    for card in cards:
+        tokens, card_notes = instructor.take_notes(card.tokens)
+        notes.extend((card.id, replace(note, line=note.line + offset + 1)) for note in card_notes)
+        kept_cards.append(replace(card, tokens=tokens) if card_notes else card)
+    return list(kept_intro), kept_cards, notes
 
 
 def _too_large(body: str, path: str, offset: int, diags: Diagnostics) -> bool:
@@ -307,7 +336,7 @@ def _too_large(body: str, path: str, offset: int, diags: Diagnostics) -> bool:
 
 
 def _rendered(md: MarkdownIt, file: ModuleFile, meta: ModuleMeta, intro: list[Token], cards: list[_TokenCard],
-              anchors: frozenset[str]) -> ParsedModule:
+              anchors: frozenset[str], notes: _Notes) -> ParsedModule:
     """The module's HTML, each link target replaced by a placeholder that stands for a LinkRef."""
     links: list[LinkRef] = []
     widgets: set[str] = set()
@@ -322,11 +351,13 @@ def _rendered(md: MarkdownIt, file: ModuleFile, meta: ModuleMeta, intro: list[To
     parsed_cards = tuple(ParsedCard(card.id, card.title, md.renderer.render(list(card.title_tokens), md.options, {}),
                                     html(card.tokens, card.id), card.line, card.text) for card in cards)
     intro_html = html(intro, "intro")
+    parsed_notes = tuple(ParsedNote(card, note.title, html(note.tokens, f"{card or 'intro'}-note-{n}"), note.line)
+                         for n, (card, note) in enumerate(notes, 1))
     return ParsedModule(
         rel=file.source.rel, number=file.number, slug=file.slug, meta=meta, intro_html=intro_html,
         cards=parsed_cards, goals_html=tuple(yaml_inline(md, g) for g in meta.goals),
         sources_html=tuple(yaml_inline(md, s) for s in meta.sources), anchors=anchors,
-        word_count=_word_count(intro, cards), widgets=tuple(sorted(widgets)), links=tuple(links))
+        word_count=_word_count(intro, cards), widgets=tuple(sorted(widgets)), links=tuple(links), notes=parsed_notes)
 
 
 def _word_count(intro: list[Token], cards: list[_TokenCard]) -> int:

@@ -24,7 +24,7 @@ class Page:
     url: str  # URL under the base path: '/how-llms-work/'
     title: str
     description: str
-    kind: str  # home, course, module, print, 404
+    kind: str  # home, course, module, print, instructor, instructor-print, report, 404
     course: Course | None = None
     module: Module | None = None
     in_sitemap: bool = True
@@ -58,12 +58,24 @@ def pages(site: Site, messages: Messages | None = None, report: bool = False) ->
             title = lang(course.language).gettext("%(course)s: the whole course") % {"course": course.title}
             yield Page(f"{course.slug}/print/index.html", "print.html", f"{course.url}print/",
                        title, course.tagline, "print", course, in_sitemap=False)
+            yield from _instructor_pages(course, lang(course.language))
     if report:
         yield Page("report/index.html", "report.html", site.url("report/"), home.gettext("Alignment report"),
                    home.gettext("Which cards teach each learning goal, and which quizzes and reveals check it."),
                    "report", in_sitemap=False)
     yield Page("404.html", "404.html", site.url("404.html"), home.gettext("Page not found"),
                home.gettext("This page does not exist."), "404", in_sitemap=False)
+
+
+def _instructor_pages(course: Course, language: Translator) -> Iterator[Page]:
+    """The course's instructor view and its print variant: noindex, out of the sitemap and the search index.
+    Both sit at the depth of a module page, as the print page does, so the cards' relative links still work."""
+    title = language.gettext("%(course)s: instructor view") % {"course": course.title}
+    yield Page(f"{course.slug}/instructor/index.html", "instructor.html", f"{course.url}instructor/", title,
+               course.tagline, "instructor", course, in_sitemap=False)
+    title = language.gettext("%(course)s: the whole course, with instructor notes") % {"course": course.title}
+    yield Page(f"{course.slug}/instructor-print/index.html", "print.html", f"{course.url}instructor-print/", title,
+               course.tagline, "instructor-print", course, in_sitemap=False)
 
 
 PageMeta = Callable[["Page"], Any]  # what the <head> says of a page (publish/seo.py makes it)

@@ -20,6 +20,8 @@ PAGES = [
     ("module-4", f"{COURSE}/scaling-and-limits/"),
     ("module-5", f"{COURSE}/ninas-toolkit/"),
     ("print", f"{COURSE}/print/"),
+    ("instructor", f"{COURSE}/instructor/"),
+    ("instructor-print", f"{COURSE}/instructor-print/"),
     ("404", "404.html"),
 ]
 

@@ -15,10 +15,10 @@ from typing import Any
 from ..alignment import GoalCheck
 from ..config import CardMeta, ModuleMeta
 from ..diagnostics import Diagnostic
-from ..parse import LinkRef, ParsedCard, ParsedModule
+from ..parse import LinkRef, ParsedCard, ParsedModule, ParsedNote
 
 CLASSES: dict[str, type] = {cls.__name__: cls for cls in (ParsedModule, ParsedCard, LinkRef, ModuleMeta,
-                                                          CardMeta, Diagnostic, GoalCheck)}
+                                                          CardMeta, Diagnostic, GoalCheck, ParsedNote)}
 
 
 class CodecError(ValueError):

@@ -3,8 +3,8 @@
 A page's key is a digest of everything the built-in theme's templates can read while rendering it:
 coursegen's code (the theme included), the static file names, the page itself and its metadata, the
 site's *outline* (every field of every course and module except the bodies of modules: intro, cards'
-HTML and previews, sources, word count), and the bodies that page shows: its own module's, every module's
-of its course for the whole-course print page, and the card previews of its modules for a course page.
+HTML and previews, sources, word count, instructor notes), and the bodies that page shows: its own module's,
+every module's of its course for the whole-course pages (print, instructor view and its print variant), and the card previews of its modules for a course page.
 tests/test_speed.py edits every field a template shows and checks that cached and uncached builds agree.
 
 A project's own templates may read anything (another module's body, say), so a project whose templates/
@@ -40,14 +40,15 @@ def _digest(value: Any, pickler: type[pickle.Pickler] = pickle.Pickler) -> str:
 
 
 def _body(module: Module) -> tuple[Any, ...]:
-    return module.intro_html, tuple((card.html, card.preview) for card in module.cards), module.sources_html
+    return (module.intro_html, tuple((card.html, card.preview) for card in module.cards), module.sources_html,
+            module.notes)
 
 
 def _previews(module: Module) -> tuple[str, ...]:
     return tuple(card.preview for card in module.cards)
 
 
-BODIES = {Module: {"intro_html", "sources_html", "word_count"}, Card: {"html", "preview"}}  # what _body covers
+BODIES = {Module: {"intro_html", "sources_html", "word_count", "notes"}, Card: {"html", "preview"}}  # what _body covers
 
 
 SHOWN = {cls: tuple(f.name for f in fields(cls) if f.name not in hidden) for cls, hidden in BODIES.items()}
@@ -75,6 +76,9 @@ def reuse_possible(project: Path) -> bool:
     return not any((theme / p.relative_to(folder)).is_file() for p in folder.rglob("*") if p.is_file())
 
 
+WHOLE_COURSE = ("print", "instructor", "instructor-print")  # kinds of page that show every module of their course
+
+
 class PageKeys:
     """The key of each page: equal keys mean the theme renders byte-identical pages."""
 
@@ -87,7 +91,7 @@ class PageKeys:
 
     def __call__(self, page: Page) -> str:
         of_course = page.course.modules if page.course else ()
-        shown = [page.module] if page.module else (of_course if page.kind == "print" else ())
+        shown = [page.module] if page.module else (of_course if page.kind in WHOLE_COURSE else ())
         own = (page.path, page.template, page.url, page.title, page.description, page.kind, page.in_sitemap,
                page.course.slug if page.course else None, page.module.url if page.module else None)
         return _digest((self.common, own, self.renderer.meta(page), self.renderer.dates.get(page.url),
