@@ -1,6 +1,7 @@
 """The build cache: a rebuild with nothing changed is skipped, every kind of change is seen, entries are data."""
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from pathlib import Path
@@ -176,29 +177,39 @@ def test_cache_holds_data_not_code(demo: CourseProject) -> None:
     for path in files:
         assert b"\x80\x04" not in path.read_bytes()[:2]  # no pickle protocol header anywhere
         if path.suffix == ".json":
-            json.loads(path.read_bytes())
+            json.loads(entry_json(path) if cache.FORMAT in path.parts else path.read_bytes())
 
 
 @pytest.mark.parametrize("damage", ["garbage", "wrong-types", "foreign-class", "empty"])
 def test_damaged_or_crafted_entries_are_misses(demo: CourseProject, tmp_path: Path, damage: str) -> None:
     assert demo.build(search=False).ok
     for path in (demo.root / ".coursegen-cache" / cache.FORMAT).rglob("*.json"):
-        data = json.loads(path.read_bytes())
+        data = json.loads(entry_json(path))
         if damage == "garbage":
             path.write_bytes(b"\x80\x04\x95 not json")
         elif damage == "empty":
             path.write_bytes(b"")
-        elif damage == "wrong-types":
+        elif damage == "wrong-types":  # with a right checksum: the codec itself must refuse it
             text = json.dumps(data).replace('"html": "', '"html": 12, "x": "').encode()
-            path.write_bytes(text if text != json.dumps(data).encode() else b"[1, 2]")
+            path.write_bytes(signed(text if text != json.dumps(data).encode() else b"[1, 2]"))
         else:
-            path.write_text(json.dumps({"@": "Popen", "args": ["touch", str(tmp_path / "pwned")]}))
+            path.write_bytes(signed(json.dumps({"@": "Popen", "args": ["touch", str(tmp_path / "pwned")]}).encode()))
     edited = demo.root / "content/demo/02-second.md"
     edited.write_text(edited.read_text() + "\nOne more line.\n")
     assert demo.build(search=False).ok
     assert demo.build(search=False, out=tmp_path / "fresh", cache=False).ok
     assert tree(demo.out) == tree(tmp_path / "fresh")
     assert not (tmp_path / "pwned").exists()
+
+
+def entry_json(path: Path) -> bytes:
+    """The JSON of a store entry, after its checksum line."""
+    return path.read_bytes().partition(b"\n")[2]
+
+
+def signed(payload: bytes) -> bytes:
+    """A store entry holding `payload` with a matching checksum, as a careful attacker would write it."""
+    return hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload
 
 
 def tree(folder: Path) -> dict[str, bytes]:

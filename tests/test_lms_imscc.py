@@ -32,6 +32,7 @@ def test_flagship_cartridge_keeps_every_rule_of_the_profile(flagship):
     assert cartridge_problems(flagship) == []
     assert any(name.startswith("static/") for name in flagship)
     assert not any(name in ("scorm.html", "lms/scorm-runtime.js") for name in flagship)
+    assert not any("/instructor" in name for name in flagship)
 
 
 def test_the_rules_catch_broken_cartridges(flagship):

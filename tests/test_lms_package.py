@@ -68,6 +68,8 @@ def test_every_file_is_listed_and_every_listed_file_exists(flagship, fmt):
         assert not href.startswith("/") and ".." not in PurePosixPath(href).parts
     assert "how-llms-work/index.html" in listed and "scorm.html" in listed
     assert not any(name.startswith(("index.html", "sitemap", "robots", "404", "tokens-and")) for name in files)
+    assert not any("/instructor" in name for name in files)  # the teachers' view, with the answers
+    assert "how-llms-work/print/index.html" in files
 
 
 def test_every_reference_in_the_pages_resolves_inside_the_package(flagship):

@@ -1,6 +1,8 @@
 """The Pagefind search index: written by build before the swap, skipped by check and on request."""
 from __future__ import annotations
 
+import contextlib
+import gzip
 import json
 import stat
 from pathlib import Path
@@ -180,6 +182,24 @@ def test_a_rebuild_indexes_again_only_the_parts_whose_pages_changed(demo, tmp_pa
     assert _bundle(fresh) == _bundle(scratch)  # the same index a build from scratch makes
 
 
+def test_a_kept_index_changed_on_disk_is_indexed_again_not_published(demo, tmp_path, monkeypatch):
+    """The site's index files are hard links to the kept ones: a file changed in place in build/ (or cut on
+    disk) must not be linked into the next site (review F14)."""
+    monkeypatch.setattr(search, "PART_PAGES", 2)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    assert demo.build().ok
+    damaged = 0
+    for path in (demo.out / "pagefind").rglob("*.pf_fragment"):
+        with open(path, "r+b") as f:  # in place: the same inode as the kept copy
+            f.write(b"garbage")
+        damaged += 1
+    assert damaged >= 2
+    fresh, scratch = tmp_path / "fresh", tmp_path / "scratch"
+    assert demo.build(out=fresh).ok
+    assert demo.build(out=scratch, cache=False).ok
+    assert _bundle(fresh) == _bundle(scratch)
+
+
 def test_parts_are_indexed_side_by_side(demo, tmp_path, monkeypatch):
     real = search.pagefind_executable()
     runs = tmp_path / "runs"
@@ -214,3 +234,51 @@ def test_html_pages_lists_pages_below_every_folder_but_the_bundle(tmp_path):
         (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / rel).write_text("x")
     assert search.html_pages(tmp_path) == ["a/b/c/page.html", "a/index.html", "a/pagefind/x.html", "index.html"]
+
+
+def _published_with(out: Path, word: str) -> list[str]:
+    """The files of the site's search bundle that hold `word`, decompressed as a browser would fetch them."""
+    found = []
+    for path in sorted((out / "pagefind").rglob("*")):
+        if path.is_file():
+            data = path.read_bytes()
+            with contextlib.suppress(OSError, EOFError):
+                data = gzip.decompress(data)
+            if word.encode() in data:
+                found.append(path.relative_to(out).as_posix())
+    return found
+
+
+def _more_modules(demo, count: int) -> None:
+    for n in range(3, 3 + count):
+        demo.write(f"content/demo/0{n}-extra-{n}.md", f"---\ntitle: Extra {n}\nsummary: S.\ngoals:\n  - G.\n---\n"
+                                                  f"## Card {n}\n\nText of module {n}.\n")
+
+
+def test_text_removed_from_a_module_is_gone_from_every_published_index_file(demo, monkeypatch):
+    """Review F2: on a site indexed in parts, an edit must re-index the part that held the old text, not
+    hide it behind a list of dropped results: every fragment, index chunk and meta file is public."""
+    monkeypatch.setattr(search, "PART_PAGES", 2)
+    _more_modules(demo, 4)
+    module = demo.root / "content/demo/01-first.md"
+    module.write_text(module.read_text().replace("Plain text here.", "The key is ZZSECRETKEY4242, do not share."))
+    assert demo.build().ok
+    assert _published_with(demo.out, "ZZSECRETKEY4242"), "the word is indexed (else this test proves nothing)"
+    assert len(json.loads((demo.out / "pagefind/parts.json").read_text())["parts"]) >= 2
+    module.write_text(module.read_text().replace("ZZSECRETKEY4242", "removed"))
+    assert demo.build().ok
+    assert _published_with(demo.out, "ZZSECRETKEY4242") == []
+    assert _published_with(demo.out, "removed")
+
+
+def test_a_module_made_a_draft_leaves_no_text_in_the_published_index(demo, monkeypatch):
+    monkeypatch.setattr(search, "PART_PAGES", 2)
+    _more_modules(demo, 4)
+    module = demo.root / "content/demo/04-extra-4.md"
+    module.write_text(module.read_text().replace("Text of module 4.", "Embargoed: ZZEMBARGOWORD."))
+    assert demo.build().ok
+    assert _published_with(demo.out, "ZZEMBARGOWORD")
+    module.write_text(module.read_text().replace("goals:", "draft: true\ngoals:"))
+    assert demo.build().ok
+    assert not (demo.out / "demo/extra-4/index.html").exists()
+    assert _published_with(demo.out, "ZZEMBARGOWORD") == []

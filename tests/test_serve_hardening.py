@@ -1,6 +1,7 @@
 """The preview server as a local-only tool (review F3, F4, F24): it answers only local Host names, never
 serves a file outside the project, redirects only inside the site, stays quiet when clients hang up,
-keeps its event history bounded, and refuses a bad --port with one line."""
+keeps its event history bounded, gives slow idle connections no thread, and refuses a bad --port with one
+line."""
 from __future__ import annotations
 
 import http.client
@@ -16,6 +17,7 @@ import pytest
 from helpers import CourseProject
 from servehelp import Server, get, page_with, sandbox, until
 
+from coursegen.serve.doorway import HEAD_SECONDS
 from coursegen.serve.server import MAX_EVENT_BYTES, Hub, Snapshot, host_allowed
 
 
@@ -120,3 +122,34 @@ def test_a_crash_overlay_names_no_install_paths(demo: CourseProject, server: Ser
     assert 'File &quot;coursegen/' in page
     for folder in {sys.prefix, str(Path(os.__file__).parent), str(Path(__file__).parents[1])}:
         assert folder not in page
+
+
+def _threads(pid: int) -> int:
+    status = Path(f"/proc/{pid}/status").read_text()
+    return int(status.split("Threads:", 1)[1].split()[0])
+
+
+def test_slow_idle_connections_hold_no_thread_and_are_dropped(server: Server) -> None:
+    """300 clients that send half a request head and then (almost) nothing must neither take a thread each
+    nor keep a page from answering at once; their connections are closed HEAD_SECONDS after they opened."""
+    port = int(server.url.rstrip("/").rsplit(":", 1)[1])
+    before = _threads(server.process.pid)
+    idle = []
+    for _ in range(300):
+        sock = socket.create_connection(("127.0.0.1", port))
+        sock.sendall(b"GET /demo/first/ HTTP/1.1\r\nHost: localhost\r\n")
+        idle.append(sock)
+    time.sleep(1)
+    assert _threads(server.process.pid) <= before + 4, "a thread per idle connection"
+    started = time.monotonic()
+    assert get(server.url + "demo/first/")[0] == 200
+    assert time.monotonic() - started < 1.0
+    idle[0].sendall(b"X")  # a byte now and then buys no more time
+    time.sleep(HEAD_SECONDS + 1.5)
+    for sock in idle:
+        sock.settimeout(2)
+        assert sock.recv(100) == b"", "an idle connection was kept open"
+        sock.close()
+    assert get(server.url)[0] == 200
+    _, _, err = server.stop()
+    assert "Traceback" not in err

@@ -101,7 +101,7 @@ def _pipeline(project: Path, out: Path, options: BuildOptions, speed: Speed) -> 
     messages = site_messages(project, outline.site, diags)
     site = localize(outline.site, messages)
     publishing = prepare_publishing(project, site, messages, static, draw=options.write, drawn=speed.folder("social-cards"))
-    renderer = Renderer(make_environment(project, speed.folder("templates")), site, static,
+    renderer = Renderer(make_environment(project), site, static,
                         publishing.seo.meta, publishing.seo.dates, messages)
     staging = Staging(project, out) if options.write else None
     all_pages = list(pages(site, messages, report=options.report))

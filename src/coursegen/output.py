@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .diagnostics import UsageError
+from .inplace import cannot_rename, made_by_coursegen, recover_inside, staging_folder, swap_inside
 
 try:
     _LIBC: ctypes.CDLL | None = ctypes.CDLL(None, use_errno=True)  # the C library already loaded
@@ -51,7 +52,7 @@ def check_output_folder(project: Path, out: Path) -> None:
             raise UsageError(f"output folder {out} overlaps {folder.name}/, which holds your sources")
     if out.exists() and not out.is_dir():
         raise UsageError(f"output path {out} is a file, not a folder")
-    if out.is_dir() and any(out.iterdir()) and not (out / MARKER).exists():
+    if out.is_dir() and any(out.iterdir()) and not made_by_coursegen(out, MARKER):
         raise UsageError(f"output folder {out} is not empty and was not made by coursegen; "
                          "choose another --out or empty it yourself")
 
@@ -70,6 +71,7 @@ def recover(out: Path) -> None:
         old.remove(newest)
     for leftover in old + _siblings(out, TMP_TAG):
         shutil.rmtree(leftover, ignore_errors=True)
+    recover_inside(out, MARKER)
 
 
 def lock_path(out: Path) -> Path:
@@ -177,7 +179,8 @@ class Staging:
         self.out = out.resolve()
         self.out.parent.mkdir(parents=True, exist_ok=True)
         recover(self.out)
-        self.tmp = self.out.parent / f".{self.out.name}{TMP_TAG}{os.getpid()}"
+        self.inside = cannot_rename(self.out)  # a mount point: staged inside it, swapped entry by entry
+        self.tmp = staging_folder(self.out) if self.inside else self.out.parent / f".{self.out.name}{TMP_TAG}{os.getpid()}"
         shutil.rmtree(self.tmp, ignore_errors=True)
         self.tmp.mkdir()
         self._folders: set[str] = {""}  # made by this process
@@ -205,7 +208,9 @@ class Staging:
             (self.tmp / MARKER).write_text("This folder is written by coursegen; it replaces it on every build.\n")
             if finish:
                 finish(self.tmp)
-            if self.out.exists():
+            if self.inside:
+                swap_inside(self.tmp, self.out, MARKER)
+            elif self.out.exists():
                 _swap(self.tmp, self.out)  # tmp now holds the previous site
             else:
                 self.tmp.rename(self.out)

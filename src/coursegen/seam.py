@@ -55,7 +55,7 @@ class Speed(Protocol):
         """[render(page) for page in pages], or keep(page, html, scan) for a page rendered before."""
 
     def folder(self, name: str) -> Path | None:
-        """A folder for a library's own cache (Jinja's compiled templates, social-card images), or None."""
+        """A folder for a library's own cache (social-card images, search-index parts), or None."""
 
     def unchanged(self) -> LastBuild | None:
         """The last build into this output folder, when no input changed since and its output is untouched."""

@@ -9,7 +9,6 @@ from typing import Any
 from jinja2 import (
     ChoiceLoader,
     Environment,
-    FileSystemBytecodeCache,
     FileSystemLoader,
     PrefixLoader,
     StrictUndefined,
@@ -34,12 +33,12 @@ class _Environment(Environment):
         return {**self.globals, **(d or {})}
 
 
-def make_environment(project: Path, compiled: Path | None = None) -> Environment:
+def make_environment(project: Path) -> Environment:
     """A strict, autoescaping environment; a project template overrides the theme's by file name.
 
     `{% extends "theme/base.html" %}` reaches the built-in file even when the project overrides it.
-    With `compiled`, a folder, compiled templates are kept there for the next run (Jinja checks each
-    against its source).
+    Compiled templates are kept in memory only: Jinja's bytecode cache unpickles and runs whatever its
+    files hold, and `.coursegen-cache/` may come from elsewhere (CI restores it, an archive ships it).
     """
     theme = FileSystemLoader(THEME / "templates")
     loaders: list = []
@@ -54,7 +53,6 @@ def make_environment(project: Path, compiled: Path | None = None) -> Environment
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
-        bytecode_cache=FileSystemBytecodeCache(str(compiled)) if compiled else None,
         auto_reload=False,  # an environment lives for one build (serve makes a new one when templates change)
     )
     # Theme text is written `{{ _("Learning goals") }}` / `{% trans %}`; the catalog of the site's language

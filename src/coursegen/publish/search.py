@@ -10,7 +10,7 @@ indexed in parts of at most PART_PAGES pages, RUNS_AT_ONCE Pagefind runs at a ti
 search box reads to merge them (Pagefind's `mergeIndex`). A small site gets one index and an
 empty list. With a `kept` folder (the build cache), each part's index is kept there under a digest of
 what it read (the Pagefind binary, every page's path and bytes), and a later build whose part reads the
-same takes it from there instead of running Pagefind.
+same takes it from there instead of running Pagefind, once it has checked the kept files' bytes.
 """
 from __future__ import annotations
 
@@ -40,6 +40,7 @@ GLOB_CHARS = 100_000  # longest --glob argument of a part (Linux allows 128 KiB 
 # Pagefind's ready-made search interfaces (~420 KB); the theme has its own search box on pagefind.js.
 UNUSED_UI = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-component-ui.js", "pagefind-component-ui.css",
              "pagefind-modular-ui.js", "pagefind-modular-ui.css", "pagefind-highlight.js")
+KEPT_DIGESTS = "coursegen-digests.json"  # in each kept part: its files' SHA-256, checked before reuse
 KEPT_FORMAT = 2  # what a kept part holds: since 2, its script, worker and WebAssembly too (see _drop_shared)
 TIMEOUT_SECONDS = 300
 RUNS_AT_ONCE = 2  # Pagefind runs side by side: a run leaves cores idle, and each holds its part (~50 MB)
@@ -93,8 +94,8 @@ def index_site(site: Path, kept: Path | None = None) -> None:
     folders = _folders(len(parts))
     runs = []
     for folder, glob, key in zip(folders, globs, inputs):
-        if kept is not None and (kept / key / "pagefind-entry.json").is_file():
-            _copy_tree(kept / key, site / folder)
+        if kept is not None and _intact(kept / key):
+            _copy_tree(kept / key, site / folder, frozenset({KEPT_DIGESTS}))
         else:
             runs.append((folder, _pagefind_command(binary, site, folder, glob)))
     _run_pagefind(runs, site)
@@ -181,10 +182,26 @@ def _keep(site: Path, kept: Path, parts: dict[str, str]) -> None:
             continue
         tmp = Path(tempfile.mkdtemp(dir=kept, prefix=".tmp-"))
         _copy_tree(site / folder, tmp, others)
+        (tmp / KEPT_DIGESTS).write_text(json.dumps(_digests(tmp)), encoding="utf-8")
         tmp.rename(kept / key)
     for old in kept.iterdir():
         if old.name not in parts.values():
             shutil.rmtree(old, ignore_errors=True)
+
+
+def _digests(folder: Path) -> dict[str, str]:
+    """The SHA-256 of every file below `folder` but KEPT_DIGESTS, by POSIX path relative to it."""
+    return {path.relative_to(folder).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+            for path in sorted(folder.rglob("*")) if path.is_file() and path.name != KEPT_DIGESTS}
+
+
+def _intact(folder: Path) -> bool:
+    """A kept part holds exactly the files it held when it was kept, with the same bytes: the site's copies
+    are hard links to them, so a file changed in the site (or cut on disk) would otherwise be published."""
+    try:
+        return bool(json.loads((folder / KEPT_DIGESTS).read_bytes()) == _digests(folder))
+    except (OSError, ValueError):
+        return False
 
 
 def split_pages(site: Path, pages: list[str]) -> list[list[str]]:

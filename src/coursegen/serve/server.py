@@ -16,15 +16,18 @@ import mimetypes
 import os
 import re
 import secrets
+import socket
 import threading
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
 from ..diagnostics import UsageError
 from ..output import SiteFiles
 from .client import EVENTS_URL, error_page, inject
+from .doorway import Doorway, reader
 
 log = logging.getLogger(__name__)
 
@@ -108,6 +111,13 @@ def host_allowed(header: str | None, listening: str) -> bool:
 
 class _Handler(http.server.BaseHTTPRequestHandler):
     hub: Hub  # set on the subclass made by make_server
+
+    def setup(self) -> None:
+        super().setup()
+        head = getattr(getattr(self.server, "heads", None), "value", None)
+        if head is not None:  # what the doorway already read of the request comes first
+            self.rfile.close()
+            self.rfile = reader(head, self.connection)
 
     def log_message(self, format: str, *args: object) -> None:
         pass
@@ -233,14 +243,38 @@ def _read(files: SiteFiles, rel: str, root: Path | None) -> bytes | None:
 
 
 class _Server(http.server.ThreadingHTTPServer):
+    """Connections wait in the doorway (no thread) until their request head is in, then get a pool thread."""
+
     daemon_threads = True
     request_queue_size = 64  # a burst of a page's requests fits the listen queue
+
+    def server_activate(self) -> None:
+        super().server_activate()
+        self.heads = threading.local()  # the head the doorway read, for the handler in this thread
+        self.doorway = Doorway(self._answer, EVENTS_URL)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        self.doorway.admit(request, client_address)
+
+    def _answer(self, request: socket.socket, client_address: tuple, head: bytes) -> None:
+        self.heads.value = head
+        try:
+            self.finish_request(request, client_address)
+        except Exception:  # noqa: BLE001 - reported by handle_error, as socketserver does
+            self.handle_error(request, client_address)
+        finally:
+            self.shutdown_request(request)
+
+    def server_close(self) -> None:
+        super().server_close()
+        if hasattr(self, "doorway"):
+            self.doorway.close()
 
     def handle_error(self, request: object, client_address: tuple[str, int]) -> None:  # type: ignore[override]
         """A client that hangs up mid-answer is normal (a click away); anything else, one line, no traceback."""
         import sys
         error = sys.exc_info()[1]
-        if isinstance(error, ConnectionError):
+        if isinstance(error, (ConnectionError, TimeoutError)):
             log.debug("client %s hung up: %s", client_address[0], error)
         else:
             log.warning("coursegen serve: a request from %s failed: %r", client_address[0], error)

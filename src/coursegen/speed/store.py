@@ -2,11 +2,14 @@
 
 A key hashes every input of the result it names (coursegen's own code included, see code_digest), so an
 entry can never be stale: it is right or it is absent. Entries are JSON read through speed/codec.py, so a
-damaged or crafted file is a miss, never code. Each write is atomic (temporary file, then rename).
+damaged or crafted file is a miss, never code. Each file starts with the SHA-256 of its JSON: bytes changed
+on disk (a bad sector, a partial cache restore, an edit) are a miss too, never text on the site. Each write
+is atomic (temporary file, then rename).
 """
 from __future__ import annotations
 
 import hashlib
+import hmac
 import importlib.metadata
 import json
 import logging
@@ -70,6 +73,14 @@ def atomic_write(path: Path, data: bytes) -> None:
         raise
 
 
+def _checked(raw: bytes) -> bytes:
+    """The JSON of an entry file (its SHA-256 in hex, a newline, the JSON); ValueError when they disagree."""
+    head, _, payload = raw.partition(b"\n")
+    if not hmac.compare_digest(head, hashlib.sha256(payload).hexdigest().encode()):
+        raise ValueError("its checksum does not match its bytes")
+    return payload
+
+
 class Store:
     """get(kind, key) gives back the JSON data put(kind, key, data) stored, or None.
 
@@ -94,7 +105,7 @@ class Store:
         if not self.persistent:
             return None
         try:
-            data = json.loads(self._path(kind, key).read_bytes())
+            data = json.loads(_checked(self._path(kind, key).read_bytes()))
         except FileNotFoundError:
             return None
         except (OSError, ValueError) as exc:  # a damaged entry is a miss
@@ -110,7 +121,8 @@ class Store:
         if not self.persistent or self.read_only:
             return
         try:
-            atomic_write(self._path(kind, key), json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode())
+            payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+            atomic_write(self._path(kind, key), hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload)
         except OSError as exc:  # a read-only or full disk slows builds down, nothing more
             log.debug("cache entry %s/%s not written: %s", kind, key, exc)
 

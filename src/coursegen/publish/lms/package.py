@@ -18,6 +18,7 @@ from ..seo import source_date_epoch
 # each one can be found and made relative to its page (an LMS serves a package under a path of its own).
 BASE = "/__coursegen_package__/"
 _URL = re.compile(re.escape(BASE) + r"""([^"'\s<>()\\]*)""")
+_INSTRUCTOR = ("instructor", "instructor-print")  # the course's folders for teachers (render.py)
 _DIV = re.compile(r"<(/?)div\b[^>]*>")
 _KEY_HINT = re.compile(r'<p class="cg-key-hint"[^>]*>.*?</p>', re.DOTALL)
 _FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip can hold
@@ -48,13 +49,15 @@ def identifier(site: Site, course: Course) -> str:
 def course_package(site: Site, course: Course, files: SiteFiles) -> CoursePackage:
     """The course's pages, assets and the theme's static files, with every URL made relative to its file.
 
-    Links to pages that are not in the package (the home page, other courses) lead to the course page.
+    Links to pages that are not in the package (the home page, other courses) lead to the course page. The
+    instructor view, with the quizzes' answers, stays out: a package is for learners.
     """
     ident = identifier(site, course)
     prefix = f"{course.slug}/"
     chosen: dict[str, bytes] = {}
+    teachers = tuple(f"{prefix}{folder}/" for folder in _INSTRUCTOR)
     for path in sorted(files.paths()):
-        if path.startswith((prefix, "static/")):
+        if path.startswith((prefix, "static/")) and not path.startswith(teachers):
             chosen[path] = files.data[path] if path in files.data else files.copies[path].read_bytes()
     start = f"{prefix}index.html"
     base = f"/{ident}/"  # the page script keys progress by it: one key per package on an LMS's origin
