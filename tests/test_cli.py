@@ -45,10 +45,38 @@ def test_usage_errors_exit_2(tmp_path):
     assert run("frobnicate", cwd=tmp_path).returncode == 2
 
 
-def test_build_in_a_folder_without_content_is_a_content_error(tmp_path):
-    result = run("build", cwd=tmp_path)
-    assert result.returncode == 1
-    assert "content:1: error: no content/ folder here" in result.stderr
+COMMANDS = (["build"], ["check"], ["report"], ["serve", "--port", "0"], ["export", "--format", "scorm12"])
+
+
+def test_a_folder_that_is_not_a_project_is_a_usage_error_for_every_command(tmp_path):
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "a-file").write_text("x")
+    (tmp_path / "p/content/demo").mkdir(parents=True)
+    (tmp_path / "p/content/site.yaml").write_text("title: T\n")
+    (tmp_path / "p/content/demo/course.yaml").write_text("title: T\n")
+    cases = {"missing": "missing does not exist; give the project folder (the one with content/)",
+             "empty": "empty is not a coursegen project: it has no content/ folder; run 'coursegen new DIR'",
+             "a-file": "a-file is a file, not a project folder",
+             "p/content": f"content is a content/ folder; give the project folder above it, {tmp_path / 'p'}",
+             "p/content/demo": f"demo is a course folder; give the project folder two levels up, {tmp_path / 'p'}"}
+    for command in COMMANDS:
+        for folder, message in cases.items():
+            result = run(command[0], folder, *command[1:], cwd=tmp_path)
+            assert result.returncode == 2 and f"coursegen: error: {tmp_path}/" in result.stderr, (command, result)
+            assert message in result.stderr and "Traceback" not in result.stderr, (command, result.stderr)
+    assert not (tmp_path / "missing").exists() and sorted(p.name for p in (tmp_path / "empty").iterdir()) == []
+    assert run("build", cwd=tmp_path / "empty").returncode == 2
+
+
+def test_a_failed_first_build_does_not_claim_a_previous_site(demo):
+    demo.write("content/demo/03-x.md", "---\ntitle: T\n")
+    first = demo.cli("build")
+    assert first.returncode == 1 and "nothing was written" in first.stderr and "previous site" not in first.stderr
+    demo.remove("content/demo/03-x.md")
+    assert demo.cli("build").returncode == 0
+    demo.write("content/demo/03-x.md", "---\ntitle: T\n")
+    again = demo.cli("build")
+    assert again.returncode == 1 and f"the previous site in {demo.out} is unchanged" in again.stderr
 
 
 def test_build_options_base_url_out_and_quiet(demo, tmp_path):

@@ -56,6 +56,14 @@ CASES = {
     "link to missing module": (
         {"content/demo/03-x.md": GOOD_HEAD + "## A\n\nSee [nothing](09-nothing.md).\n"},
         ["content/demo/03-x.md:9: error: link to '09-nothing.md': no such module"]),
+    "link to misspelt module": (
+        {"content/demo/03-x.md": GOOD_HEAD + "## A\n\nSee [second](02-secnd.md).\n"},
+        ["content/demo/03-x.md:9: error: link to '02-secnd.md': no such module; did you mean '02-second.md'?"]),
+    "link to misspelt card": (
+        {"content/demo/03-x.md": GOOD_HEAD + "## A\n\nSee [card](01-first.md#another-crd) and [a](#b).\n"},
+        [("content/demo/03-x.md:9: error: link to '#b': no card or heading with that id on this page"),
+         ("content/demo/03-x.md:9: error: link to '01-first.md#another-crd': that module has no card or heading "
+          "with id 'another-crd'; did you mean '01-first.md#another-card'?")]),
     "link to missing anchor": (
         {"content/demo/03-x.md": GOOD_HEAD + "## A\n\nSee [card](01-first.md#no-such-card).\n"},
         [("content/demo/03-x.md:9: error: link to '01-first.md#no-such-card': that module has no card "
@@ -128,9 +136,9 @@ def test_all_errors_reported_in_one_pass_then_a_count(demo):
     assert result.returncode == 1
     errors = [line for line in result.stderr.splitlines() if ": error: " in line]
     assert [e.split(": error:")[0] for e in errors] == [
-        "content/demo/03-a.md:1", "content/demo/03-a.md:1", "content/later/course.yaml:1",
+        "content/demo/03-a.md:1", "content/demo/03-a.md:1", "content/demo/04-b.md:9", "content/later/course.yaml:1",
         "content/later/course.yaml:3"]
-    assert result.stderr.rstrip().endswith("Check failed: 4 errors.")
+    assert result.stderr.rstrip().endswith("Check failed: 5 errors, 1 warning.")
 
 
 def test_check_is_silent_and_writes_nothing_on_good_content(demo):

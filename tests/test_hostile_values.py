@@ -56,7 +56,8 @@ def test_ordinary_base_urls_still_work(demo: CourseProject, url: str) -> None:
 def test_user_text_in_diagnostics_cannot_start_a_workflow_command_or_drive_the_terminal(demo: CourseProject) -> None:
     demo.write("content/demo/03-x.md", '---\ntitle: T\nsummary: S\ngoals:\n  - G\n'
                                        '"x\\n::warning::INJECTED\\e]0;title\\a\\u202e": 1\n---\n## Card\n\nx\n')
-    result = subprocess.run([sys.executable, "-m", "coursegen", "check", str(demo.root)], capture_output=True,
+    result = subprocess.run([sys.executable, "-m", "coursegen", "check", str(demo.root), "--base-url",
+                             "https://example.org/"], capture_output=True,
                             text=True, env={**os.environ, "GITHUB_ACTIONS": "true"}, check=False)
     assert result.returncode == 1
     lines = result.stderr.splitlines()

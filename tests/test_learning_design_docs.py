@@ -37,3 +37,22 @@ def test_the_messages_shown_are_the_ones_coursegen_gives(tmp_path):
     project.write(module, text.replace("::: reveal {goals=1}", "::: reveal"))
     warning = next(d for d in project.check().diagnostics if "goal 1" in d.message).format()
     assert warning in DOC
+
+
+def test_the_glossary_example_links_first_uses_and_its_messages_are_the_ones_shown(tmp_path):
+    project = doc_project(tmp_path)
+    report = project.build()
+    assert report.ok and not [d for d in report.diagnostics if "glossary" in d.path], report.diagnostics
+    page = project.html("loops/repeat/index.html")
+    assert [a.get_text() for a in page.select("a.cg-term")] == ["loop", "condition"]
+    assert [dt.dfn.get_text() for dt in project.html("loops/glossary/index.html").select("dt")] == ["condition", "loop"]
+    glossary = tmp_path / "content/loops/glossary.yaml"
+    text = glossary.read_text()
+    glossary.write_text(text.replace("see: [condition]", "see: [conditon]") + "iteration: One pass of a loop.\n")
+    found = [d.format() for d in project.check().diagnostics]
+    flat = " ".join(DOC.split())
+    assert any("names 'conditon', which is not a term here; did you mean 'condition'?" in f for f in found)
+    assert "'see' of 'loop' names 'conditon', which is not a term here; did you mean 'condition'?" in flat
+    glossary.write_text(text + "iteration: One pass of a loop.\n")
+    warning = next(f for f in project.check().diagnostics if "iteration" in f.message).format()
+    assert warning in DOC

@@ -17,6 +17,7 @@ from coursegen import linkcheck as lc
 from coursegen.cli import github_annotation
 from coursegen.diagnostics import Diagnostic
 from coursegen.linkcheck import PageScan, Ref, scan_page
+from coursegen.speed.pages import decode_page, encode_page
 
 BASE = "https://example.org/sub/"
 
@@ -68,6 +69,22 @@ def test_raw_html_image_that_is_missing_and_one_without_alt(demo):
     report = demo.check(base_url=BASE)
     assert located(report, "content/demo/02-second.md", line, "'images/gone.png'")
     assert located(report, "content/demo/02-second.md", line + 2, "has no alt text", "warning")
+
+
+def test_a_print_page_problem_is_reported_at_the_module_that_has_it_and_only_once(demo):
+    """The print page shows every module: a broken raw <img> of module 2 is not blamed on module 1, where the same
+    path is a working Markdown image, nor repeated for the print page (the module page reports it)."""
+    demo.write("content/demo/images/pic.svg", '<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"/>')
+    first = demo.root / "content/demo/01-first.md"
+    first.write_text(first.read_text().replace("Plain text here.", "Plain text here.\n\n![A pic](images/pic.svg)"))
+    line = add_to_second(demo, '<img src="images/pic.svg">')
+    report = demo.check(base_url=BASE)
+    found = [d for d in report.diagnostics if "images/pic.svg" in d.message]
+    assert [(d.path, d.line, d.severity) for d in found] == [
+        ("content/demo/02-second.md", line, "error"), ("content/demo/02-second.md", line, "warning")]
+    assert "built page demo/second/index.html" in found[0].message and "print" not in found[0].message
+    assert "built page demo/second/index.html, line" in found[1].message and "more page" in found[1].message
+    assert scan_page('<article class="m" id="a">\n<article id="b">').parts == [Ref("a", 1), Ref("b", 2)]
 
 
 def test_a_root_absolute_link_that_leaves_the_base_path(demo):
@@ -289,8 +306,9 @@ def test_anchors_on_the_same_page_are_matched_after_percent_decoding():
 
 
 def test_a_scan_comes_back_from_the_cache_as_it_was():
-    scan = scan_page('<p id="x"><a href="/a/">a</a>\n<img src="b.png"></p>')
+    scan = scan_page('<p id="x"><a href="/a/">a</a>\n<img src="b.png"></p><article id="m"></article>')
     back = pickle.loads(pickle.dumps(scan, protocol=pickle.HIGHEST_PROTOCOL))
+    assert decode_page(encode_page(b"x", scan)) == (b"x", scan) and scan.parts == [Ref("m", 2)]
     assert back == scan and back.refs == [Ref("/a/", 1), Ref("b.png", 2)] and back.no_alt == [Ref("b.png", 2)]
     assert back.refs[0].url == "/a/" and back.no_alt[0].line == 2
 

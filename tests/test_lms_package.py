@@ -7,9 +7,10 @@ from pathlib import PurePosixPath
 
 import pytest
 from bs4 import BeautifulSoup
-from helpers import REPO
+from helpers import REPO, CourseProject
 from lmscourse import quiz_course
 from lmshelp import schema_errors, unzip
+from polyglot_site import polyglot
 
 from coursegen.publish.lms import export
 from coursegen.publish.lms import scorm as scorm_module
@@ -205,3 +206,18 @@ def test_the_published_site_has_no_lms_code(project):
     assert not [p for p in built if "scorm" in p or p.startswith("lms/")]
     for page in project.out.rglob("*.html"):
         assert "coursegenFindAPI" not in page.read_text() and "API_1484_11" not in page.read_text()
+
+
+def test_a_package_of_a_translated_course_links_no_translation(tmp_path):
+    """The other languages are other packages in an LMS (or none): no switcher, no hreflang alternates."""
+    project = polyglot(CourseProject(tmp_path / "site"))
+    assert project.build(search=False).ok
+    assert project.html("intro/index.html").select_one("nav.cg-languages")  # the site has them
+    report = export(project.root, "scorm12", course="intro", out=tmp_path / "export")
+    assert report.ok, report.diagnostics
+    pages = {name: data for name, data in unzip(tmp_path / "export/intro-scorm12.zip").items() if name.endswith(".html")}
+    assert len(pages) > 2
+    for name, data in pages.items():
+        page = BeautifulSoup(data, "html.parser")
+        assert page.select_one("nav.cg-languages") is None, name
+        assert page.find("link", rel="alternate", hreflang=True) is None, name

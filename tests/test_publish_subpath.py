@@ -14,6 +14,9 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
+from helpers import MODULE_TWO
+
+from coursegen.serve.live import LiveSite
 
 REPO = Path(__file__).resolve().parents[1]
 SUB = "/sub/path/"
@@ -152,6 +155,22 @@ def test_a_bare_path_base_url_gives_no_canonical_and_no_absolute_only_tags(demo)
     assert page.find("meta", property="og:image") is None
     assert page.find("meta", attrs={"name": "twitter:card"})["content"] == "summary"
     assert not (demo.out / "static/cards").exists()
+
+
+def test_build_and_check_report_the_same_problems_strict_or_not(demo):
+    """A plain build shows every warning check shows; --strict fails both alike (the base_url warning, the
+    link check's http:// warning), from the library and the command line."""
+    demo.write("content/demo/02-second.md", MODULE_TWO + "\nOld [page](http://example.com/).\n")
+    for strict in (False, True):
+        built, checked = demo.build(strict=strict), demo.check(strict=strict)
+        assert built.diagnostics == checked.diagnostics and built.ok == checked.ok == (not strict)
+        assert {d.path for d in built.diagnostics} == {"content/site.yaml", "content/demo/02-second.md"}
+    for command in ("build", "check"):
+        plain, strict = demo.cli(command), demo.cli(command, "--strict")
+        assert plain.returncode == 0 and "content/site.yaml:1: warning: base_url is a path" in plain.stderr
+        assert strict.returncode == 1 and "content/site.yaml:1: error: base_url is a path" in strict.stderr
+        assert "1 warning" not in strict.stdout + strict.stderr and "2 errors" in strict.stderr
+    assert LiveSite(demo.root).rebuild().diagnostics[0].path == "content/demo/02-second.md"  # serve: no base_url one
 
 
 def test_check_warns_once_when_only_a_path_is_known_and_strict_fails_on_it(demo):

@@ -189,6 +189,7 @@ def test_serve_previews_edits_errors_templates_and_css_then_stops(demo: CoursePr
         assert "content/demo/02-second.md:3</strong>: error: " in broken and "titel" in broken
         assert "   3 | titel: typo</pre>" in broken  # the offending line of source
         assert "Freshly edited" in broken  # the last good page stays under the overlay
+        assert "The page below is the last good build." in broken
 
         edit(demo.root, "content/demo/02-second.md", "title: Second Module\ntitel: typo", "title: Second Module Fixed")
         fixed = until("the page recovers", lambda: page_with(server.url + "demo/second/", "Second Module Fixed"))
@@ -225,12 +226,14 @@ def test_content_broken_from_the_start_shows_the_errors_until_fixed(demo: Course
     try:
         status, page = get(server.url + "demo/")
         assert status == 503 and "content/demo/course.yaml:2</strong>: error: " in page
+        assert "The site has not built yet." in page and "last good build" not in page  # there is none
         assert 'id="cg-serve-client"' in page  # so the page reloads itself once fixed
         edit(demo.root, "content/demo/course.yaml", "tagine:", "tagline:")
         until("the site is served", lambda: get(server.url + "demo/")[0] == 200)
     finally:
         code, _, err = server.stop()
     assert code == 0 and "content/demo/course.yaml:2: error:" in err
+    assert "no site yet" in err and "last good site" not in err
 
 
 def test_a_replaced_content_folder_is_still_watched(demo: CourseProject, server: Server, tmp_path: Path) -> None:

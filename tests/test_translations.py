@@ -2,10 +2,11 @@
 and module pages with x-default, the sitemap's xhtml:link alternates, the language switcher, and the errors."""
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
-from helpers import CourseProject
+from helpers import REPO, CourseProject
 from polyglot_site import MODULE, SITE, polyglot
 
 COURSES = {"en": "intro/", "fr": "intro-fr/", "ar": "arabi/"}
@@ -130,3 +131,77 @@ def test_a_translation_of_a_translation_joins_the_group_and_matches_modules_up_t
     assert report.ok, report.diagnostics
     assert _alternates(project, "intro/what-is-a-token/")["ar"] == "https://example.org/learn/arabi/ma-huwa/"
     assert _alternates(project, "arabi/ma-huwa/")["x-default"] == "https://example.org/learn/intro/what-is-a-token/"
+
+
+def _ld(project: CourseProject, url: str, kind: str) -> dict:
+    scripts = project.html(f"{url}index.html").find_all("script", type="application/ld+json")
+    return next(data for data in (json.loads(s.string) for s in scripts) if data["@type"] == kind)
+
+
+def test_structured_data_links_the_original_and_its_translations(project):
+    polyglot(project).build(search=False)
+    original = _ld(project, "intro/", "Course")
+    assert [(t["@id"], t["inLanguage"]) for t in original["workTranslation"]] == [
+        ("https://example.org/learn/intro-fr/#course", "fr"), ("https://example.org/learn/arabi/#course", "ar")]
+    assert _ld(project, "arabi/", "Course")["translationOfWork"]["@id"] == "https://example.org/learn/intro/#course"
+    module = _ld(project, "intro-fr/quest-ce-qu-un-jeton/", "LearningResource")
+    assert module["inLanguage"] == "fr"
+    assert module["translationOfWork"] == {"@type": "LearningResource", "inLanguage": "en",
+                                           "url": "https://example.org/learn/intro/what-is-a-token/"}
+    assert [t["url"] for t in _ld(project, "intro/counting/", "LearningResource")["workTranslation"]] == [
+        "https://example.org/learn/arabi/counting/"]  # no French translation of this module
+
+
+def test_check_reports_the_modules_and_cards_a_translation_lacks(project):
+    polyglot(project).write("content/intro/01-what-is-a-token.md", MODULE.format(
+        title="What is a token", extra="", body="Text.\n\n## A second card\n\nMore text."))
+    warnings = [d.format() for d in project.check().diagnostics if "translat" in d.message]
+    assert warnings == [
+        ("content/intro-fr/01-quest-ce-qu-un-jeton.md:1: warning: this module has 1 card and the one it translates, "
+        "content/intro/01-what-is-a-token.md, has 2 cards: is a card left untranslated?"),
+        ("content/arabi/01-what-is-a-token.md:1: warning: this module has 1 card and the one it translates, "
+        "content/intro/01-what-is-a-token.md, has 2 cards: is a card left untranslated?"),
+        ("content/intro-fr/course.yaml:1: warning: this translation has no module translating "
+        "content/intro/02-counting.md ('Counting tokens'); its language switcher links to the course page instead")]
+    assert not [d for d in polyglot(project).build(search=False).diagnostics if "translat" in d.message]  # build: quiet
+
+
+# --- the example of docs/languages.md, as an author would copy it ------------------------------------------
+
+DOCS = (REPO / "docs" / "languages.md").read_text(encoding="utf-8")
+ORIGINAL = "title: How LLMs Work\ntagline: What a language model does.\ndescription: The course.\n"
+
+
+def _docs_yaml(first_line: str) -> str:
+    """The body of the docs' yaml block that starts with the comment `first_line`."""
+    return re.search(rf"```yaml\n{re.escape(first_line)}\n(.*?)```", DOCS, re.DOTALL)[1]
+
+
+def _docs_project(project: CourseProject, course: str | None = None, module_file: str | None = None) -> CourseProject:
+    module = _docs_yaml("# content/how-llms-work-fr/01-l-arc.md, front matter")
+    return (project.write("content/site.yaml", "title: Academy\ndescription: Courses.\nbase_url: https://example.org/\n"
+                                               "courses: [how-llms-work, how-llms-work-fr]\n")
+            .write("content/how-llms-work/course.yaml", ORIGINAL)
+            .write("content/how-llms-work/01-the-arc.md", MODULE.format(title="The arc", extra="", body="Text."))
+            .write("content/how-llms-work-fr/course.yaml", course or _docs_yaml("# content/how-llms-work-fr/course.yaml"))
+            .write("content/how-llms-work-fr/01-l-arc.md", f"---\n{module_file or module}---\n## L’arc\n\nTexte.\n"))
+
+
+def test_the_docs_example_makes_a_translation_group(project):
+    report = _docs_project(project).build(search=False)
+    assert report.ok, report.diagnostics
+    assert _alternates(project, "how-llms-work-fr/l-arc/") == {
+        "en": "https://example.org/how-llms-work/the-arc/", "fr": "https://example.org/how-llms-work-fr/l-arc/",
+        "x-default": "https://example.org/how-llms-work/the-arc/"}
+
+
+def test_the_docs_show_the_errors_as_coursegen_writes_them(project):
+    course = _docs_yaml("# content/how-llms-work-fr/course.yaml")
+    module = _docs_yaml("# content/how-llms-work-fr/01-l-arc.md, front matter")
+    mistakes = [(course.replace("translation_of: how-llms-work", "translation_of: how-llms-wrk"), None),
+                (course.replace("translation_of: how-llms-work", "translation_of: how-llms-work-fr"), None),
+                (course.replace("language: fr", "language: en"), None),
+                (None, module.replace("01-the-arc.md", "01-the-ark.md"))]
+    for course_text, module_text in mistakes:
+        errors = _errors(_docs_project(project, course_text, module_text).build(search=False))
+        assert len(errors) == 1 and errors[0] in DOCS, errors

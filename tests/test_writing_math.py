@@ -2,7 +2,7 @@
 text, and a formula that cannot be converted is an error at its line."""
 from __future__ import annotations
 
-from helpers import CourseProject
+from helpers import CourseProject, own
 
 MODULE = """\
 ---
@@ -80,10 +80,10 @@ def test_a_formula_that_cannot_be_converted_is_an_error_at_its_line(project: Cou
               .replace("text: $2$", "text: $2^$"))
     report = _build(project, broken)
     assert not report.ok
-    found = {(d.line, d.message.split(": ", 1)[1].split(" (in")[0]) for d in report.diagnostics}
+    found = {(d.line, d.message.split(": ", 1)[1].split(" (in")[0]) for d in own(report)}
     assert (5, "a '{' is never closed; add its '}'") in found  # the goal's own line
     assert (11, "unknown TeX command '\\nosuch'") in found
     assert (17, "'^' or '_' has nothing after it") in found  # the line the \\[ block starts on
     assert (25, "'^' or '_' has nothing after it") in found  # a quiz option: the quiz fence's line
-    assert all(d.path == "content/demo/03-formulas.md" and d.severity == "error" for d in report.diagnostics)
-    assert len(report.diagnostics) == 4
+    assert all(d.path == "content/demo/03-formulas.md" and d.severity == "error" for d in own(report))
+    assert len(own(report)) == 4

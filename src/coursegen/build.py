@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import gc
+import logging
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, nullcontext
@@ -13,7 +14,7 @@ from jinja2 import TemplateError
 from markdown_it import MarkdownIt
 
 from .config import base_url_problem
-from .content import ContentSource, ModuleFile, load_content
+from .content import ContentSource, ModuleFile, load_content, project_problem
 from .diagnostics import Diagnostic, Diagnostics, UsageError
 from .linkcheck import PageScan, check_links, scan_page
 from .localize import localize, site_messages
@@ -22,12 +23,16 @@ from .model import Site
 from .outline import Outline, build_outline
 from .output import SiteFiles, Staging, check_output_folder, output_lock, recover
 from .parse import ParsedModule, parse_module
+from .publish.offline import WORKER, write_offline
 from .publish.search import SearchIndexError, index_site
-from .publish.seo import Publishing, prepare_publishing
+from .publish.seo import Publishing, origin_warning, prepare_publishing
 from .render import Page, Renderer, pages, render_extras
 from .seam import NoSpeed, Parsed, RenderedPage, Speed
 from .staticfiles import StaticFile, collect_static, widget_names
 from .templates import make_environment, template_diagnostic
+from .translations import translation_gaps
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -42,6 +47,8 @@ class BuildOptions:
     cache: bool = True  # False (--no-cache): no speed-ups, nothing read from or written to .coursegen-cache/
     report: bool = False  # add the author's alignment report, report/index.html (coursegen report --html)
     wait: bool = False  # another build is writing `out`: wait for it (else UsageError)
+    publish: bool = True  # the pages go on the web: warn when their origin is unknown (False: serve, export)
+    offline: bool = True  # a written site gets a service worker and "Make available offline" (publish/offline.py)
 
 
 @dataclass(frozen=True)
@@ -68,10 +75,13 @@ class BuildReport:
 def build(project: Path | str, options: BuildOptions = BuildOptions(), speed: Speed | None = None) -> BuildReport:
     """Build the site of `project`. Content problems come back as diagnostics, never raised.
 
-    Raises UsageError when an option is wrong or the output folder is unsafe to write.
+    Raises UsageError when `project` is not a project folder, an option is wrong or the output folder is
+    unsafe to write.
     """
     started = time.perf_counter()
     project = Path(project).resolve()
+    if problem := project_problem(project):
+        raise UsageError(problem)
     out = (options.out or project / "build").resolve()
     if options.base_url is not None and (problem := base_url_problem(options.base_url)):
         raise UsageError(f"--base-url {problem}")
@@ -90,37 +100,85 @@ def build(project: Path | str, options: BuildOptions = BuildOptions(), speed: Sp
 
 
 def _pipeline(project: Path, out: Path, options: BuildOptions, speed: Speed) -> BuildReport:
-    diags = Diagnostics()
+    diags, stages = Diagnostics(), _Stages()
     source = load_content(project, diags)
     static = collect_static(project)
+    stages.done("load", _counted(source, static))
     md = make_markdown()
     parsed = _parse(source, md, widget_names(static), speed, diags)
+    stages.done("parse")
     outline = build_outline(source, parsed, md, diags, base_url=options.base_url, drafts=options.drafts)
-    if outline is None or diags.errors:
+    stages.done("model")
+    if outline is None:
         return BuildReport(project, out, tuple(diags.sorted()))
+    content_errors = {(d.path, d.line) for d in diags.errors}  # any: a partial model, checked and never written
+    write = options.write and not content_errors
+    diags.extend(_origin(outline.site, options))
     messages = site_messages(project, outline.site, diags)
     site = localize(outline.site, messages)
-    publishing = prepare_publishing(project, site, messages, static, draw=options.write, drawn=speed.folder("social-cards"))
+    publishing = prepare_publishing(project, site, messages, static, draw=write, drawn=speed.folder("social-cards"))
     renderer = Renderer(make_environment(project), site, static,
-                        publishing.seo.meta, publishing.seo.dates, messages)
-    staging = Staging(project, out) if options.write else None
+                        publishing.seo.meta, publishing.seo.dates, messages,
+                        worker=site.url(WORKER) if options.write and options.offline else None)
+    staging = Staging(project, out) if write else None
     all_pages = list(pages(site, messages, report=options.report))
     try:
         rendered = _render(renderer, all_pages, staging, speed, project)
+        stages.done("render", f"{_fresh(rendered)} of {len(rendered)} pages rendered, the others kept from before")
         files = _site_files(rendered, all_pages, renderer, outline, static, publishing)
-        diags.extend(r.problem for r in rendered if r.problem)
-        diags.extend(_replaced_pages(all_pages, outline))
-        if not diags.errors:
-            scans = {r.path: r.scan for r in rendered if r.scan}
-            diags.extend(check_links(project, site, scans, files.paths() | publishing.image_paths))
+        problems = [r.problem for r in rendered if r.problem] + _replaced_pages(all_pages, outline)
+        diags.extend(problems)
+        if not problems:  # a page missing for a template error would break every link to it
+            diags.extend(_link_problems(project, site, rendered, files.paths() | publishing.image_paths | outline.unbuilt,
+                                        content_errors))
+            stages.done("check links")
+        if content_errors:  # a partial model's pages are only for the link check
+            return BuildReport(project, out, _strict(diags.sorted(), options.strict))
         report = BuildReport(project, out, _strict(diags.sorted(), options.strict), site, files, len(rendered),
-                             sum(r.rendered for r in rendered))
+                             _fresh(rendered))
         if report.ok and staging is not None:
             report = _write(staging, files, report, options, speed)
+            stages.done("write")
     finally:
         if staging is not None:
             staging.discard()
     return report
+
+
+def _link_problems(project: Path, site: Site, rendered: Sequence[RenderedPage], known: set[str],
+                   content_errors: set[tuple[str, int]]) -> list[Diagnostic]:
+    """The link check's findings; after content errors, only those it can place at a line without one (the
+    others are most likely the errors' consequences: one mistake, one message)."""
+    scans = {r.path: r.scan for r in rendered if r.scan}
+    found = check_links(project, site, scans, known, guess=not content_errors)
+    return [d for d in found if (d.path, d.line) not in content_errors]
+
+
+def _counted(source: ContentSource, static: Sequence[StaticFile]) -> str:
+    return f"{sum(len(c.modules) for c in source.courses)} modules, {len(static)} static files"
+
+
+def _fresh(rendered: Sequence[RenderedPage]) -> int:
+    """How many pages were rendered anew (the others were kept from an earlier build)."""
+    return sum(r.rendered for r in rendered)
+
+
+def _origin(site: Site, options: BuildOptions) -> list[Diagnostic]:
+    """The warning that pages get no absolute URLs, for a build or check of pages to publish."""
+    warning = origin_warning(site) if options.publish else None
+    return [warning] if warning else []
+
+
+class _Stages:
+    """Logs how long each stage of the pipeline took (coursegen -v shows it)."""
+
+    def __init__(self) -> None:
+        self.last = time.perf_counter()
+
+    def done(self, stage: str, detail: str = "") -> None:
+        now = time.perf_counter()
+        log.debug("%s: %.0f ms%s", stage, (now - self.last) * 1000, f" ({detail})" if detail else "")
+        self.last = now
 
 
 def _speed_for(project: Path, out: Path, options: BuildOptions) -> Speed:
@@ -131,7 +189,7 @@ def _speed_for(project: Path, out: Path, options: BuildOptions) -> Speed:
     if not options.write:  # check: whatever the cache knows, and nothing written there
         return CachedSpeed(project, store=Store(project, read_only=True))
     key = {"base_url": options.base_url, "drafts": options.drafts, "strict": options.strict, "search": options.search,
-           "report": options.report}
+           "report": options.report, "offline": options.offline}
     return CachedSpeed(project, out, key)
 
 
@@ -208,10 +266,15 @@ def _replaced_pages(all_pages: list[Page], outline: Outline) -> list[Diagnostic]
 
 def _write(staging: Staging, files: SiteFiles, report: BuildReport, options: BuildOptions,
            speed: Speed) -> BuildReport:
-    """Finish the site in the staging folder (files, search index), swap it in, and tell speed."""
+    """Finish the site in the staging folder (files, search index, offline manifests), swap it in, and tell speed."""
+    def finish(folder: Path) -> None:
+        if options.search:
+            index_site(folder, kept=speed.folder("search"))
+        if options.offline and report.site is not None:
+            write_offline(folder, report.site)
+
     try:
-        index = partial(index_site, kept=speed.folder("search")) if options.search else None
-        staging.commit(files, finish=index)
+        staging.commit(files, finish=finish)
     except SearchIndexError as exc:
         problem = Diagnostic(report.out.name, 1, f"search index: {exc}")
         return replace(report, diagnostics=(*report.diagnostics, problem))
@@ -227,13 +290,8 @@ def _strict(found: list[Diagnostic], strict: bool) -> tuple[Diagnostic, ...]:
 
 
 def check(project: Path | str, options: BuildOptions = BuildOptions()) -> BuildReport:
-    """Validate content, links and assets and render every page in memory; write nothing. Also warns when
-    the site's origin is unknown (pages then get no canonical link, og:url or social card)."""
+    """Validate content, links and assets and render every page in memory; write nothing. The same problems
+    as a build with the same options, and warnings of the modules and cards a translation lacks."""
     report = build(project, replace(options, write=False))
-    if report.site is None or report.site.origin:
-        return report
-    warning = Diagnostic("content/site.yaml", 1, "base_url is a path, so pages get no rel=canonical link (search "
-                         "engines may index duplicate addresses of a page), no og:url and no social-card image (chat "
-                         "apps show links without a picture); set base_url (or --base-url) to the full URL, like "
-                         "https://example.org/courses/", "warning")
-    return replace(report, diagnostics=_strict([*report.diagnostics, warning], options.strict))
+    gaps = translation_gaps(report.site.courses) if report.site else []
+    return replace(report, diagnostics=_strict([*report.diagnostics, *gaps], options.strict)) if gaps else report

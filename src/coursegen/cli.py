@@ -148,8 +148,9 @@ def _cmd_build(args: argparse.Namespace) -> int:
                   f"{_display(report.out)}/.")
         return EXIT_OK
     if not report.ok:
-        print(f"Build failed: {_summary(report)}; the previous site in {report.out} is unchanged.",
-              file=sys.stderr)
+        before = report.out.is_dir() and any(report.out.iterdir())
+        left = f"the previous site in {report.out} is unchanged" if before else "nothing was written"
+        print(f"Build failed: {_summary(report)}; {left}.", file=sys.stderr)
         return EXIT_CONTENT
     if not args.quiet:
         where = _display(report.out)
@@ -232,7 +233,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args.command:
         parser.print_help()
         return EXIT_USAGE
-    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING, format="%(message)s")
+    logging.basicConfig(level=logging.WARNING, format="coursegen: %(message)s")  # libraries: warnings only
+    logging.getLogger("coursegen").setLevel(logging.DEBUG if args.verbose else logging.WARNING)
     handlers = {"build": _cmd_build, "check": _cmd_check, "export": _cmd_export, "new": _cmd_new,
                 "serve": _cmd_serve, "report": _cmd_report}
     try:

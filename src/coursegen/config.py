@@ -53,6 +53,7 @@ class CardMeta:
     alt: str | None = None
     goals: tuple[int, ...] = ()  # the module goals (1-based) this card teaches
     goals_line: int = 0
+    preview_line: int = 0  # the line of 'preview:', when given
 
 
 @dataclass(frozen=True)
@@ -381,6 +382,7 @@ def _read_cards(doc: YamlDoc, path: str, offset: int, diags: Diagnostics) -> tup
             reader.error(reader.line("visual"), f"card '{title}' has a 'visual' but no 'alt' text; "
                          "add 'alt:' describing the picture for readers who cannot see it")
         goals = reader.get("goals", goal_numbers, default=())
-        cards.append(CardMeta(title or "", line, reader.get("preview", _text), visual, alt, goals,
-                              reader.line("goals") if goals else 0))
+        preview = reader.get("preview", _text)
+        cards.append(CardMeta(title or "", line, preview, visual, alt, goals, reader.line("goals") if goals else 0,
+                              reader.line("preview") if preview else 0))
     return tuple(cards)

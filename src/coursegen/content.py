@@ -11,6 +11,7 @@ from .config import SLUG_RE
 from .diagnostics import Diagnostics
 
 MODULE_RE = re.compile(r"^(\d+)-([a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
+GLOSSARY = "glossary.yaml"  # a course's glossary, read as text (not published as a file)
 MAX_FOLDER_DEPTH = 32  # levels of folders inside a course folder
 # files no site should publish: hidden files, editor backups and swap files, merge leftovers, OS litter
 LEFTOVER_RE = re.compile(r"^[.#]|~$|#$|\.(orig|bak|rej|swp|swo|tmp|part|crdownload)$|^(Thumbs\.db|desktop\.ini)$",
@@ -39,6 +40,8 @@ class CourseSource:
     config: SourceFile | None
     modules: tuple[ModuleFile, ...]
     assets: tuple[str, ...]  # paths relative to the course folder, posix
+    skipped: tuple[str, ...] = ()  # names of .md files left out for an error (unreadable, misnamed)
+    glossary: SourceFile | None = None  # glossary.yaml (glossary.py reads it)
 
 
 @dataclass(frozen=True)
@@ -154,26 +157,46 @@ def load_course(project: Path, folder: Path, diags: Diagnostics,
         diags.error(f"{rel}/course.yaml", 1, "every course folder needs a course.yaml "
                     "with at least title, tagline and description")
     entries = _entries(folder, project, diags)  # listed once, for the modules and the assets
-    modules = []
+    modules, skipped = [], []
     for entry in entries:
         if entry.is_file() and entry.name.endswith(".md"):
             match = MODULE_RE.match(entry.name)
             if not match:
                 diags.error(f"{rel}/{entry.name}", 1, f"module file name '{entry.name}' must look like "
                             "'01-some-slug.md': a number, a hyphen, then lowercase words joined by hyphens")
+                skipped.append(entry.name)
                 continue
             source = read_text(project, Path(entry.path), diags, texts)
             if source is not None:
                 modules.append(ModuleFile(int(match.group(1)), match.group(2), source))
+            else:
+                skipped.append(entry.name)
     modules.sort(key=lambda m: (m.number, m.slug))
-    assets = [a for a in _assets(entries, "", project, diags) if a != "course.yaml"]
-    return CourseSource(folder.name, rel, config, tuple(modules), tuple(assets))
+    assets = [a for a in _assets(entries, "", project, diags) if a not in ("course.yaml", GLOSSARY)]
+    glossary_path = folder / GLOSSARY
+    glossary = read_text(project, glossary_path, diags, texts) if glossary_path.is_file() else None
+    return CourseSource(folder.name, rel, config, tuple(modules), tuple(assets), tuple(skipped), glossary)
 
 
 CourseLoader = Callable[[Path, Path, Diagnostics], CourseSource]  # (project, folder, diags)
 
 
 TRANSLATIONS = "i18n"  # content/i18n/LANG.yaml: a project's own theme messages
+
+
+def project_problem(project: Path) -> str | None:
+    """Why `project` is not a coursegen project folder (a usage error, exit 2), or None when it is one."""
+    if not project.exists():
+        return f"{project} does not exist; give the project folder (the one with content/) or run 'coursegen new DIR'"
+    if not project.is_dir():
+        return f"{project} is a file, not a project folder; give the folder that holds content/"
+    if (project / "content").is_dir():
+        return None
+    if (project / "site.yaml").is_file():
+        return f"{project} is a content/ folder; give the project folder above it, {project.parent}"
+    if (project / "course.yaml").is_file():
+        return f"{project} is a course folder; give the project folder two levels up, {project.parent.parent}"
+    return f"{project} is not a coursegen project: it has no content/ folder; run 'coursegen new DIR' to start one"
 
 
 def load_content(project: Path, diags: Diagnostics, load: CourseLoader | None = None,

@@ -34,6 +34,7 @@ class PageScan:
     ids: set[str] = field(default_factory=set)
     refs: list[Ref] = field(default_factory=list)
     no_alt: list[Ref] = field(default_factory=list)  # images without an alt attribute
+    parts: list[Ref] = field(default_factory=list)  # (id, line) of each <article id=...>: a module on a print page
 
 
 # Rendered HTML escapes every '<' of text and of attribute values, so one regex pass per kind of thing over the whole
@@ -45,6 +46,7 @@ _SKIPPED = re.compile(r"<!--.*?(?:-->|\Z)|<(script|style)\b[^>]*>(.*?)(?:</\1\s*
 _NAMED_ANCHOR = re.compile(rf"<a\s[^>]*?\bname{_VALUE}", re.IGNORECASE)  # <a name=...> names an anchor
 _META = re.compile(r"<meta\s[^>]*>", re.IGNORECASE)
 _IMG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
+_ARTICLE = re.compile(rf"<article\s[^>]*?\bid{_VALUE}", re.IGNORECASE)
 _ALT = re.compile(r"\salt(?:\s*=|[\s/>])", re.IGNORECASE)
 _IMG_SRC = re.compile(rf"\ssrc{_VALUE}", re.IGNORECASE)
 _ATTR = re.compile(rf"([^\s\"'>/=]+){_VALUE}")
@@ -127,6 +129,8 @@ def scan_page(text: str) -> PageScan:
     scan.ids.update(_named_anchors(text))
     scan.refs += _share_urls(page)
     scan.no_alt += _images_without_alt(page)
+    scan.parts += [page.ref(_value(match), match.start()) for match in _ARTICLE.finditer(text)
+                   if not page.is_skipped(match.start())]
     return scan
 
 
@@ -228,8 +232,9 @@ def _template_needles(site: Site, url: str) -> list[str]:
     return [n for n in dict.fromkeys([url, unquote(url), f"'{inside}'", f'"{inside}"', inside, last]) if n]
 
 
-def _source_line(project: Path, site: Site, sources: tuple[str, ...], url: str) -> tuple[str, int]:
-    """Where a reference was written: its line in the page's sources, else in a project template."""
+def _source_line(project: Path, site: Site, sources: tuple[str, ...], url: str) -> tuple[str, int] | None:
+    """Where a reference was written: its line in the page's sources, else in a project template; None when
+    neither holds it."""
     for source in sources:
         path = project / source
         text = path.read_text(encoding="utf-8", errors="replace") if path.is_file() else ""
@@ -242,7 +247,7 @@ def _source_line(project: Path, site: Site, sources: tuple[str, ...], url: str) 
         for template, text in templates:
             if line := _line_of(text, [needle]):
                 return template.relative_to(project).as_posix(), line
-    return sources[0], 1
+    return None
 
 
 def page_sources(site: Site) -> dict[str, tuple[str, ...]]:
@@ -261,24 +266,60 @@ def page_sources(site: Site) -> dict[str, tuple[str, ...]]:
     return found
 
 
-def check_links(project: Path, site: Site, scans: Mapping[str, PageScan], known: Iterable[str]) -> list[Diagnostic]:
+def print_parts(site: Site) -> dict[str, dict[str, tuple[str, ...]]]:
+    """Print page path -> module slug (the id of the module's <article>) -> the files that part comes from."""
+    return {page.path: {m.slug: (m.source, page.course.source) for m in page.course.modules}
+            for page in site_pages(site) if page.kind in ("print", "instructor-print") and page.course}
+
+
+def _sources_of(sources: tuple[str, ...], parts: Mapping[str, tuple[str, ...]], scan: PageScan,
+                ref: Ref) -> tuple[str, ...]:
+    """The files a reference on a page may come from: on a print page, those of the module part it is in."""
+    if parts and scan.parts:
+        i = bisect_right([part.line for part in scan.parts], ref.line) - 1
+        if i >= 0 and scan.parts[i].url in parts:
+            return parts[scan.parts[i].url]
+    return sources
+
+
+Where = tuple[str, int, Severity, str]  # (source path, line, severity, message) of a problem
+Seen = tuple[tuple[bool, bool], str, int]  # (rank, page, line on the page) where a problem was seen
+
+
+def _without_print_repeats(where: dict[Where, list[Seen]], printed: Iterable[str]) -> dict[Where, list[Seen]]:
+    """`where` less the problems seen only on print pages at a source line another page already reports (a
+    module's raw HTML link breaks alike on its own page and on the print page, each naming its own target)."""
+    printed = set(printed)
+    elsewhere = {key[:3] for key, seen in where.items() if any(page not in printed for _, page, _ in seen)}
+    return {key: seen for key, seen in where.items()
+            if key[:3] not in elsewhere or any(page not in printed for _, page, _ in seen)}
+
+
+def check_links(project: Path, site: Site, scans: Mapping[str, PageScan], known: Iterable[str],
+                guess: bool = True) -> list[Diagnostic]:
     """Diagnostics for the rendered pages (path -> scan_page(HTML)), each at the source file and line it comes from.
 
-    A problem repeated on many pages (a template mistake) is reported once, with the number of pages.
+    A problem repeated on many pages (a template mistake) is reported once, with the number of pages. One whose
+    source line is not found is put at line 1 of the page's first source, or, without `guess` (after content
+    errors, when it is most likely one of their consequences), left out.
     """
     checker = LinkChecker(site, scans, known)
-    sources = page_sources(site)
-    where: dict[tuple[str, int, Severity, str], list[tuple[bool, str]]] = {}
-    located: dict[tuple[tuple[str, ...], str], tuple[str, int]] = {}
+    sources, parts = page_sources(site), print_parts(site)
+    where: dict[Where, list[Seen]] = {}
+    located: dict[tuple[tuple[str, ...], str], tuple[str, int]] = {}  # line 0: not found
     for page, ref, severity, message in checker.problems():
-        source = sources.get(page, ("content/site.yaml",))
+        source = _sources_of(sources.get(page, ("content/site.yaml",)), parts.get(page, {}), checker.scans[page], ref)
         if (source, ref.url) not in located:
-            located[source, ref.url] = _source_line(project, site, source, ref.url)
+            located[source, ref.url] = _source_line(project, site, source, ref.url) or (source[0], 0)
         path, line = located[source, ref.url]
-        borrowed = path != source[0]  # False sorts first: name the page whose own source holds the link
-        where.setdefault((path, line, severity, message), []).append((borrowed, f"{page}, line {ref.line}"))
+        if not line and not guess:
+            continue
+        line = line or 1
+        rank = (path != source[0], page in parts)  # first named: the page whose own source holds it, not print
+        where.setdefault((path, line, severity, message), []).append((rank, page, ref.line))
     found = []
-    for (path, line, severity, message), seen in sorted(where.items()):
+    for (path, line, severity, message), seen in sorted(_without_print_repeats(where, parts).items()):
         more = f" and {len(seen) - 1} more page{'s' if len(seen) > 2 else ''}" if len(seen) > 1 else ""
-        found.append(Diagnostic(path, line, f"{message} (built page {min(seen)[1]}{more})", severity))
+        _, first, first_line = min(seen)
+        found.append(Diagnostic(path, line, f"{message} (built page {first}, line {first_line}{more})", severity))
     return found

@@ -1,8 +1,10 @@
 """Where an author's link may point: every page and file of the site, and the placeholders that stand for links."""
 from __future__ import annotations
 
+import difflib
 import posixpath
 import re
+from collections.abc import Iterable
 from urllib.parse import unquote
 
 from markdown_it.common.utils import escapeHtml
@@ -29,6 +31,7 @@ class LinkTargets:
         self.pages: dict[str, tuple[str, frozenset[str]]] = {}  # 'course/01-x.md' -> (url, anchors)
         self.files: dict[str, str] = {}  # 'course/images/a.svg' -> url
         self.drafts: set[str] = set()
+        self.unchecked: dict[str, str] = {}  # pages content errors left out: 'course/02-x.md' -> url, anchors unknown
 
     def resolve(self, href: str, from_dir: str, own_anchors: frozenset[str], kind: str) -> tuple[str, str | None]:
         """(url, problem) for an author's href written in a file in `from_dir` (content-relative)."""
@@ -40,7 +43,8 @@ class LinkTargets:
         path, _, fragment = href.partition("#")  # Markdown percent-encodes them: '#что' is '#%D1%87%D1%82%D0%BE'
         if not path:
             if fragment and unquote(fragment) not in own_anchors:
-                return href, f"link to '#{unquote(fragment)}': no card or heading with that id on this page"
+                return href, (f"link to '#{unquote(fragment)}': no card or heading with that id on this page"
+                              f"{_did_you_mean(unquote(fragment), own_anchors, '#')}")
             return href, None
         if href.startswith("/"):
             return href, f"'{href}' is an absolute path; link relative to this file so it works under any base URL"
@@ -49,6 +53,12 @@ class LinkTargets:
             return href, f"'{href}' points outside content/; keep linked files inside the course folder"
         return self._in_content(href, path, fragment, target, kind)
 
+    def _module_hint(self, path: str, target: str) -> str:
+        """'; did you mean '03-dreamer.md'?' for a misspelt module file, written as the link wrote its folder."""
+        folder = posixpath.dirname(target)
+        names = [posixpath.basename(key) for key in (*self.pages, *self.drafts) if posixpath.dirname(key) == folder]
+        return _did_you_mean(posixpath.basename(target), names, path[: len(path) - len(posixpath.basename(path))])
+
     def _in_content(self, href: str, path: str, fragment: str, target: str, kind: str) -> tuple[str, str | None]:
         """resolve() for a target inside content/ (`target`, content-relative)."""
         suffix = f"#{fragment}" if fragment else ""
@@ -56,14 +66,28 @@ class LinkTargets:
         if target in self.pages:
             url, anchors = self.pages[target]
             if fragment and fragment not in anchors:
-                return href, f"link to '{path}#{fragment}': that module has no card or heading with id '{fragment}'"
+                return href, (f"link to '{path}#{fragment}': that module has no card or heading with id '{fragment}'"
+                              f"{_did_you_mean(fragment, anchors, f'{path}#')}")
             return url + suffix, None
+        if target in self.unchecked:
+            return self.unchecked[target] + suffix, None
         if target in self.drafts:
             return href, (f"'{path}' is a draft; it is not published, so this link would break "
                           "(build with --drafts to preview)")
         if target.endswith(".md"):
-            return href, f"link to '{path}': no such module"
+            return href, f"link to '{path}': no such module{self._module_hint(path, target)}"
         if target in self.files:
             return self.files[target] + suffix, None
+        if posixpath.basename(target) == "course.yaml":
+            return href, (f"link to '{path}': no published course '{posixpath.dirname(target)}' (a course's page is "
+                          "linked as its course.yaml, for example '../other-course/course.yaml')")
         what = "image" if kind == "image" else "file"
         return href, f"{what} '{path}' not found (looked for content/{target})"
+
+
+def _did_you_mean(wrong: str, known: Iterable[str], prefix: str) -> str:
+    """'; did you mean 'PREFIXclosest'?' when one of `known` is close to `wrong` (a typo, or the start of it), else ''."""
+    known = sorted(known)
+    started = sorted((k for k in known if len(wrong) > 1 and k.startswith(wrong)), key=len)
+    close = started or difflib.get_close_matches(wrong, known, n=1, cutoff=0.75)
+    return f"; did you mean '{prefix}{close[0]}'?" if close else ""

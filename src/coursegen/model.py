@@ -108,6 +108,36 @@ class Module:
 
 
 @dataclass(frozen=True)
+class TermUse:
+    """A place that uses a glossary term: a card (or a module's intro, with card_title '')."""
+
+    module_title: str
+    card_title: str
+    url: str
+
+
+@dataclass(frozen=True)
+class TermRef:
+    """Another term of the same glossary: its name and its anchor on the glossary page."""
+
+    name: str
+    id: str
+
+
+@dataclass(frozen=True)
+class Term:
+    """A glossary entry of a course, as its glossary page shows it."""
+
+    id: str  # its anchor on the glossary page
+    name: str
+    aliases: tuple[str, ...]
+    definition_html: str
+    tip_html: str  # the definition as inline HTML without links: the tooltip of the term's first use in a module
+    see: tuple[TermRef, ...]  # the other terms to read too
+    used_in: tuple[TermUse, ...]  # every card that uses the term, in course order
+
+
+@dataclass(frozen=True)
 class Course:
     slug: str
     title: str
@@ -125,6 +155,11 @@ class Course:
     dir: str = "ltr"  # 'rtl' for a right-to-left language
     mastery: float = 0.8  # course.yaml 'mastery': the quiz score that passes in an LMS (SCORM 2004)
     alternates: tuple[Alternate, ...] = ()  # the course in each language of its translation group (itself too)
+    glossary: tuple[Term, ...] = ()  # glossary.yaml's terms, in alphabetical order
+
+    @property
+    def glossary_url(self) -> str | None:
+        return f"{self.url}glossary/" if self.glossary else None
 
     @property
     def planned(self) -> bool:

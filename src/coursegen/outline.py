@@ -10,21 +10,25 @@ from urllib.parse import urlsplit
 from markdown_it import MarkdownIt
 
 from .alignment import AlignedModule, coverage_warnings
-from .config import CourseConfig, SiteConfig, read_course_config, read_site_config
+from .config import CardMeta, CourseConfig, SiteConfig, read_course_config, read_site_config
 from .content import ContentSource, CourseSource, SourceFile
 from .diagnostics import Diagnostics
+from .glossary import GlossaryEntry, read_glossary
 from .i18n import is_rtl
+from .ids import slugify
 from .imagesize import Size, add_sizes, sizes_of
 from .links import LinkTargets, fill
 from .markdown import plain_text, render_tokens, yaml_text
-from .model import Card, Check, Course, InstructorNote, Link, Module, Site, SiteTheme
-from .parse import ParsedModule
+from .model import Card, Check, Course, InstructorNote, Link, Module, Site, SiteTheme, Term
+from .parse import ParsedCard, ParsedModule
 from .preview import cut_preview
+from .termlinks import course_glossary
 from .themeconfig import site_theme
 from .translations import TranslationClaim, link_translations
 from .yamlsource import YamlDoc, YamlProblem, parse_yaml
 
-RESERVED_SLUGS = frozenset({"print", "instructor", "instructor-print", "static", "pagefind", "images", "assets", "widgets"})
+RESERVED_SLUGS = frozenset({"print", "glossary", "instructor", "instructor-print", "static", "pagefind", "images",
+                            "assets", "widgets"})
 WORDS_PER_MINUTE = 200
 
 
@@ -38,6 +42,7 @@ class Asset:
 class Outline:
     site: Site
     assets: tuple[Asset, ...]
+    unbuilt: frozenset[str] = frozenset()  # site paths of pages content errors left out (links to them unchecked)
 
 
 def _load_yaml(source: SourceFile, diags: Diagnostics) -> YamlDoc | None:
@@ -148,21 +153,33 @@ class ModulePlace:
 def build_outline(source: ContentSource, parsed: Mapping[str, ParsedModule | None], md: MarkdownIt,
                   diags: Diagnostics, *, base_url: str | None = None, drafts: bool = False) -> Outline | None:
     """Turn loaded sources and their parsed modules (by project-relative path) into the site model; None
-    when content errors prevent it."""
+    when site.yaml's errors prevent it. After other content errors the model is partial: the pages that could be
+    made (modules and courses with errors are left out, links to them unchecked), for the link check to report in
+    the same pass; a partial model is never written."""
     builder = _Builder(source, parsed, diags)
     config = builder.site_config()
     course_drafts = builder.course_drafts()
     _warn_loose_files(source, config, diags)
-    if config is None or diags.errors:
+    if config is None:
         return None
+    return _outline(builder, config, course_drafts, md, diags, base_url, drafts)
+
+
+def _outline(builder: _Builder, config: SiteConfig, course_drafts: list[_CourseDraft], md: MarkdownIt,
+             diags: Diagnostics, base_url: str | None, drafts: bool) -> Outline:
+    source = builder.source
     base, base_path, origin = _base(config, base_url)
     ordered = _ordered(course_drafts, config, builder)
     targets = LinkTargets(base_path)
+    targets.files["site.yaml"] = base_path  # a link to the home page
+    unbuilt = _unbuilt(builder, course_drafts, targets)
     published: dict[str, list[ParsedModule]] = {}
     assets: list[Asset] = []
     for draft in ordered:
         slug = draft.source.slug
         course_url = f"{base_path}{slug}/"
+        targets.files[f"{slug}/course.yaml"] = course_url if draft.config.status != "planned" \
+            else f"{base_path}#course-{slug}"  # a link to a course page; a planned one is on the home page
         if draft.config.status == "planned":
             continue
         visible = [m for m in draft.modules if drafts or not m.meta.draft]
@@ -181,11 +198,9 @@ def build_outline(source: ContentSource, parsed: Mapping[str, ParsedModule | Non
     courses = tuple(_course(d, published.get(d.source.slug, []), ordered, targets, sizes, config, base_path, md,
                             diags) for d in ordered)
     courses = _translated(courses, ordered, source, diags)
-    if diags.errors:
-        return None
     site = Site(config.title, config.description, base, base_path, origin, config.language,
                 config.organization, config.preview_length, courses, drafts, config.offer_category, theme)
-    return Outline(site, (*assets, *theme_assets))
+    return Outline(site, (*assets, *theme_assets), unbuilt)
 
 
 def _theme(config: SiteConfig, source: ContentSource, base_path: str, diags: Diagnostics
@@ -204,6 +219,27 @@ def _warn_loose_files(source: ContentSource, config: SiteConfig | None, diags: D
                           "put them inside a course folder")
 
 
+def _unbuilt(builder: _Builder, course_drafts: list[_CourseDraft], targets: LinkTargets) -> frozenset[str]:
+    """Register the modules and courses that content errors left out (a module whose front matter failed, a
+    course whose course.yaml did) as link targets nobody checks; their site paths."""
+    configured = {d.source.slug for d in course_drafts}
+    paths = set()
+    for course in builder.source.courses:
+        if course.slug not in configured:
+            targets.unchecked[f"{course.slug}/course.yaml"] = f"{targets.base}{course.slug}/"
+            paths.add(f"{course.slug}/index.html")
+        for module in course.modules:
+            if course.slug not in configured or builder.parsed.get(module.source.rel) is None:
+                targets.unchecked[f"{course.slug}/{module.source.rel.rsplit('/', 1)[-1]}"] = \
+                    f"{targets.base}{course.slug}/{module.slug}/"
+                paths.add(f"{course.slug}/{module.slug}/index.html")
+        for name in course.skipped:  # unreadable or misnamed: its slug is a guess
+            slug = name.removesuffix(".md").split("-", 1)[-1]
+            targets.unchecked[f"{course.slug}/{name}"] = f"{targets.base}{course.slug}/{slug}/"
+            paths.add(f"{course.slug}/{slug}/index.html")
+    return frozenset(paths)
+
+
 def _translated(courses: tuple[Course, ...], ordered: list[_CourseDraft], source: ContentSource,
                 diags: Diagnostics) -> tuple[Course, ...]:
     """The courses with their translations' alternates (translations.py)."""
@@ -220,11 +256,14 @@ def _claim(draft: _CourseDraft) -> TranslationClaim:
         frozenset(f.source.rel.rsplit("/", 1)[-1] for f in draft.source.modules))
 
 
-def _next_links(draft: _CourseDraft, ordered: list[_CourseDraft], base_path: str, diags: Diagnostics) -> list[Link]:
+def _next_links(draft: _CourseDraft, ordered: list[_CourseDraft], base_path: str, targets: LinkTargets,
+                diags: Diagnostics) -> list[Link]:
     by_slug = {d.source.slug: d for d in ordered}
     links = []
     for index, next_slug in enumerate(draft.config.next):
         target = by_slug.get(next_slug)
+        if target is None and f"{next_slug}/course.yaml" in targets.unchecked:
+            continue  # its course.yaml has errors, reported
         if target is None:
             diags.error(draft.source.config.rel, draft.doc.line("next", index),  # type: ignore[union-attr]
                         f"'next' names course '{next_slug}', which does not exist or is not listed in "
@@ -261,12 +300,38 @@ def _course(draft: _CourseDraft, modules: list[ParsedModule], ordered: list[_Cou
     built = tuple(_module(m, _place(modules, i, slug, url), targets, sizes, config.preview_length, diags)
                   for i, m in enumerate(modules))
     coverage_warnings([AlignedModule(m.rel, m.meta, m.checks) for m in modules], diags)
+    built, terms = _glossary(draft.source, built, targets, md, url, diags)
     description_html = markdown("description", draft.config.description) or ""
     language = draft.config.language or config.language
     return Course(slug, draft.config.title, draft.config.tagline, description_html,
                   plain_text(md.parse(draft.config.description)), markdown("why", draft.config.why),
-                  draft.config.level, draft.config.status, tuple(_next_links(draft, ordered, base_path, diags)),
-                  built, url, rel, language, "rtl" if is_rtl(language) else "ltr", draft.config.mastery)
+                  draft.config.level, draft.config.status, tuple(_next_links(draft, ordered, base_path, targets, diags)),
+                  built, url, rel, language, "rtl" if is_rtl(language) else "ltr", draft.config.mastery,
+                  glossary=terms)
+
+
+def _glossary(source: CourseSource, modules: tuple[Module, ...], targets: LinkTargets, md: MarkdownIt,
+              course_url: str, diags: Diagnostics) -> tuple[tuple[Module, ...], tuple[Term, ...]]:
+    """The course's glossary.yaml read, its definitions rendered, and its terms linked in `modules`."""
+    if source.glossary is None:
+        return modules, ()
+    rel = source.glossary.rel
+    entries = read_glossary(source.glossary, diags)
+
+    def render(entry: GlossaryEntry) -> tuple[str, str]:
+        def resolve(href: str, _line: int, kind: str) -> str:
+            url, problem = targets.resolve(href, source.slug, frozenset(), kind)
+            if problem:
+                diags.error(rel, entry.definition_line, problem)
+            return url
+
+        env = {"resolve": resolve, "id_prefix": f"term-{slugify(entry.name)}"}
+        with yaml_text(md):
+            return (render_tokens(md, md.parse(entry.definition), env),
+                    md.renderInline(" ".join(entry.definition.split()), env))
+
+    return course_glossary(entries, modules, f"{course_url}glossary/", render,
+                           lambda line, message: diags.warning(rel, line, message))
 
 
 def _place(modules: list[ParsedModule], index: int, course_slug: str, course_url: str) -> ModulePlace:
@@ -283,6 +348,23 @@ def _checks(parsed: ParsedModule, url: str) -> tuple[Check, ...]:
     titles = {card.id: card.title for card in parsed.cards}
     return tuple(Check(c.kind, c.goals, c.label, f"{url}#{c.anchor or c.card or 'main'}", titles.get(c.card, ""),
                        c.answers) for c in parsed.checks)
+
+
+def _preview(rel: str, card: ParsedCard, meta: CardMeta | None, limit: int, diags: Diagnostics) -> str:
+    """The card's preview: its 'preview:' (a warning when longer than preview_length), else its opening text cut
+    to preview_length (a warning when there is none: a card that opens with code, a picture or a block)."""
+    if meta and meta.preview:
+        length = len(" ".join(meta.preview.split()))
+        if length > limit:
+            diags.warning(rel, meta.preview_line, f"the preview of card '{card.title}' is {length} characters, over "
+                          f"the limit of {limit} (preview_length in site.yaml); shorten it to {limit} or fewer")
+        return meta.preview
+    preview = cut_preview(card.text, limit)
+    if not preview:
+        diags.warning(rel, card.line, f"card '{card.title}' has an empty preview: it has no text outside code, "
+                      "pictures and blocks; add a sentence, or give it a 'preview:' of up to "
+                      f"{limit} characters in the front matter 'cards' list")
+    return preview
 
 
 def _module(parsed: ParsedModule, place: ModulePlace, targets: LinkTargets, sizes: Mapping[str, Size],
@@ -302,7 +384,7 @@ def _module(parsed: ParsedModule, place: ModulePlace, targets: LinkTargets, size
     for n, card in enumerate(parsed.cards):
         card_meta = meta.cards[n] if meta.cards else None
         visual = resolve(card_meta.visual, card_meta.line, "image") if card_meta and card_meta.visual else None
-        preview = (card_meta.preview if card_meta and card_meta.preview else cut_preview(card.text, preview_length))
+        preview = _preview(parsed.rel, card, card_meta, preview_length, diags)
         size = sizes.get(visual) if visual else None
         cards.append(Card(card.id, card.title, card.title_html, add_sizes(fill(card.html, urls), sizes), preview,
                           f"{url}#{card.id}", visual, card_meta.alt if card_meta else None, size,

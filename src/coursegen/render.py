@@ -24,7 +24,7 @@ class Page:
     url: str  # URL under the base path: '/how-llms-work/'
     title: str
     description: str
-    kind: str  # home, course, module, print, instructor, instructor-print, report, 404
+    kind: str  # home, course, module, print, glossary, instructor, instructor-print, report, 404
     course: Course | None = None
     module: Module | None = None
     in_sitemap: bool = True
@@ -59,6 +59,11 @@ def pages(site: Site, messages: Messages | None = None, report: bool = False) ->
             yield Page(f"{course.slug}/print/index.html", "print.html", f"{course.url}print/",
                        title, course.tagline, "print", course, in_sitemap=False)
             yield from _instructor_pages(course, lang(course.language))
+        if course.glossary_url:
+            translator = lang(course.language)
+            yield Page(f"{course.slug}/glossary/index.html", "glossary.html", course.glossary_url,
+                       translator.gettext("%(course)s: glossary") % {"course": course.title},
+                       translator.gettext("The words of this course and what they mean."), "glossary", course)
     if report:
         yield Page("report/index.html", "report.html", site.url("report/"), home.gettext("Alignment report"),
                    home.gettext("Which cards teach each learning goal, and which quizzes and reveals check it."),
@@ -83,11 +88,13 @@ PageMeta = Callable[["Page"], Any]  # what the <head> says of a page (publish/se
 
 class Renderer:
     """Renders pages with one Jinja environment, the site's static file names, and what publishing adds:
-    each page's metadata (`meta`) and each page URL's last-modified date (`dates`)."""
+    each page's metadata (`meta`), each page URL's last-modified date (`dates`) and, for a site to be
+    served over HTTP, the URL of its service worker (`worker`; None in serve's preview and LMS packages)."""
 
     def __init__(self, env: Environment, site: Site, static: tuple[StaticFile, ...], meta: PageMeta,
-                 dates: Mapping[str, str], messages: Messages):
+                 dates: Mapping[str, str], messages: Messages, worker: str | None = None):
         self.env, self.site, self.meta, self.dates, self.messages = env, site, meta, dates, messages
+        self.worker = worker  # the service worker's URL (publish/offline.py), None where pages get none
         self.static_paths = {f.name: site.url(f.target) for f in static}
 
     def static_url(self, name: str) -> str:
@@ -101,7 +108,7 @@ class Renderer:
                 "generator": f"coursegen {__version__}", "scope_ids": scope_ids,
                 "meta": self.meta(page), "lang": language, "dir": translator.dir, "kbd": _kbd,
                 "language_name": language_name,
-                "updated": self.dates.get(page.url), "time_tag": partial(_time, translator),
+                "updated": self.dates.get(page.url), "worker": self.worker, "time_tag": partial(_time, translator),
                 **translator.template_functions()}
 
     def render_page(self, page: Page) -> str:

@@ -7,7 +7,7 @@ import difflib
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
-from .diagnostics import Diagnostics
+from .diagnostics import Diagnostic, Diagnostics
 from .model import Alternate, Course, Module
 
 
@@ -190,3 +190,26 @@ def hreflang(alternates: Sequence[Alternate]) -> tuple[tuple[str, str], ...]:
         return ()
     default = next((a.url for a in alternates if a.original and not a.missing), None)
     return (*found, ("x-default", default)) if default else tuple(found)
+
+
+def translation_gaps(courses: Sequence[Course]) -> list[Diagnostic]:
+    """Warnings for `coursegen check`: each module of an original course that a translation lacks, and each
+    translated module with fewer cards than its original (a card may be left untranslated)."""
+    by_url = {c.url: c for c in courses} | {m.url: m for c in courses for m in c.modules}
+    found = []
+    for module in (m for c in courses for m in c.modules if any(a.current and a.original for a in m.alternates)):
+        for alternate in (a for a in module.alternates if not a.current):
+            other = by_url[alternate.url]
+            if isinstance(other, Course):
+                found.append(Diagnostic(other.source, 1, f"this translation has no module translating "
+                                        f"{module.source} ('{module.title}'); its language switcher links to the "
+                                        "course page instead", "warning"))
+            elif len(other.cards) < len(module.cards):
+                found.append(Diagnostic(other.source, 1, f"this module has {_cards(len(other.cards))} and the one it "
+                                        f"translates, {module.source}, has {_cards(len(module.cards))}: is a card "
+                                        "left untranslated?", "warning"))
+    return found
+
+
+def _cards(n: int) -> str:
+    return f"{n} card" if n == 1 else f"{n} cards"

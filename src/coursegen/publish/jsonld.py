@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..model import Course, Module, Site
+from ..model import Alternate, Course, Module, Site
 
 CONTEXT = "https://schema.org"
 _INLINE_MARKUP = re.compile(r"!?\[([^\]]*)\]\([^)]*\)|[*_`]+")
@@ -64,6 +64,24 @@ def prerequisites(site: Site, course: Course) -> list[dict[str, Any]]:
             if c.slug != course.slug and any(link.url == course.url for link in c.next)]
 
 
+def translations(site: Site, alternates: tuple[Alternate, ...], kind: str) -> dict[str, Any]:
+    """schema.org's links between a work and its translations: the original lists its `workTranslation`s, a
+    translation names its `translationOfWork`; each a `kind` ('Course', 'LearningResource') with its URL."""
+    current = next((a for a in alternates if a.current), None)
+    original = next((a for a in alternates if a.original and not a.missing), None)
+    if current is None or original is None:
+        return {}
+
+    def ref(alternate: Alternate) -> dict[str, Any]:
+        url = site.absolute(alternate.url)
+        return {"@type": kind, **({"@id": url + "#course"} if kind == "Course" else {}), "url": url,
+                "inLanguage": alternate.language}
+
+    if current.original:
+        return {"workTranslation": [ref(a) for a in alternates if not a.current and not a.missing]}
+    return {"translationOfWork": ref(original)}
+
+
 def course_ld(site: Site, course: Course, image: str | None, date: str | None) -> dict[str, Any]:
     """A Course with every field Google's course info result requires, plus teaches/hasPart/prerequisites."""
     data: dict[str, Any] = {
@@ -80,7 +98,8 @@ def course_ld(site: Site, course: Course, image: str | None, date: str | None) -
         teaches=[plain(goal) for m in course.modules for goal in m.goals],
         hasPart=[{"@type": "LearningResource", "name": m.title, "url": site.absolute(m.url),
                   "position": m.position} for m in course.modules],
-        coursePrerequisites=prerequisites(site, course), image=image, dateModified=date)
+        coursePrerequisites=prerequisites(site, course), image=image, dateModified=date,
+        **translations(site, course.alternates, "Course"))
 
 
 def module_ld(site: Site, course: Course, module: Module, image: str | None, date: str | None) -> dict[str, Any]:
@@ -93,4 +112,5 @@ def module_ld(site: Site, course: Course, module: Module, image: str | None, dat
         "isPartOf": {**_course_ref(site, course), "@id": site.absolute(course.url) + "#course"},
         "provider": provider(site), "isAccessibleForFree": site.offer_category == "Free",
     }
-    return _optional(data, educationalLevel=course.level, image=image, dateModified=date)
+    return _optional(data, educationalLevel=course.level, image=image, dateModified=date,
+                     **translations(site, module.alternates, "LearningResource"))

@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from ..diagnostics import UsageError
+from ..diagnostics import Diagnostic, UsageError
 from ..i18n import Messages
 from ..model import Site
 from ..preview import cut_preview
@@ -57,6 +57,17 @@ _TERRITORY = {"en": "US", "ja": "JP", "zh": "CN", "ko": "KR", "sv": "SE", "da": 
 
 
 @functools.cache  # one language per site, asked for on every page
+def origin_warning(site: Site) -> Diagnostic | None:
+    """A warning when the site's origin is unknown (base_url is a path): its pages then get no canonical link,
+    og:url or social card. Builds and checks for publishing give it alike."""
+    if site.origin:
+        return None
+    return Diagnostic("content/site.yaml", 1, "base_url is a path, so pages get no rel=canonical link (search "
+                      "engines may index duplicate addresses of a page), no og:url and no social-card image (chat "
+                      "apps show links without a picture); set base_url (or --base-url) to the full URL, like "
+                      "https://example.org/courses/", "warning")
+
+
 def og_locale(language: str) -> str:
     """A BCP 47 tag as an Open Graph locale: 'en' -> 'en_US', 'pt-BR' -> 'pt_BR'."""
     lang, _, territory = language.replace("_", "-").partition("-")

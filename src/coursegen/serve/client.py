@@ -17,6 +17,19 @@ from ..diagnostics import Diagnostic
 EVENTS_URL = "/__coursegen/events"
 OVERLAY_ID = "cg-serve-overlay"
 
+# Served for any */sw.js the preview has no file for: a service worker left from a built site once served
+# at this address (publish/offline.py) would otherwise answer the preview's requests from its caches.
+# The browser's next update check gets this one, which empties coursegen's caches and unregisters itself.
+WORKER_KILL_SWITCH = b"""\
+// coursegen serve: no service worker in the preview (publish/offline.py writes the built site's).
+self.addEventListener("install", () => self.skipWaiting());
+self.addEventListener("activate", (event) => event.waitUntil((async () => {
+  for (const name of await caches.keys()) if (name.startsWith("cg-")) await caches.delete(name);
+  await self.registration.unregister();
+  for (const client of await self.clients.matchAll({ type: "window" })) client.navigate(client.url);
+})()));
+"""
+
 _CLIENT = """\
 <script id="cg-serve-client">
 (() => {
@@ -90,7 +103,7 @@ def _source_line(project: Path, diagnostic: Diagnostic) -> str | None:
     return lines[diagnostic.line - 1] if 0 < diagnostic.line <= len(lines) else None
 
 
-def overlay_html(project: Path, errors: list[Diagnostic], crash: str | None = None) -> str:
+def overlay_html(project: Path, errors: list[Diagnostic], crash: str | None = None, built: bool = True) -> str:
     """The overlay listing every error (file, line, message, the offending source line) or a traceback."""
     items = []
     for d in errors:
@@ -104,13 +117,14 @@ def overlay_html(project: Path, errors: list[Diagnostic], crash: str | None = No
                      'content); the server keeps running:</strong><pre style="white-space:pre-wrap">'
                      f"{escape(crash)}</pre></li>")
     count = len(errors) + (1 if crash else 0)
+    below = "The page below is the last good build." if built else "The site has not built yet."
     title = f"Build failed: {count} error{'s' if count != 1 else ''}"
     hide = ('<button type="button" onclick="this.parentElement.remove()" style="float:right;font:inherit;'
             'padding:.3rem .8rem;background:#333;color:#fff;border:1px solid #888;border-radius:4px;'
             'cursor:pointer">Hide</button>')
     return (f'<div id="{OVERLAY_ID}" role="alert" aria-labelledby="{OVERLAY_ID}-title" style="{_STYLE}">{hide}'
             f'<h2 id="{OVERLAY_ID}-title" style="margin:0 0 1rem;color:#ff8a80;font-size:1.3rem">{title}</h2>'
-            f'<p style="margin:0 0 1rem">The page below is the last good build. Fix the problem and save: '
+            f'<p style="margin:0 0 1rem">{below} Fix the problem and save: '
             f'this message goes away by itself.</p><ol style="padding-left:1.2rem">{"".join(items)}</ol></div>')
 
 

@@ -47,7 +47,7 @@ class Rebuild:
 class LiveSite:
     """A project built in memory, drafts included, under '/'; `files` is the last good site."""
 
-    OPTIONS = BuildOptions(base_url="/", drafts=True, write=False, search=False)
+    OPTIONS = BuildOptions(base_url="/", drafts=True, write=False, search=False, publish=False)
 
     def __init__(self, project: Path):
         self.project = project.resolve()

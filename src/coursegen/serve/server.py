@@ -26,7 +26,7 @@ from urllib.parse import quote, unquote, urlsplit
 
 from ..diagnostics import UsageError
 from ..output import SiteFiles
-from .client import EVENTS_URL, error_page, inject
+from .client import EVENTS_URL, WORKER_KILL_SWITCH, error_page, inject
 from .doorway import Doorway, reader
 
 log = logging.getLogger(__name__)
@@ -165,6 +165,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             return self._send(503 if snap.overlay else 200, body.encode(), "text/html; charset=utf-8", head)
         if rel not in snap.files.paths() and f"{rel}/index.html" in snap.files.paths():
             return self._send(301, b"", "text/plain", head, {"Location": quote(f"/{rel.lstrip('/')}/")})
+        if _stale_worker(rel, snap.files):
+            return self._send(200, WORKER_KILL_SWITCH, "text/javascript; charset=utf-8", head)
         status, data = 200, _read(snap.files, rel, self.hub.root)
         if data is None:
             status, rel = 404, "404.html"
@@ -214,6 +216,11 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     def _event(self, name: str, data: str) -> None:
         self.wfile.write(f"event: {name}\ndata: {data}\n\n".encode())
         self.wfile.flush()
+
+
+def _stale_worker(rel: str, files: SiteFiles) -> bool:
+    """Whether a browser asks for a service worker that the preview has no file for (a built site's)."""
+    return rel.rsplit("/", 1)[-1] == "sw.js" and rel not in files.paths()
 
 
 def _content_type(rel: str) -> str:

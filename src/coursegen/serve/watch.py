@@ -18,6 +18,7 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 from watchdog.observers.api import ObservedWatch
 
+from ..content import project_problem
 from ..diagnostics import Diagnostic, UsageError
 from .client import overlay_html
 from .live import LiveSite, Rebuild
@@ -130,12 +131,13 @@ class Preview:
             self.echo(d.format(), True)
         if result.crash:
             self.echo(result.crash.rstrip(), True)
-        overlay = overlay_html(self.project, result.errors, result.crash)
         snap = self.hub.snapshot
+        built = bool(snap.files.paths())  # a good build was published before
+        overlay = overlay_html(self.project, result.errors, result.crash, built)
         self.hub.publish(Snapshot(snap.files, snap.version, overlay), {"version": snap.version, "overlay": overlay})
         count = len(result.errors) + (1 if result.crash else 0)
         self.echo(f"{time.strftime('%H:%M:%S')} {what}: build failed ({count} error{'s' if count != 1 else ''}); "
-                  "the browser shows them; still serving the last good site", True)
+                  f"the browser shows them; {'still serving the last good site' if built else 'no site yet'}", True)
 
 
 def _inputs_state(project: Path) -> list[tuple[str, int, int]]:
@@ -160,8 +162,8 @@ def serve(project: Path | str, host: str = "127.0.0.1", port: int = 8000, open_b
           quiet: bool = False, echo: Echo | None = None) -> int:
     """Preview `project` at http://HOST:PORT/ until interrupted; return the exit code."""
     project = Path(project).resolve()
-    if not (project / "content").is_dir():
-        raise UsageError(f"{project} has no content/ folder; run 'coursegen new DIR' to start a project")
+    if problem := project_problem(project):
+        raise UsageError(problem)
     say = echo or (lambda line, error: None)
     stop = threading.Event()
     _stop_on_signals(stop)

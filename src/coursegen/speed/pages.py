@@ -85,7 +85,7 @@ class PageKeys:
     def __init__(self, renderer: Renderer):
         self.renderer = renderer
         self.common = _digest((code_digest(), sorted(renderer.static_paths.items()), renderer.site,
-                               renderer.messages.digest_parts), _OutlinePickler)
+                               renderer.messages.digest_parts, renderer.worker), _OutlinePickler)
         self._bodies: dict[str, str] = {}
         self._previews: dict[str, str] = {}
 
@@ -107,16 +107,16 @@ class PageKeys:
 
 def encode_page(html: bytes, scan: PageScan) -> dict[str, Any]:
     return {"html": html.decode(), "ids": sorted(scan.ids), "refs": [list(r) for r in scan.refs],
-            "no_alt": [list(r) for r in scan.no_alt]}
+            "no_alt": [list(r) for r in scan.no_alt], "parts": [list(r) for r in scan.parts]}
 
 
 def decode_page(data: Any) -> tuple[bytes, PageScan] | None:
     """The page and its scan that encode_page stored; None for anything else."""
     try:
-        html, ids, refs, no_alt = data["html"], data["ids"], data["refs"], data["no_alt"]
+        html, ids, refs, no_alt, parts = data["html"], data["ids"], data["refs"], data["no_alt"], data["parts"]
         if not isinstance(html, str) or not all(isinstance(i, str) for i in ids):
             return None
-        scan = PageScan(set(ids), [_ref(r) for r in refs], [_ref(r) for r in no_alt])
+        scan = PageScan(set(ids), [_ref(r) for r in refs], [_ref(r) for r in no_alt], [_ref(r) for r in parts])
     except (KeyError, TypeError, ValueError):
         return None
     return html.encode(), scan

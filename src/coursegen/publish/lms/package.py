@@ -21,6 +21,9 @@ _URL = re.compile(re.escape(BASE) + r"""([^"'\s<>()\\]*)""")
 _INSTRUCTOR = ("instructor", "instructor-print")  # the course's folders for teachers (render.py)
 _DIV = re.compile(r"<(/?)div\b[^>]*>")
 _KEY_HINT = re.compile(r'<p class="cg-key-hint"[^>]*>.*?</p>', re.DOTALL)
+# The links to a course's translations: other packages (or none) in an LMS, so they would lead nowhere
+_TRANSLATIONS = re.compile(r'<nav class="cg-languages".*?</nav>\s*|<link rel="alternate" hreflang="[^"]*" href="[^"]*">\s*',
+                           re.DOTALL)
 _FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip can hold
 _LAST_TIME = (2107, 12, 31, 23, 59, 58)  # and the last
 
@@ -70,7 +73,7 @@ def _relative(path: str, data: bytes, inside: set[str], start: str, base: str) -
         return data
     text = data.decode("utf-8")
     text = text.replace(f'data-base="{BASE}"', f'data-base="{base}"')
-    text = _without_search(text)
+    text = _TRANSLATIONS.sub("", _without_search(text))
     here = posixpath.dirname(path) or "."
 
     def local(match: re.Match[str]) -> str:

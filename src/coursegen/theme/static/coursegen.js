@@ -280,7 +280,9 @@
       try {
         const engine = await load();
         const search = await engine.search(query);
-        found = await Promise.all(search.results.slice(0, 8).map((r) => r.data()));
+        // offline, the results of pages not saved fail to load: left out
+        const loaded = await Promise.allSettled(search.results.slice(0, 8).map((r) => r.data()));
+        found = loaded.filter((r) => r.status === "fulfilled").map((r) => r.value);
       } catch (error) {
         if (mine === generation) { panel.hidden = false; say(t("search.unavailable")); }
         return;
@@ -396,7 +398,28 @@
     window.addEventListener("resize", update);
   }
 
+  // --- Offline: the built site's service worker (publish/offline.py); a page without data-sw (the preview of
+  // `coursegen serve`) removes a worker left from a built site once served at this address, and its caches --
+  function setupWorker() {
+    const sw = navigator.serviceWorker;
+    if (!sw || !window.isSecureContext) return;
+    const worker = document.body.dataset.sw;
+    if (worker) {
+      // a new build's worker brings the saved courses up to date: asked once it runs
+      const sync = () => sw.ready.then((r) => r.active.postMessage({ type: "sync" }));
+      sw.register(worker, { scope: base }).then(sync).catch(() => { /* offline reading is a nicety */ });
+      sw.addEventListener("controllerchange", () => sync().catch(() => {}));
+    } else {
+      sw.getRegistrations().then(async (all) => {
+        if (!all.length) return;
+        await Promise.all(all.map((r) => r.unregister()));
+        for (const name of await caches.keys()) if (name.startsWith("cg-")) await caches.delete(name);
+      }).catch(() => {});
+    }
+  }
+
   function init() {
+    setupWorker();
     setupThemeToggle();
     $$("form.cg-quiz").forEach(setupQuiz);
     setupToc(setupModuleProgress());
