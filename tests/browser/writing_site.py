@@ -165,7 +165,9 @@ def write_writing_site(root: Path) -> Path:
 
 def build_writing_site(root: Path, out: Path) -> Path:
     report = build(write_writing_site(root), BuildOptions(out=out))
-    problems = [d.format() for d in report.diagnostics]
+    # the probe's cards are all blocks (so their previews are empty), and it is built under a path (no base_url)
+    problems = [d.format() for d in report.diagnostics if d.path != "content/site.yaml"
+                and "has an empty preview" not in d.message]
     assert report.ok and problems == [(f"content/probe/01-features.md:{UNKNOWN_LANGUAGE_LINE}: warning: unknown "
                                        "language 'sqll' in a code block; did you mean 'sql'?")], problems
     return out

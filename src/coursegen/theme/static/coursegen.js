@@ -410,10 +410,16 @@
       sw.register(worker, { scope: base }).then(sync).catch(() => { /* offline reading is a nicety */ });
       sw.addEventListener("controllerchange", () => sync().catch(() => {}));
     } else {
+      const clear = async () => {
+        for (const name of await caches.keys()) if (name.startsWith("cg-")) await caches.delete(name);
+      };
       sw.getRegistrations().then(async (all) => {
         if (!all.length) return;
         await Promise.all(all.map((r) => r.unregister()));
-        for (const name of await caches.keys()) if (name.startsWith("cg-")) await caches.delete(name);
+        await clear();
+        // the old worker still serves this page until it is left, and may store what it fetched meanwhile
+        const again = () => setTimeout(() => clear().catch(() => {}), 500);
+        if (document.readyState === "complete") again(); else window.addEventListener("load", again);
       }).catch(() => {});
     }
   }
