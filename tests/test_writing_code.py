@@ -2,7 +2,7 @@
 warnings and errors at the fence's line for unknown languages, unknown attributes and bad values."""
 from __future__ import annotations
 
-from helpers import CourseProject
+from helpers import CourseProject, own
 
 CODE = '```python title="app.py" linenums="7" hl_lines="2 3-4"\nimport os\nx = 1\ny = 2\nz = 3\nprint(x)\n```\n'
 
@@ -18,7 +18,7 @@ def _build(project: CourseProject, body: str):
 
 def test_title_line_numbers_and_marked_lines(project: CourseProject):
     report = _build(project, CODE)
-    assert report.ok and not report.diagnostics, report.diagnostics
+    assert report.ok and not own(report), own(report)
     page = project.html("demo/code/index.html")
     figure = page.select_one(".cg-card figure.cg-code")
     assert figure.figcaption.get_text() == "app.py"

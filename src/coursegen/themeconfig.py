@@ -201,5 +201,6 @@ def site_theme(config: ThemeConfig, content: Path, base_path: str, path: str, di
             close = difflib.get_close_matches(name, known, n=1)
             hint = f"; did you mean '{close[0]}'?" if close else " (paths are relative to static/)"
             diags.error(path, line, f"'theme.extra_css': static/{name} does not exist{hint}")
-    theme = SiteTheme(accent_css(config.accent), logo, tuple(name for name, _ in config.extra_css), config.edit_url)
+    found = tuple(name for name, _ in config.extra_css if (static / name).is_file())  # the pages still render
+    theme = SiteTheme(accent_css(config.accent), logo, found, config.edit_url)
     return theme, copy
