@@ -2,7 +2,8 @@
 imported only for code not highlighted before."""
 from __future__ import annotations
 
-from coursegen.markdown import highlight_code, make_markdown
+from coursegen.codeblocks import highlight_code
+from coursegen.markdown import make_markdown
 
 CODE = 'def f(x):\n    return "<b>" + x\n'
 

@@ -5,11 +5,12 @@ import difflib
 import ipaddress
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
 from .diagnostics import Diagnostics
+from .themeconfig import ThemeConfig, read_theme
 from .yamlhints import quoted
 from .yamlsource import YamlDoc
 
@@ -26,6 +27,7 @@ class SiteConfig:
     preview_length: int = 140
     organization: str | None = None
     offer_category: str = "Free"
+    theme: ThemeConfig = field(default_factory=ThemeConfig)
 
 
 @dataclass(frozen=True)
@@ -295,7 +297,7 @@ def read_site_config(doc: YamlDoc, path: str, diags: Diagnostics) -> SiteConfig 
         return None
     reader = _Reader(doc, path, 0, diags, "site.yaml")
     reader.check_keys(["title", "description", "base_url", "language", "courses",
-                       "preview_length", "organization", "offer_category"])
+                       "preview_length", "organization", "offer_category", "theme", "edit_url"])
     before = len(diags.errors)
     title = reader.get("title", _text, required=True)
     description = reader.get("description", _text, required=True)
@@ -307,10 +309,11 @@ def read_site_config(doc: YamlDoc, path: str, diags: Diagnostics) -> SiteConfig 
         reader.error(reader.line("preview_length"), "'preview_length' must be at least 20 characters")
     organization = reader.get("organization", _text)
     offer_category = reader.get("offer_category", _offer_category, default="Free")
+    theme = read_theme(doc, path, diags)
     if len(diags.errors) > before:
         return None
     return SiteConfig(title, description, base_url, language, courses, preview_length, organization,
-                      offer_category)
+                      offer_category, theme)
 
 
 def read_course_config(doc: YamlDoc, path: str, diags: Diagnostics) -> CourseConfig | None:

@@ -49,6 +49,7 @@ class ContentSource:
     root: Path
     site: SourceFile | None
     courses: tuple[CourseSource, ...]
+    loose: tuple[str, ...] = ()  # the other files at the top of content/ (a logo may be one; outline.py warns)
 
 
 def rel_path(project: Path, path: Path) -> str:
@@ -215,7 +216,7 @@ def load_content(project: Path, diags: Diagnostics, load: CourseLoader | None = 
         site = read_text(project, site_path, diags, texts)
     else:
         diags.error("content/site.yaml", 1, "missing site.yaml: it needs at least 'title' and 'description'")
-    courses = []
+    courses, loose = [], []
     for entry in _entries(content, project, diags):
         if entry.is_dir() and entry.name == TRANSLATIONS:
             continue  # the project's theme messages (i18n.py), not a course
@@ -223,6 +224,5 @@ def load_content(project: Path, diags: Diagnostics, load: CourseLoader | None = 
             folder = Path(entry.path)
             courses.append(load(project, folder, diags) if load else load_course(project, folder, diags, texts))
         elif entry.name != "site.yaml":
-            diags.warning(f"content/{entry.name}", 1, "files at the top of content/ are not used; "
-                          "put them inside a course folder")
-    return ContentSource(content, site, tuple(courses))
+            loose.append(entry.name)
+    return ContentSource(content, site, tuple(courses), tuple(loose))

@@ -3,8 +3,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from functools import lru_cache
-from html import escape
 from typing import Any
 
 from markdown_it import MarkdownIt
@@ -13,42 +11,11 @@ from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.tasklists import tasklists_plugin
-from pygments import highlight
-from pygments.formatters import HtmlFormatter
-from pygments.lexer import Lexer
-from pygments.lexers import get_lexer_by_name
-from pygments.util import ClassNotFound
 
-from . import blocks, callouts, mathrender, tabs
+from . import blocks, callouts, codeblocks, mathrender, tabs
 
 # A resolver turns an author's link target into a page URL, or None when the target is missing.
 LinkResolver = Callable[[str, int, str], str]  # (href, line, kind 'link'|'image') -> url
-
-
-@lru_cache(maxsize=1)
-def _formatter() -> HtmlFormatter:
-    return HtmlFormatter(nowrap=True)
-
-
-@lru_cache(maxsize=256)
-def _lexer(name: str) -> Lexer | None:
-    """The Pygments lexer for a fence's language name, None when Pygments has none.
-
-    Cached: the lookup scans every lexer's aliases, and lexers keep no state between texts.
-    """
-    try:
-        return get_lexer_by_name(name)
-    except ClassNotFound:
-        return None
-
-
-def highlight_code(code: str, lang: str) -> str:
-    """Pygments-highlighted code in a <pre><code> pair (plain, escaped code for unknown languages)."""
-    name = lang.split()[0] if lang.strip() else ""
-    lexer = _lexer(name) if name else None
-    body = highlight(code, lexer, _formatter()) if lexer else escape(code)
-    css = f' class="language-{escape(name)}"' if name else ""
-    return f'<pre class="highlight"><code{css}>{body}</code></pre>\n'
 
 
 def _fence(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict) -> str:
@@ -62,7 +29,8 @@ def _fence(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict
         widget = token.meta["widget"]
         env.setdefault("widgets", set()).add(widget.name)
         return blocks.widget_html(widget, lambda text: _yaml_block(env["md"], text, env))
-    return highlight_code(token.content, token.info.strip())
+    block = token.meta.get("code") or codeblocks.read_code_block(token.info, token.content, lambda *_: None)
+    return codeblocks.code_block_html(token.content, block)
 
 
 def _container_open(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict) -> str:
@@ -74,11 +42,18 @@ def _container_close(self: Any, tokens: Sequence[Token], idx: int, options: Any,
     return blocks.container_close_html(opener)
 
 
+SCHEME_VARIANTS = ("#only-light", "#only-dark")  # at the end of an image URL: shown in that colour scheme only
+
+
 def _resolved(tokens: Sequence[Token], idx: int, attr: str, kind: str, env: dict) -> list[Token]:
     """A copy of the token list whose token idx carries the resolved URL (tokens stay untouched)."""
     token = tokens[idx].copy(attrs=dict(tokens[idx].attrs))  # copy() alone shares the attrs dict
     resolve: LinkResolver | None = env.get("resolve")
     target = token.attrGet(attr)
+    if kind == "image" and isinstance(target, str) and target.endswith(SCHEME_VARIANTS):
+        target, _, variant = target.rpartition("#")
+        token.attrSet(attr, target)
+        token.attrSet("class", f"cg-{variant}")
     if resolve and isinstance(target, str):
         token.attrSet(attr, resolve(target, token.meta.get("line", 0), kind))
     if kind == "image":

@@ -183,6 +183,22 @@ class Course:
 
 
 @dataclass(frozen=True)
+class Logo:
+    url: str
+    size: tuple[int, int] | None  # width and height in CSS pixels, when known
+
+
+@dataclass(frozen=True)
+class SiteTheme:
+    """site.yaml's look settings (themeconfig.py)."""
+
+    accent_css: str = ""  # custom properties for the accent colour, '' for the theme's own
+    logo: Logo | None = None
+    extra_css: tuple[str, ...] = ()  # names of the project's stylesheets under static/, linked after the theme's
+    edit_url: str | None = None  # a prefix ending with '/', to which a module's project path is added
+
+
+@dataclass(frozen=True)
 class Site:
     title: str
     description: str
@@ -195,6 +211,7 @@ class Site:
     courses: tuple[Course, ...]
     drafts: bool  # drafts are included in this build
     offer_category: str = "Free"  # schema.org Offer category of the courses
+    theme: SiteTheme = SiteTheme()
 
     @property
     def published_courses(self) -> tuple[Course, ...]:
@@ -207,6 +224,10 @@ class Site:
     def url(self, path: str) -> str:
         """Site-relative path ('how-llms-work/') -> URL under the base path."""
         return self.base_path + path.lstrip("/")
+
+    def edit_link(self, module: Module) -> str | None:
+        """Where an author edits a module's file: site.yaml's edit_url and the file's path in the project."""
+        return self.theme.edit_url + module.source if self.theme.edit_url else None
 
     def absolute(self, url: str) -> str:
         """A base-path URL -> an absolute URL when the origin is known, else unchanged."""

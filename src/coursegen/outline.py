@@ -19,10 +19,11 @@ from .ids import slugify
 from .imagesize import Size, add_sizes, sizes_of
 from .links import LinkTargets, fill
 from .markdown import plain_text, render_tokens, yaml_text
-from .model import Card, Check, Course, InstructorNote, Link, Module, Site, Term
+from .model import Card, Check, Course, InstructorNote, Link, Module, Site, SiteTheme, Term
 from .parse import ParsedCard, ParsedModule
 from .preview import cut_preview
 from .termlinks import course_glossary
+from .themeconfig import site_theme
 from .translations import TranslationClaim, link_translations
 from .yamlsource import YamlDoc, YamlProblem, parse_yaml
 
@@ -158,6 +159,7 @@ def build_outline(source: ContentSource, parsed: Mapping[str, ParsedModule | Non
     builder = _Builder(source, parsed, diags)
     config = builder.site_config()
     course_drafts = builder.course_drafts()
+    _warn_loose_files(source, config, diags)
     if config is None:
         return None
     return _outline(builder, config, course_drafts, md, diags, base_url, drafts)
@@ -192,12 +194,29 @@ def _outline(builder: _Builder, config: SiteConfig, course_drafts: list[_CourseD
             targets.files[f"{slug}/{asset}"] = course_url + asset
             assets.append(Asset(source.root / slug / asset, f"{slug}/{asset}"))
     sizes = sizes_of({targets.files[a.target]: a.source for a in assets})
+    theme, theme_assets = _theme(config, source, base_path, diags)
     courses = tuple(_course(d, published.get(d.source.slug, []), ordered, targets, sizes, config, base_path, md,
                             diags) for d in ordered)
     courses = _translated(courses, ordered, source, diags)
     site = Site(config.title, config.description, base, base_path, origin, config.language,
-                config.organization, config.preview_length, courses, drafts, config.offer_category)
-    return Outline(site, tuple(assets), unbuilt)
+                config.organization, config.preview_length, courses, drafts, config.offer_category, theme)
+    return Outline(site, (*assets, *theme_assets), unbuilt)
+
+
+def _theme(config: SiteConfig, source: ContentSource, base_path: str, diags: Diagnostics
+           ) -> tuple[SiteTheme, tuple[Asset, ...]]:
+    """site.yaml's theme settings in the model, and the logo to copy."""
+    theme, logo = site_theme(config.theme, source.root, base_path,
+                             source.site.rel if source.site else "content/site.yaml", diags)
+    return theme, (Asset(*logo),) if logo else ()
+
+
+def _warn_loose_files(source: ContentSource, config: SiteConfig | None, diags: Diagnostics) -> None:
+    """A warning for each file at the top of content/ that is not site.yaml's logo."""
+    for name in source.loose:
+        if config is None or name != config.theme.logo:
+            diags.warning(f"content/{name}", 1, "files at the top of content/ are not used; "
+                          "put them inside a course folder")
 
 
 def _unbuilt(builder: _Builder, course_drafts: list[_CourseDraft], targets: LinkTargets) -> frozenset[str]:

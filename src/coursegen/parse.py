@@ -11,7 +11,7 @@ from functools import partial
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from . import alignment, blocks, instructor, mathrender, structure
+from . import alignment, blocks, codeblocks, instructor, mathrender, structure
 from .alignment import GoalCheck
 from .config import ModuleMeta, read_module_meta
 from .content import ModuleFile
@@ -114,7 +114,7 @@ def _check_blocks(md: MarkdownIt, tokens: list[Token], path: str, offset: int, w
         elif token.type == "container_block_close" and openers:
             token.meta["opener_info"] = openers.pop().info
         elif token.type == "fence" and not token.meta.get("unclosed"):
-            _check_fence(md, token, widgets, report)
+            _check_fence(md, token, widgets, report, partial(_report_at, diags, path, start))
 
 
 def _check_structure(md: MarkdownIt, tokens: list[Token], path: str, offset: int, lines: list[str],
@@ -131,14 +131,23 @@ def _check_structure(md: MarkdownIt, tokens: list[Token], path: str, offset: int
     return swallowed
 
 
-def _check_fence(md: MarkdownIt, token: Token, widgets: frozenset[str], report: blocks.Report) -> None:
+def _report_at(diags: Diagnostics, path: str, line: int, severity: str, message: str) -> None:
+    (diags.error if severity == "error" else diags.warning)(path, line, message)
+
+
+def _check_fence(md: MarkdownIt, token: Token, widgets: frozenset[str], report: blocks.Report,
+                 code_report: codeblocks.Report) -> None:
     kind, _, name = token.info.strip().partition(" ")
-    if kind == "quiz" and (quiz := blocks.parse_quiz(token.content, report)):
-        token.meta["quiz"] = quiz
-        for text in (quiz.question, *(o.text for o in quiz.options), *(o.feedback or "" for o in quiz.options)):
-            _inline_math(md, text, report)
-    elif kind == "widget" and (widget := blocks.parse_widget(name.strip(), token.content, widgets, report)):
-        token.meta["widget"] = widget
+    if kind == "quiz":
+        if quiz := blocks.parse_quiz(token.content, report):
+            token.meta["quiz"] = quiz
+            for text in (quiz.question, *(o.text for o in quiz.options), *(o.feedback or "" for o in quiz.options)):
+                _inline_math(md, text, report)
+    elif kind == "widget":
+        if widget := blocks.parse_widget(name.strip(), token.content, widgets, report):
+            token.meta["widget"] = widget
+    else:
+        token.meta["code"] = codeblocks.read_code_block(token.info, token.content, code_report)
 
 
 def _check_math(tex: str, display: bool, line: int, report: blocks.Report) -> None:

@@ -26,17 +26,22 @@ class StaticFile:
 
 
 def _style_defs(style: str, selector: str) -> str:
-    """Pygments' rules for one style, without the token-name comment it puts after every rule."""
-    return re.sub(r" */\*.*?\*/", "", HtmlFormatter(style=style).get_style_defs(selector))
+    """Pygments' rules for one style's tokens and background, compact: without the token-name comment after
+    every rule, the spaces around punctuation, and the rules for Pygments' own line numbers (unused)."""
+    formatter = HtmlFormatter(style=style)
+    rules = "\n".join([*formatter.get_background_style_defs(selector), *formatter.get_token_style_defs(selector)])
+    rules = re.sub(r" */\*.*?\*/", "", rules)
+    return re.sub(r"\s*([{};])\s*|(:)\s+", r"\1\2", rules).replace(";}", "}")
 
 
 def pygments_css() -> str:
-    """Highlight colours for light pages, dark pages, and the explicit dark toggle."""
+    """Highlight colours for light pages, dark pages, and the explicit dark toggle. The dark rules are nested
+    (`& .k`) in one rule per case rather than each starting with the long case selector: a third the bytes."""
     light = _style_defs(LIGHT_STYLE, ".highlight")
-    dark = _style_defs(DARK_STYLE, ":root[data-theme=dark] .highlight")
-    dark_auto = _style_defs(DARK_STYLE, ":root:not([data-theme=light]) .highlight")
-    return (f"/* Pygments: {LIGHT_STYLE} (light), {DARK_STYLE} (dark) */\n{light}\n{dark}\n"
-            f"@media (prefers-color-scheme: dark) {{\n{dark_auto}\n}}\n")
+    dark = _style_defs(DARK_STYLE, "&")
+    return (f"/* Pygments: {LIGHT_STYLE} (light), {DARK_STYLE} (dark) */\n{light}\n"
+            f":root[data-theme=dark] .highlight{{{dark}}}\n"
+            f"@media (prefers-color-scheme: dark){{:root:not([data-theme=light]) .highlight{{{dark}}}}}\n")
 
 
 def _collect(folder: Path, found: dict[str, Path]) -> None:

@@ -87,3 +87,28 @@ def test_the_probe_page_has_no_axe_violation_and_fits_a_phone(probe, browser, sa
     page.goto(probe + FEATURES)
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
     context.close()
+
+
+def test_the_copy_button_copies_the_code_alone_and_says_so(writing_build, serve_folder, browser, save_screenshot):
+    context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    page.goto(serve_folder(writing_build) + "/" + FEATURES)
+    block = page.locator("figure.cg-code")
+    expect(block.locator("figcaption")).to_have_text("app.py")
+    expect(block.get_by_role("button", name="Copy")).to_have_count(1)
+    button = block.locator(".cg-copy")
+    button.focus()  # reachable by keyboard: a real button
+    page.keyboard.press("Enter")
+    expect(button).to_have_text("Copied")
+    expect(page.locator("[role=status]", has_text="Copied")).to_have_count(1)
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied.startswith("import sys\ntotal = sum(") and copied.endswith("{total}\")\n")
+    assert copied.count("\n") == 3 and "1import" not in copied
+    numbers = block.locator(".cg-ln")
+    expect(numbers).to_have_count(3)
+    assert numbers.nth(1).evaluate("n => getComputedStyle(n, '::before').content") == '"2"'
+    assert block.locator("mark.cg-line").count() == 2
+    wide = block.locator("pre")
+    assert wide.evaluate("p => p.scrollWidth > p.clientWidth")  # the long line scrolls inside the block
+    assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
+    context.close()

@@ -128,6 +128,7 @@
     const markToc = () => {
       const p = loadProgress(course);
       for (const link of $$("[data-toc-card]")) link.classList.toggle("is-understood", Boolean(p.cards[`${module}#${link.dataset.tocCard}`]));
+      for (const link of $$("[data-nav-module]")) $(".cg-nav-done", link).hidden = !p.done[link.dataset.navModule];
     };
     markToc();
     const remember = (card) => save((p) => {
@@ -409,10 +410,16 @@
       sw.register(worker, { scope: base }).then(sync).catch(() => { /* offline reading is a nicety */ });
       sw.addEventListener("controllerchange", () => sync().catch(() => {}));
     } else {
+      const clear = async () => {
+        for (const name of await caches.keys()) if (name.startsWith("cg-")) await caches.delete(name);
+      };
       sw.getRegistrations().then(async (all) => {
         if (!all.length) return;
         await Promise.all(all.map((r) => r.unregister()));
-        for (const name of await caches.keys()) if (name.startsWith("cg-")) await caches.delete(name);
+        await clear();
+        // the old worker still serves this page until it is left, and may store what it fetched meanwhile
+        const again = () => setTimeout(() => clear().catch(() => {}), 500);
+        if (document.readyState === "complete") again(); else window.addEventListener("load", again);
       }).catch(() => {});
     }
   }
