@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 from markdown_it.token import Token
 
+from .blocks import container_kind
+
 KIND = "instructor"
 
 
@@ -26,7 +28,7 @@ class NoteTokens:
 
 
 def _is_note(token: Token) -> bool:
-    return token.type == "container_block_open" and token.info.strip().partition(" ")[0] == KIND
+    return token.type == "container_block_open" and container_kind(token.info)[0] == KIND
 
 
 def take_notes(tokens: Sequence[Token]) -> tuple[tuple[Token, ...], tuple[NoteTokens, ...]]:
@@ -46,8 +48,7 @@ def take_notes(tokens: Sequence[Token]) -> tuple[tuple[Token, ...], tuple[NoteTo
             depth += 1
         elif token.type == "container_block_close":
             if depth == 0:
-                title = opener.info.strip().partition(" ")[2].strip()
-                notes.append(NoteTokens(title, opener.map[0] if opener.map else 0, tuple(inside)))
+                notes.append(NoteTokens(container_kind(opener.info)[1], opener.map[0] if opener.map else 0, tuple(inside)))
                 inside = None
                 continue
             depth -= 1
