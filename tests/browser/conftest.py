@@ -111,3 +111,11 @@ def save_screenshot():
         page.screenshot(path=SCREENSHOTS / name)
         page.set_viewport_size(viewport)
     return save
+
+
+@pytest.fixture(scope="session")
+def writing_build(tmp_path_factory) -> Path:
+    """The writing probe site (writing_site.py), built once for every browser test that reads it."""
+    from writing_site import build_writing_site
+    root = tmp_path_factory.mktemp("writing")
+    return build_writing_site(root / "project", root / "site")

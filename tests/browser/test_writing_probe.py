@@ -9,13 +9,6 @@ from playwright.sync_api import expect
 FEATURES = "probe/features/"
 
 
-@pytest.fixture(scope="session")
-def writing_build(tmp_path_factory):
-    from writing_site import build_writing_site
-    root = tmp_path_factory.mktemp("writing")
-    return build_writing_site(root / "project", root / "site")
-
-
 @pytest.fixture
 def probe(writing_build, serve_folder) -> str:
     return serve_folder(writing_build) + "/"

@@ -16,13 +16,6 @@ CLS = """new Promise((done) => {
 })"""
 
 
-@pytest.fixture(scope="session")
-def writing_build(tmp_path_factory):
-    from writing_site import build_writing_site
-    root = tmp_path_factory.mktemp("writing-theme")
-    return build_writing_site(root / "project", root / "site")
-
-
 @pytest.fixture
 def probe(writing_build, serve_folder) -> str:
     return serve_folder(writing_build) + "/probe/"
