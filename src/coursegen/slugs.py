@@ -41,7 +41,7 @@ def check_aliases(course: CourseSource, modules: Sequence[ParsedModule], diags: 
     """Errors for the aliases of `modules` (a course's parsed modules) that cannot redirect: a module's own slug,
     another module's slug or alias, a reserved name or an asset folder of the course."""
     slugs = {m.slug: m.source.rel for m in course.modules}
-    folders = {asset.split("/")[0] for asset in course.assets if "/" in asset}
+    assets = {asset.split("/")[0] for asset in course.assets}  # the files and folders at the course's top
     taken: dict[str, str] = {}
     for module in modules:
         seen: set[str] = set()
@@ -50,13 +50,13 @@ def check_aliases(course: CourseSource, modules: Sequence[ParsedModule], diags: 
                 diags.warning(module.rel, line, f"alias '{alias}' is listed twice; remove one")
                 continue
             seen.add(alias)
-            problem = _clash(alias, module.slug, slugs, taken, folders)
+            problem = _clash(alias, module.slug, slugs, taken, assets)
             if problem:
                 diags.error(module.rel, line, problem)
             taken.setdefault(alias, module.rel)
 
 
-def _clash(alias: str, own: str, slugs: dict[str, str], taken: dict[str, str], folders: set[str]) -> str | None:
+def _clash(alias: str, own: str, slugs: dict[str, str], taken: dict[str, str], assets: set[str]) -> str | None:
     """Why `alias` of the module with slug `own` cannot redirect to it, or None."""
     if alias == own:
         return (f"alias '{alias}' is this module's own slug; 'aliases' lists the slugs the module had before "
@@ -69,6 +69,6 @@ def _clash(alias: str, own: str, slugs: dict[str, str], taken: dict[str, str], f
     if alias in RESERVED_SLUGS:
         return (f"alias '{alias}' is a name coursegen keeps for its own pages and files "
                 f"({', '.join(sorted(RESERVED_SLUGS))}); it cannot be a module's URL")
-    if alias in folders:
-        return f"alias '{alias}' is an asset folder of the course; its files are at that URL"
+    if alias in assets:
+        return f"alias '{alias}' is the name of a file or folder of the course, which is at that URL"
     return None
