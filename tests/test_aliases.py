@@ -38,6 +38,11 @@ def test_a_single_alias_may_be_written_as_text_as_in_hugo(demo: CourseProject) -
     assert (demo.out / "demo/old-second/index.html").is_file()
 
 
+def test_an_alias_of_digits_is_a_slug_though_yaml_reads_a_number(demo: CourseProject) -> None:
+    assert _renamed(demo, "[2019]").build().ok
+    assert (demo.out / "demo/2019/index.html").is_file()
+
+
 def test_the_redirect_text_is_in_the_course_language(demo: CourseProject) -> None:
     demo.write("content/demo/course.yaml", "title: Démo\ntagline: Un cours.\ndescription: Un cours.\nlanguage: fr\n")
     assert _renamed(demo).build().ok

@@ -19,6 +19,8 @@ RESERVED_SLUGS = frozenset({"print", "glossary", "instructor", "instructor-print
 
 def alias_slug(value: Any) -> tuple[bool, Any, str]:
     """An item of 'aliases' (config.py's checker form): a slug, else a message with the slug it most likely means."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)  # YAML reads the slug 2019 as a number
     if isinstance(value, str) and SLUG_RE.match(value.strip()):
         return True, value.strip(), ""
     shown = repr(value) if isinstance(value, (str, int, float)) else "a list or mapping"
