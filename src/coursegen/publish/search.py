@@ -14,6 +14,7 @@ same takes it from there instead of running Pagefind, once it has checked the ke
 """
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import logging
@@ -44,6 +45,7 @@ KEPT_DIGESTS = "coursegen-digests.json"  # in each kept part: its files' SHA-256
 KEPT_FORMAT = 2  # what a kept part holds: since 2, its script, worker and WebAssembly too (see _drop_shared)
 TIMEOUT_SECONDS = 300
 RUNS_AT_ONCE = 2  # Pagefind runs side by side: a run leaves cores idle, and each holds its part (~50 MB)
+FULL_BYTES = 1_000_000  # free space below which an empty file Pagefind wrote means a full disk
 _GLOB_SPECIAL = re.compile(r"([?*$:<>()\[\]{},\\])")  # Pagefind's glob syntax; a backslash escapes them
 
 
@@ -286,6 +288,17 @@ def _run_pagefind(runs: list[tuple[str, list[str]]], site: Path) -> None:
             process.communicate()
 
 
+def _empty_file(bundle: Path) -> Path | None:
+    """A file of one Pagefind run's output that is empty (none is, when Pagefind could write them all)."""
+    for folder, subfolders, names in os.walk(bundle):
+        if folder == str(bundle):
+            subfolders[:] = [name for name in subfolders if not name.startswith("part-")]  # other runs'
+        for name in names:
+            if os.path.getsize(os.path.join(folder, name)) == 0:
+                return Path(folder, name)
+    return None
+
+
 def _start(command: list[str]) -> subprocess.Popen[str]:
     """Start one Pagefind run, tied to this process (it ends if the build is killed)."""
     try:
@@ -299,5 +312,9 @@ def _check_run(bundle: Path, returncode: int, stdout: str, stderr: str) -> None:
     if returncode != 0 or not (bundle / "pagefind.js").is_file():
         detail = (stderr or stdout).strip().splitlines()
         raise SearchIndexError("Pagefind failed to index the site" + (f": {detail[-1]}" if detail else ""))
+    if empty := _empty_file(bundle):  # Pagefind leaves a file it could not write empty, and exits 0
+        if shutil.disk_usage(bundle).free < FULL_BYTES:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(empty))
+        raise SearchIndexError(f"Pagefind could not write {empty.relative_to(bundle.parent)}")
     for line in (stdout + stderr).strip().splitlines():
         log.debug("pagefind: %s", line)
