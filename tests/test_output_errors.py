@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 from helpers import CourseProject, tree
-from test_search import fake_pagefind
 
 ROOT = os.geteuid() == 0 and shutil.which("mount") is not None
 
@@ -94,16 +93,3 @@ def test_an_output_folder_without_permission_is_one_line_naming_the_folder(demo:
     assert line.startswith(f"coursegen: error: no permission to write the site into '{out}/' or beside it ("), line
     assert line.endswith("); nothing was written (give yourself write permission there, or build into another "
                          "folder with --out)"), line
-
-
-def test_an_index_file_pagefind_left_empty_fails_the_build(demo: CourseProject, tmp_path: Path,
-                                                           monkeypatch: pytest.MonkeyPatch) -> None:
-    """Pagefind exits 0 when it cannot write its files (a full disk): it leaves them empty."""
-    assert demo.build().ok
-    before = tree(demo.out)
-    body = 'mkdir -p "$2/$4/fragment" && echo x > "$2/$4/pagefind.js" && : > "$2/$4/fragment/en_1.pf_fragment"'
-    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(fake_pagefind(tmp_path, body)))
-    report = demo.build(cache=False)
-    assert [d.format() for d in report.errors] == [
-        "build:1: error: search index: Pagefind could not write pagefind/fragment/en_1.pf_fragment"]
-    assert tree(demo.out) == before
