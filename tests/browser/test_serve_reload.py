@@ -78,6 +78,7 @@ def test_a_warning_shows_in_a_panel_that_leaves_the_page_usable_and_goes_when_fi
     panel.wait_for(timeout=10_000)
     assert "content/demo/01-first.md:" in panel.inner_text() and "a draft: the link works in the preview" \
         in panel.inner_text()
+    page.screenshot(path=str(Path(__file__).parents[1] / "screenshots" / "serve-warnings-panel.png"))
     box = panel.bounding_box()
     assert box and box["y"] > page.viewport_size["height"] / 2  # a strip at the bottom, not over the page
     page.get_by_role("link", name="the next one").click()  # the page under it still works
