@@ -10,11 +10,10 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from .diagnostics import Diagnostics
+from .slugs import SLUG_RE, alias_slug
 from .themeconfig import ThemeConfig, read_theme
 from .yamlhints import quoted
 from .yamlsource import YamlDoc
-
-SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
 @dataclass(frozen=True)
@@ -68,6 +67,8 @@ class ModuleMeta:
     goal_lines: tuple[int, ...] = ()  # the line of each goal
     translation_of: str | None = None  # file name of the module this one translates, in the course translated
     translation_of_line: int = 0
+    aliases: tuple[str, ...] = ()  # the module's old slugs, whose URLs redirect to it
+    alias_lines: tuple[int, ...] = ()  # the line of each
 
 
 # --- field checkers: each returns (ok, converted value, message when not ok) ---
@@ -350,7 +351,7 @@ def read_module_meta(doc: YamlDoc, path: str, offset: int, diags: Diagnostics) -
     if not _mapping_or_error(doc, path, offset, diags, "front matter"):
         return None
     reader = _Reader(doc, path, offset, diags, "front matter", required=("title", "summary", "goals"))
-    reader.check_keys(["title", "summary", "goals", "minutes", "draft", "sources", "cards", "translation_of"])
+    reader.check_keys(["title", "summary", "goals", "minutes", "draft", "sources", "cards", "translation_of", "aliases"])
     before = len(diags.errors)
     title = reader.get("title", _text)
     summary = reader.get("summary", _text)
@@ -360,11 +361,15 @@ def read_module_meta(doc: YamlDoc, path: str, offset: int, diags: Diagnostics) -
     sources = reader.text_list("sources")
     cards = _read_cards(doc, path, offset, diags) if "cards" in reader.data else None
     translation_of = reader.get("translation_of", _module_file)
+    listed = isinstance(reader.data.get("aliases"), list)  # or one alias as text, as Hugo takes it
+    alias = None if listed else reader.get("aliases", alias_slug)
+    aliases = reader.text_list("aliases", check=alias_slug) if listed else (alias,) if alias else ()
     if len(diags.errors) > before or reader.misspelt:
         return None
     goal_lines = tuple(reader.line("goals", index) for index in range(len(goals)))
+    alias_lines = tuple(reader.line("aliases", i) for i in range(len(aliases))) if listed else (reader.line("aliases"),)
     return ModuleMeta(title, summary, goals, minutes, draft, sources, cards, goal_lines, translation_of,
-                      reader.line("translation_of") if translation_of else 0)
+                      reader.line("translation_of") if translation_of else 0, aliases, alias_lines[:len(aliases)])
 
 
 def _read_cards(doc: YamlDoc, path: str, offset: int, diags: Diagnostics) -> tuple[CardMeta, ...]:

@@ -90,6 +90,7 @@ class Module:
     checks: tuple[Check, ...] = ()  # every quiz and reveal, in page order
     notes: tuple[InstructorNote, ...] = ()  # instructor notes, in page order (learner pages leave them out)
     alternates: tuple[Alternate, ...] = ()  # this module in each language of its course's translation group
+    aliases: tuple[str, ...] = ()  # its old slugs: pages at those URLs redirect to it (front matter 'aliases')
 
     def notes_in(self, card_id: str) -> tuple[InstructorNote, ...]:
         """The instructor notes written in one card ('' for the intro)."""
@@ -176,6 +177,16 @@ class Course:
     @property
     def checked_goals(self) -> int:
         return sum(module.checked_goals for module in self.modules)
+
+    @property
+    def moves(self) -> tuple[str, ...]:
+        """'old:new' for each module alias: the page script moves progress saved under an old slug to the new."""
+        return tuple(f"{old}:{m.slug}" for m in self.modules for old in m.aliases)
+
+    @property
+    def redirect_paths(self) -> frozenset[str]:
+        """Site paths of the pages at the modules' old slugs, which are listed nowhere (offline copies, LMS)."""
+        return frozenset(f"{self.slug}/{old}/index.html" for m in self.modules for old in m.aliases)
 
     @property
     def has_notes(self) -> bool:

@@ -22,13 +22,12 @@ from .markdown import plain_text, render_tokens, yaml_text
 from .model import Card, Check, Course, InstructorNote, Link, Module, Site, SiteTheme, Term
 from .parse import ParsedCard, ParsedModule
 from .preview import cut_preview
+from .slugs import RESERVED_SLUGS, check_aliases
 from .termlinks import course_glossary
 from .themeconfig import site_theme
 from .translations import TranslationClaim, link_translations
 from .yamlsource import YamlDoc, YamlProblem, parse_yaml
 
-RESERVED_SLUGS = frozenset({"print", "glossary", "instructor", "instructor-print", "static", "pagefind", "images",
-                            "assets", "widgets"})
 WORDS_PER_MINUTE = 200
 
 
@@ -84,6 +83,7 @@ class _Builder:
             self._check_module_files(course)
             modules = [self.parsed.get(m.source.rel) for m in course.modules]
             parsed = [m for m in modules if m is not None]
+            check_aliases(course, parsed, self.diags)
             if config is not None and doc is not None:
                 if config.status == "planned" and course.modules:
                     self.diags.warning(course.config.rel, doc.line("status"),
@@ -378,6 +378,6 @@ def _module(parsed: ParsedModule, place: ModulePlace, targets: LinkTargets, size
         draft=meta.draft, intro_html=add_sizes(fill(parsed.intro_html, urls), sizes), cards=tuple(cards),
         sources_html=parsed.sources_html, url=url, source=parsed.rel, course_slug=place.course_slug,
         position=place.position, previous=place.previous, next=place.next, widgets=parsed.widgets,
-        word_count=parsed.word_count, checks=_checks(parsed, url),
+        word_count=parsed.word_count, checks=_checks(parsed, url), aliases=meta.aliases,
         notes=tuple(InstructorNote(n.card, n.title, add_sizes(fill(n.html, urls), sizes)) for n in parsed.notes),
     )

@@ -24,7 +24,7 @@ class Page:
     url: str  # URL under the base path: '/how-llms-work/'
     title: str
     description: str
-    kind: str  # home, course, module, print, glossary, instructor, instructor-print, report, 404
+    kind: str  # home, course, module, redirect, print, glossary, instructor, instructor-print, report, 404
     course: Course | None = None
     module: Module | None = None
     in_sitemap: bool = True
@@ -54,6 +54,9 @@ def pages(site: Site, messages: Messages | None = None, report: bool = False) ->
             yield Page(f"{course.slug}/{module.slug}/index.html", "module.html", module.url,
                        module.title, module.summary, "module", course, module,
                        in_sitemap=not module.draft)
+            for old in module.aliases:  # a page at each old URL that sends the reader on (redirect.html)
+                yield Page(f"{course.slug}/{old}/index.html", "redirect.html", f"{course.url}{old}/", module.title,
+                           module.summary, "redirect", course, module, in_sitemap=False)
         if course.modules:
             title = lang(course.language).gettext("%(course)s: the whole course") % {"course": course.title}
             yield Page(f"{course.slug}/print/index.html", "print.html", f"{course.url}print/",

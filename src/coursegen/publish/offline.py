@@ -93,7 +93,7 @@ def _search_files(folder: Path, course: Course, files: dict[str, SiteFile]) -> s
 def course_files(folder: Path, site: Site, course: Course, files: dict[str, SiteFile]) -> set[str]:
     """The paths of every file the offline copy of `course` needs."""
     own = {rel for rel in files if rel.startswith(f"{course.slug}/")
-           and not rel.removeprefix(f"{course.slug}/").startswith(FOR_INSTRUCTORS)}
+           and not rel.removeprefix(f"{course.slug}/").startswith(FOR_INSTRUCTORS)} - course.redirect_paths
     needed = set(own)
     for rel in own:
         if rel.endswith(".html"):

@@ -53,14 +53,15 @@ def course_package(site: Site, course: Course, files: SiteFiles) -> CoursePackag
     """The course's pages, assets and the theme's static files, with every URL made relative to its file.
 
     Links to pages that are not in the package (the home page, other courses) lead to the course page. The
-    instructor view, with the quizzes' answers, stays out: a package is for learners.
+    instructor view, with the quizzes' answers, stays out: a package is for learners; so do the pages at modules'
+    old URLs (front matter 'aliases'), which only send browsers on.
     """
     ident = identifier(site, course)
     prefix = f"{course.slug}/"
     chosen: dict[str, bytes] = {}
     teachers = tuple(f"{prefix}{folder}/" for folder in _INSTRUCTOR)
     for path in sorted(files.paths()):
-        if path.startswith((prefix, "static/")) and not path.startswith(teachers):
+        if path.startswith((prefix, "static/")) and not path.startswith(teachers) and path not in course.redirect_paths:
             chosen[path] = files.data[path] if path in files.data else files.copies[path].read_bytes()
     start = f"{prefix}index.html"
     base = f"/{ident}/"  # the page script keys progress by it: one key per package on an LMS's origin

@@ -97,12 +97,34 @@
   // --- Progress (localStorage only) -----------------------------------------------------
   const progressKey = (course) => `cg-progress:${base}${course}`;
   const loadProgress = (course) => Object.assign({ cards: {}, done: {}, last: null }, store(progressKey(course)) || {});
+  // A renamed module's progress, saved under an old slug (its front matter 'aliases'), moves to its slug:
+  // `moves` is the page's data-moves, "old:new old2:new2".
+  function moveProgress(course, moves) {
+    if (!moves) return;
+    const p = loadProgress(course);
+    let moved = false;
+    for (const [from, to] of moves.split(" ").map((move) => move.split(":"))) {
+      for (const key of Object.keys(p.cards).filter((k) => k.startsWith(`${from}#`))) {
+        p.cards[to + key.slice(from.length)] = 1;
+        delete p.cards[key];
+        moved = true;
+      }
+      if (p.done[from]) { p.done[to] = 1; delete p.done[from]; moved = true; }
+      if (p.last && p.last.module === from) {
+        const old = `${base}${course}/${from}/`;
+        p.last = { ...p.last, module: to, url: p.last.url.startsWith(old) ? `${base}${course}/${to}/${p.last.url.slice(old.length)}` : p.last.url };
+        moved = true;
+      }
+    }
+    if (moved) store(progressKey(course), p);
+  }
 
   function setupModuleProgress() {
     const article = $("[data-progress-module]");
     if (!article) return;
     const course = article.dataset.progressCourse;
     const module = article.dataset.progressModule;
+    moveProgress(course, article.dataset.moves);
     const title = $("h1", article).textContent.trim();
     const save = (change) => { const p = loadProgress(course); change(p); store(progressKey(course), p); };
     const toggle = (button, isOn, set) => {
@@ -142,6 +164,7 @@
     const panel = $("[data-course-progress]");
     if (!panel) return;
     const course = panel.dataset.courseProgress;
+    moveProgress(course, panel.dataset.moves);
     const modules = panel.dataset.modules.split(" ");
     const status = $("[data-progress-status]", panel);
     const render = () => {
@@ -174,6 +197,7 @@
 
   function setupHomeProgress() {
     for (const line of $$("[data-home-progress]")) {
+      moveProgress(line.dataset.homeProgress, line.dataset.moves);
       const p = loadProgress(line.dataset.homeProgress);
       const modules = line.dataset.modules ? line.dataset.modules.split(" ") : [];
       const done = modules.filter((m) => p.done[m]).length;
