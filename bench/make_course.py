@@ -74,7 +74,8 @@ def module_text(number: int, slug_of: dict[int, str], total: int, course: int = 
     front = (f"---\ntitle: Module {number} on {WORDS[number % len(WORDS)]}s\n"
              f"summary: {_sentence(number, 12)}\n"
              f"goals:\n  - {_sentence(number + 1, 8)}\n  - {_sentence(number + 2, 9)}\n---\n")
-    intro = _paragraph(number * 3, 2) + "\n\n"
+    intro = _paragraph(number * 3, 2) + f"\n\n::: reveal {{goals=1,2}} {_sentence(number + 3, 7)[:-1]}?\n" \
+        f"{_sentence(number + 4, 9)}\n:::\n\n"  # a module's goals are checked, as authors are asked to
     repeats = 2 * REPEATED if repeat_titles and number % 5 == 0 else ""
     return front + intro + "\n".join(_card(number, i, slug_of, total, course) for i in range(4)) + repeats
 

@@ -13,5 +13,17 @@ trap 'rm -f "$POT"' EXIT
 if [ "${1:-}" = init ]; then
   "$PYBABEL" -q init -i "$POT" -d "$LOCALE" -D coursegen -w 100 -l "$2"
 else
+  # pybabel stamps every catalog with the time of the run (POT-Creation-Date), so each run would change all of
+  # them and any two branches that touch theme text would conflict on that line: keep each catalog's own date.
+  dates=$(mktemp)
+  trap 'rm -f "$POT" "$dates"' EXIT
+  grep -H '^"POT-Creation-Date: ' "$LOCALE"/*/LC_MESSAGES/coursegen.po > "$dates" || true
   "$PYBABEL" -q update -i "$POT" -d "$LOCALE" -D coursegen --no-fuzzy-matching --ignore-obsolete -w 100
+  while IFS= read -r entry; do
+    po=${entry%%:\"POT-Creation-Date*}
+    line=${entry#"$po":}
+    python3 -c 'import sys; p, line = sys.argv[1:]; lines = open(p, encoding="utf-8").read().split("\n")
+lines = [line if l.startswith("\"POT-Creation-Date: ") else l for l in lines]
+open(p, "w", encoding="utf-8").write("\n".join(lines))' "$po" "$line"
+  done < "$dates"
 fi

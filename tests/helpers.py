@@ -60,6 +60,10 @@ This card opens the course and links to [the next one](02-second.md#second-card)
 ## Another Card
 
 Plain text here.
+
+::: reveal {goals=1,2} Where does the link lead?
+To the second card.
+:::
 """
 
 MODULE_TWO = """\
@@ -72,7 +76,22 @@ goals:
 ## Second Card
 
 Back to [the start](01-first.md).
+
+::: reveal {goals=1} Is the course finished?
+Yes.
+:::
 """
+
+
+CHECK_GOAL_1 = "::: reveal {goals=1} Is goal 1 checked?\nYes.\n:::\n\n"  # a module's goal left unchecked is a warning
+
+
+def one_card_module(title: str, body: str) -> str:
+    """A module with one goal (checked by a reveal) and one card 'Card' that ends with `body`."""
+    return f"---\ntitle: {title}\nsummary: S.\ngoals:\n  - G.\n---\n## Card\n\nOpening words.\n\n{CHECK_GOAL_1}{body}"
+
+
+BODY_LINE = one_card_module("T", "").count("\n") + 1  # the line of one_card_module's file where `body` starts
 
 
 def own(report: BuildReport) -> list:
@@ -158,6 +177,10 @@ goals:
 ## Third Card
 
 Added later.
+
+::: reveal {goals=1} Is it in the course?
+Yes.
+:::
 """
 
 

@@ -86,12 +86,14 @@ def test_full_coverage_is_silent(tmp_path):
     assert lines(project_with(tmp_path, module).check()) == []
 
 
-def test_a_module_that_names_no_goal_gets_no_coverage_warning(tmp_path):
+def test_a_module_that_names_no_goal_gets_a_coverage_warning_for_every_goal(tmp_path):
     module = (ALIGNED.replace("{goals=1} ", "").replace("goals: [1]\noptions", "options")
               .replace("goals: [2]\noptions", "options").replace("    goals: [1]\n", "")
               .replace("    goals: [2, 3]\n", ""))
     assert "goals: [" not in module
-    assert lines(project_with(tmp_path, module).check()) == []
+    report = project_with(tmp_path, module).check()
+    assert [(d.line, d.severity, d.message.split(" (")[0]) for d in report.diagnostics if "goal" in d.message] == [
+        (5, "warning", "goal 1"), (6, "warning", "goal 2"), (7, "warning", "goal 3")]
 
 
 def test_a_goal_no_card_teaches_is_a_warning_when_cards_name_goals(tmp_path):

@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from helpers import CourseProject
+from helpers import CHECK_GOAL_1, CourseProject
 
 HEAD = "---\ntitle: Third\nsummary: S.\ngoals:\n  - G.\n"
 
@@ -17,7 +17,7 @@ def _messages(report) -> list[str]:
 
 def test_a_preview_longer_than_preview_length_is_a_warning_at_its_line(demo: CourseProject) -> None:
     long = "word " * 40  # 200 characters
-    demo.write("content/demo/03-third.md", f"{HEAD}cards:\n  - title: A\n    preview: {long}\n---\n## A\n\nText.\n")
+    demo.write("content/demo/03-third.md", f"{HEAD}cards:\n  - title: A\n    preview: {long}\n---\n## A\n\nText.\n\n" + CHECK_GOAL_1)
     report = demo.check()
     assert report.ok and _messages(report) == [
         ("content/demo/03-third.md:8: warning: the preview of card 'A' is 199 characters, over the limit of 140 "
@@ -26,7 +26,7 @@ def test_a_preview_longer_than_preview_length_is_a_warning_at_its_line(demo: Cou
 
 
 def test_a_card_without_text_for_its_preview_is_a_warning_at_its_heading(demo: CourseProject) -> None:
-    demo.write("content/demo/03-third.md", f"{HEAD}---\n## Code First\n\n```bash\nls\n```\n\n## Prose\n\nWords.\n")
+    demo.write("content/demo/03-third.md", f"{HEAD}---\n## Code First\n\n```bash\nls\n```\n\n## Prose\n\nWords.\n\n" + CHECK_GOAL_1)
     report = demo.check()
     assert report.ok and _messages(report) == [
         ("content/demo/03-third.md:7: warning: card 'Code First' has an empty preview: it has no text outside code, "
@@ -36,12 +36,12 @@ def test_a_card_without_text_for_its_preview_is_a_warning_at_its_heading(demo: C
 
 def test_course_and_home_pages_are_linked_by_their_yaml_files(demo: CourseProject) -> None:
     demo.write("content/demo/03-third.md", f"{HEAD}---\n## Links\n\n[course](course.yaml), [home](../site.yaml), "
-               "[planned](../later/course.yaml), [course again](../demo/course.yaml#module-first).\n")
+               "[planned](../later/course.yaml), [course again](../demo/course.yaml#module-first).\n\n" + CHECK_GOAL_1)
     report = demo.build(base_url="https://example.org/sub/")
     assert report.ok, [d.format() for d in report.diagnostics]
     hrefs = [a["href"] for a in demo.html("demo/third/index.html").select(".cg-card .cg-prose a")]
     assert hrefs == ["/sub/demo/", "/sub/", "/sub/#course-later", "/sub/demo/#module-first"]
-    demo.write("content/demo/03-third.md", f"{HEAD}---\n## Links\n\n[x](../nosuch/course.yaml)\n")
+    demo.write("content/demo/03-third.md", f"{HEAD}---\n## Links\n\n[x](../nosuch/course.yaml)\n\n" + CHECK_GOAL_1)
     assert _messages(demo.check()) == [
         ("content/demo/03-third.md:9: error: link to '../nosuch/course.yaml': no published course 'nosuch' (a "
          "course's page is linked as its course.yaml, for example '../other-course/course.yaml')")]

@@ -16,7 +16,8 @@ FENCE = re.compile(r"^(?P<fence>`{3,})(?P<info>[^\n`]*)\n(?P<body>.*?)^(?P=fence
 DIAGNOSTIC = re.compile(r"^\S+:\d+: (error|warning): ", re.MULTILINE)
 ASSET = re.compile(r"(?:visual:\s*|\]\()(?P<path>[\w./-]+\.(?:svg|png|jpe?g|gif|webp|pdf|sql|csv|zip))")
 WIDGET = re.compile(r"^```widget (\S+)", re.MULTILINE)
-HEAD = "---\ntitle: Example\nsummary: An example from the docs.\ngoals:\n  - Build.\n---\n## The Example\n\nThe example, as the docs give it.\n\n"
+HEAD = ("---\ntitle: Example\nsummary: An example from the docs.\ngoals:\n  - Build.\n---\n## The Example\n\n"
+        "The example, as the docs give it.\n\n::: reveal {goals=1} Does it build?\nYes.\n:::\n\n")
 
 
 def blocks() -> list[tuple[str, str, str]]:

@@ -3,7 +3,7 @@ module, the glossary page with back-links, the print page, the sitemap, and a gl
 from __future__ import annotations
 
 import pytest
-from helpers import COURSE_YAML, CourseProject
+from helpers import CHECK_GOAL_1, COURSE_YAML, CourseProject
 from servehelp import Server, edit, page_with, sandbox, until
 
 SITE = "title: Test Academy\ndescription: Courses for testing.\ncourses: [demo]\n"
@@ -40,6 +40,7 @@ token = 1
 
 ```quiz
 question: Is a token a word?
+goals: [1]
 options:
   - text: Sometimes a token is a word
     correct: true
@@ -69,7 +70,8 @@ goals:
 Each module links its own first token. A zebra crossing too, across
 a line: zebra
 crossing.
-"""
+
+""" + CHECK_GOAL_1
 
 
 def project(tmp_path, glossary: str = GLOSSARY, one: str = ONE) -> CourseProject:

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import SITE_YAML, CourseProject
+from helpers import CHECK_GOAL_1, SITE_YAML, CourseProject
 
 
 def files_outside(root: Path, out: Path) -> list[str]:
@@ -55,7 +55,7 @@ def test_ordinary_base_urls_still_work(demo: CourseProject, url: str) -> None:
 
 def test_user_text_in_diagnostics_cannot_start_a_workflow_command_or_drive_the_terminal(demo: CourseProject) -> None:
     demo.write("content/demo/03-x.md", '---\ntitle: T\nsummary: S\ngoals:\n  - G\n'
-                                       '"x\\n::warning::INJECTED\\e]0;title\\a\\u202e": 1\n---\n## Card\n\nx\n')
+                                       '"x\\n::warning::INJECTED\\e]0;title\\a\\u202e": 1\n---\n## Card\n\nx\n\n' + CHECK_GOAL_1)
     result = subprocess.run([sys.executable, "-m", "coursegen", "check", str(demo.root), "--base-url",
                              "https://example.org/"], capture_output=True,
                             text=True, env={**os.environ, "GITHUB_ACTIONS": "true"}, check=False)

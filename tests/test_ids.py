@@ -4,7 +4,7 @@ from __future__ import annotations
 import sys
 
 from bs4 import BeautifulSoup
-from helpers import REPO
+from helpers import CHECK_GOAL_1, REPO
 
 from coursegen import BuildOptions, build
 
@@ -33,7 +33,8 @@ B.
 ## Exercises
 
 Three, and [the second set](#exercises-1).
-"""
+
+""" + CHECK_GOAL_1
 
 SCRIPTS = HEAD.format(title="Четыре письменности") + """\
 ## Что такое токен
@@ -51,7 +52,8 @@ Text, then [the Arabic card](#ما-هو-الرمز).
 ## ما هو الرمز؟
 
 Back to [the first card](#что-такое-токен).
-"""
+
+""" + CHECK_GOAL_1
 
 
 def cards(soup) -> list[tuple[str, str]]:
@@ -61,7 +63,7 @@ def cards(soup) -> list[tuple[str, str]]:
 def test_repeated_titles_get_numbered_ids_and_a_warning_at_each_repeat(demo):
     demo.write("content/demo/03-practice.md", REPEATS)
     demo.write("content/demo/02-second.md", HEAD.format(title="Second") + "## Second Card\n\n"
-               "The [third set](03-practice.md#exercises-2).\n")
+               "The [third set](03-practice.md#exercises-2).\n\n" + CHECK_GOAL_1)
     result = demo.cli("build")
     assert result.returncode == 0, result.stderr
     warnings = [line for line in result.stderr.splitlines() if ": warning: " in line

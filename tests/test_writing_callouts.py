@@ -3,13 +3,13 @@ accessible names, left out of previews, shown on the print page."""
 from __future__ import annotations
 
 import pytest
-from helpers import CourseProject, own
+from helpers import BODY_LINE, CourseProject, one_card_module, own
 
 KINDS = ("note", "tip", "important", "warning", "caution")
 
 
 def _module(body: str) -> str:
-    return f"---\ntitle: Callouts\nsummary: S.\ngoals:\n  - G.\n---\n## Card\n\nOpening words.\n\n{body}"
+    return one_card_module("Callouts", body)
 
 
 def _build(project: CourseProject, body: str):
@@ -59,6 +59,6 @@ def test_previews_leave_callouts_out_and_the_print_page_shows_them(project: Cour
 def test_an_unknown_kind_is_an_error_with_a_suggestion(project: CourseProject):
     report = _build(project, "::: cuation\nx\n:::\n\n::: zzz\ny\n:::\n")
     messages = [(d.line, d.message) for d in report.diagnostics]
-    assert (11, "unknown block '::: cuation'; did you mean '::: caution'?") in messages
-    assert any(line == 15 and "use one of: note, tip, important, warning, caution, reveal" in m
+    assert (BODY_LINE, "unknown block '::: cuation'; did you mean '::: caution'?") in messages
+    assert any(line == BODY_LINE + 4 and "use one of: note, tip, important, warning, caution, reveal" in m
                for line, m in messages)

@@ -2,13 +2,13 @@
 warnings and errors at the fence's line for unknown languages, unknown attributes and bad values."""
 from __future__ import annotations
 
-from helpers import CourseProject, own
+from helpers import BODY_LINE, CourseProject, one_card_module, own
 
 CODE = '```python title="app.py" linenums="7" hl_lines="2 3-4"\nimport os\nx = 1\ny = 2\nz = 3\nprint(x)\n```\n'
 
 
 def _module(body: str) -> str:
-    return f"---\ntitle: Code\nsummary: S.\ngoals:\n  - G.\n---\n## Card\n\nOpening words.\n\n{body}"
+    return one_card_module("Code", body)
 
 
 def _build(project: CourseProject, body: str):
@@ -47,8 +47,8 @@ def test_unknown_language_is_a_warning_with_a_suggestion_at_the_fence(project: C
     assert report.ok
     found = {(d.line, d.severity, d.message) for d in report.diagnostics if d.path.endswith("03-code.md")}
     assert found == {
-        (13, "warning", "unknown language 'sqll' in a code block; did you mean 'sql'?"),
-        (17, "warning", ("unknown language 'zzzzqqq' in a code block (the code is shown without colours; "
+        (BODY_LINE + 2, "warning", "unknown language 'sqll' in a code block; did you mean 'sql'?"),
+        (BODY_LINE + 6, "warning", ("unknown language 'zzzzqqq' in a code block (the code is shown without colours; "
                          "'text' for none)"))}
     assert project.build(strict=True).ok is False
 
@@ -59,9 +59,9 @@ def test_bad_attribute_values_are_errors_at_the_fence(project: CourseProject):
     report = _build(project, body)
     found = sorted((d.line, d.severity, d.message) for d in report.diagnostics if d.path.endswith("03-code.md"))
     assert found == [
-        (11, "error", ('hl_lines="2 9": line 9 is not in the block, which has 2 lines (hl_lines counts from 1, '
+        (BODY_LINE, "error", ('hl_lines="2 9": line 9 is not in the block, which has 2 lines (hl_lines counts from 1, '
                        "whatever linenums says)")),
-        (16, "error", 'linenums="one" must be the number of the first line, like linenums="1"'),
-        (20, "error", "hl_lines=\"x\": 'x' is not a line number or a range like 2-4"),
-        (24, "warning", "unknown code block attribute 'titel'; did you mean 'title'?")]
+        (BODY_LINE + 5, "error", 'linenums="one" must be the number of the first line, like linenums="1"'),
+        (BODY_LINE + 9, "error", "hl_lines=\"x\": 'x' is not a line number or a range like 2-4"),
+        (BODY_LINE + 13, "warning", "unknown code block attribute 'titel'; did you mean 'title'?")]
     assert not report.ok

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import re
 
-from helpers import REPO, CourseProject, own
+from helpers import CHECK_GOAL_1, REPO, CourseProject, own
 
-FRONT = "---\ntitle: Docs examples\nsummary: Every example of the writing section.\ngoals:\n  - Build.\n---\n"
+FRONT = "---\ntitle: Docs examples\nsummary: Every example of the writing section.\ngoals:\n  - Build.\n---\n" + CHECK_GOAL_1
 
 
 def writing_examples() -> list[str]:

@@ -2,15 +2,15 @@
 stylesheet shows the image in that scheme only); the file is found, copied and sized as any image."""
 from __future__ import annotations
 
-from helpers import CourseProject, own
+from helpers import BODY_LINE, CourseProject, one_card_module, own
 
 SVG = "<svg xmlns='http://www.w3.org/2000/svg' width='200' height='100'/>\n"
 
 
 def test_scheme_variants_are_classes_on_sized_images(demo: CourseProject):
     demo.write("content/demo/light.svg", SVG).write("content/demo/dark.svg", SVG)
-    demo.write("content/demo/03-media.md", "---\ntitle: Media\nsummary: S.\ngoals:\n  - G.\n---\n## Card\n\nTwo diagrams.\n\n"
-               "![Light diagram](light.svg#only-light)\n![Dark diagram](dark.svg#only-dark)\n![Plain](light.svg)\n")
+    demo.write("content/demo/03-media.md", one_card_module("Media", "Two diagrams.\n\n"
+               "![Light diagram](light.svg#only-light)\n![Dark diagram](dark.svg#only-dark)\n![Plain](light.svg)\n"))
     report = demo.build()
     assert report.ok and not own(report), own(report)
     images = demo.html("demo/media/index.html").select(".cg-card img")
@@ -20,9 +20,8 @@ def test_scheme_variants_are_classes_on_sized_images(demo: CourseProject):
 
 
 def test_a_missing_variant_file_is_reported_like_any_image(demo: CourseProject):
-    demo.write("content/demo/03-media.md", "---\ntitle: Media\nsummary: S.\ngoals:\n  - G.\n---\n## Card\n\n"
-               "![Dark diagram](nowhere.svg#only-dark)\n")
+    demo.write("content/demo/03-media.md", one_card_module("Media", "![Dark diagram](nowhere.svg#only-dark)\n"))
     report = demo.build()
     assert not report.ok
-    assert [(d.path, d.line) for d in report.errors] == [("content/demo/03-media.md", 9)]
+    assert [(d.path, d.line) for d in report.errors] == [("content/demo/03-media.md", BODY_LINE)]
     assert "nowhere.svg" in report.errors[0].message and "#only-dark" not in report.errors[0].message

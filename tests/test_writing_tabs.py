@@ -2,7 +2,7 @@
 misplaced blocks are errors at their line."""
 from __future__ import annotations
 
-from helpers import CourseProject, own
+from helpers import BODY_LINE, CourseProject, one_card_module, own
 
 COLONS = """\
 :::: tabs
@@ -36,7 +36,7 @@ After the tabs.
 
 
 def _module(body: str) -> str:
-    return f"---\ntitle: Tabs\nsummary: S.\ngoals:\n  - G.\n---\n## Card\n\nOpening words.\n\n{body}"
+    return one_card_module("Tabs", body)
 
 
 def test_both_spellings_render_the_same_stacked_panels(project: CourseProject):
@@ -62,7 +62,7 @@ def test_misplaced_tab_blocks_are_errors(project: CourseProject):
     body = "::: tab Lonely\nx\n:::\n\n:::: tabs\n::: note\ny\n:::\n::: tab\nz\n:::\n::::\n"
     report = project.demo().write("content/demo/03-a.md", _module(body)).build()
     found = [(d.line, d.message.split(";")[0].split(":")[0]) for d in report.diagnostics]
-    assert (11, "a '") in found  # ::: tab outside tabs
-    assert (16, "a '") in found  # ::: note directly inside tabs
-    assert any(d.line == 19 and "needs its label" in d.message for d in report.diagnostics)
+    assert (BODY_LINE, "a '") in found  # ::: tab outside tabs
+    assert (BODY_LINE + 5, "a '") in found  # ::: note directly inside tabs
+    assert any(d.line == BODY_LINE + 8 and "needs its label" in d.message for d in report.diagnostics)
     assert not report.ok

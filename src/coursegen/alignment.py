@@ -2,8 +2,8 @@
 
 A module's goals are numbered by their place in its `goals:` list (1 is the first). A quiz names the goals
 it checks with `goals: [1, 3]`, a reveal with `::: reveal {goals=2} Prompt...`, a card (front matter
-`cards:`) with `goals: [1]`. Numbers are checked against the module (an error at the line); once a module
-names any goal, each of its goals that nothing checks is a warning at the goal's line (see SPEC 4.6).
+`cards:`) with `goals: [1]`. Numbers are checked against the module (an error at the line); each goal that
+no quiz or reveal checks is a warning at the goal's line, in every module (see SPEC 4.6).
 """
 from __future__ import annotations
 
@@ -106,18 +106,10 @@ class AlignedModule:
     checks: tuple[GoalCheck, ...]
 
 
-def names_goals(modules: Iterable[AlignedModule]) -> bool:
-    """Whether any quiz, reveal or card of these modules names a goal (a course opts in to alignment)."""
-    return any(check.goals for m in modules for check in m.checks) or any(
-        card.goals for m in modules for card in m.meta.cards or ())
-
-
 def coverage_warnings(modules: Sequence[AlignedModule], diags: Diagnostics) -> None:
-    """For each module that names goals: a warning per goal that no quiz or reveal checks, and, where its
-    cards name the goals they teach, per goal that no card teaches."""
+    """For each module: a warning per goal that no quiz or reveal checks, and, where its cards name the
+    goals they teach, per goal that no card teaches."""
     for module in modules:
-        if not names_goals([module]):
-            continue
         checked = {n for check in module.checks for n in check.goals}
         cards = module.meta.cards or ()
         taught = {n for card in cards for n in card.goals}

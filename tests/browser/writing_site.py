@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from helpers import CHECK_GOAL_1
+
 from coursegen import BuildOptions, build
 
 SITE = """\
@@ -103,7 +105,8 @@ print(f"The total of every number given on the command line, printed on one very
 ```sqll
 SELECT 1;
 ```
-"""
+
+""" + CHECK_GOAL_1
 
 MORE = """\
 ---
@@ -122,7 +125,8 @@ Mac again.
 Linux again.
 :::
 ::::
-"""
+
+""" + CHECK_GOAL_1
 
 
 UNKNOWN_LANGUAGE_LINE = FEATURES.split("\n").index("```sqll") + 1
@@ -146,7 +150,8 @@ allowfullscreen></iframe>
 
 ![A diagram drawn for light pages](diagram-light.svg#only-light)
 ![A diagram drawn for dark pages](diagram-dark.svg#only-dark)
-"""
+
+""" + CHECK_GOAL_1
 
 SVG = "<svg xmlns='http://www.w3.org/2000/svg' width='200' height='100'><text x='10' y='50'>{}</text></svg>\n"
 
