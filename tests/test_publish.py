@@ -32,6 +32,17 @@ def test_new_project_has_a_github_pages_workflow_that_builds_with_the_pages_base
     assert ".coursegen-cache/" in (tmp_path / "mysite/.gitignore").read_text()
 
 
+def test_the_deploying_workflow_restores_only_a_cache_that_main_wrote(project, tmp_path):
+    """Cache entries are published as they are (docs/building.md): GitHub restores into a run the caches of its
+    branch and of the default branch only, so a workflow run for main alone never reads a pull request's."""
+    assert project.cli("new", str(tmp_path / "mysite"), cwd=tmp_path).returncode == 0
+    for path in (tmp_path / "mysite" / WORKFLOW, REPO / WORKFLOW):
+        workflow = yaml.safe_load(path.read_text())
+        triggers = workflow[True]  # YAML 1.1 reads the key `on` as true
+        assert set(triggers) == {"push", "workflow_dispatch"} and triggers["push"] == {"branches": ["main"]}, path
+        assert any(step.get("uses", "").startswith("actions/cache@") for step in workflow["jobs"]["build"]["steps"])
+
+
 def test_the_workflow_ships_inside_the_wheel(tmp_path):
     result = subprocess.run([sys.executable, "-m", "build", "--wheel", "--outdir", str(tmp_path),
                              str(package_source(tmp_path / "source"))],

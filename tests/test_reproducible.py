@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from helpers import REPO
 
 BASE = "https://example.org/courses/"
@@ -93,3 +94,20 @@ def test_theme_assets_get_content_hashed_names_that_pages_reference(demo):
     import hashlib
     for name in css + js:
         assert name.split(".")[1] == hashlib.sha256((static / name).read_bytes()).hexdigest()[:8]
+
+
+@pytest.mark.skipif(os.geteuid() != 0 or not shutil.which("mount"), reason="a tmpfs to build on needs root (mount)")
+def test_a_site_built_on_another_file_system_is_byte_identical(tmp_path):
+    """ext4 lists a folder's entries by a hash of their names, tmpfs newest first: the search index, which
+    numbers pages in the order they are read, came out in other bytes on each (the pages, the same)."""
+    disk, memory = tmp_path / "disk", tmp_path / "memory"
+    memory.mkdir()
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=200m", "tmpfs", str(memory)], check=True)
+    try:  # two copies of the project: each its own cache, or the second build would take the first one's index
+        assert _build(_flagship(tmp_path, "one"), disk / "site", "1700000000").returncode == 0
+        assert _build(_flagship(tmp_path, "two"), memory / "site", "1700000000").returncode == 0
+        assert sorted(os.listdir(disk / "site")) == sorted(os.listdir(memory / "site"))
+        assert os.listdir(disk / "site") != os.listdir(memory / "site"), "the two list entries alike: no test"
+        assert differences(disk / "site", memory / "site") == []
+    finally:
+        subprocess.run(["umount", str(memory)], check=True)

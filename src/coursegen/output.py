@@ -15,6 +15,7 @@ from pathlib import Path
 
 from .diagnostics import UsageError
 from .inplace import cannot_rename, made_by_coursegen, recover_inside, staging_folder, swap_inside
+from .writefail import writing
 
 try:
     _LIBC: ctypes.CDLL | None = ctypes.CDLL(None, use_errno=True)  # the C library already loaded
@@ -64,14 +65,15 @@ def _siblings(out: Path, tag: str) -> list[Path]:
 
 def recover(out: Path) -> None:
     """Undo what an interrupted write left: restore a swapped-out site, remove temporary folders."""
-    old = _siblings(out, OLD_TAG)
-    if not out.exists() and old:
-        newest = max(old, key=lambda p: p.stat().st_mtime)
-        newest.rename(out)
-        old.remove(newest)
-    for leftover in old + _siblings(out, TMP_TAG):
-        shutil.rmtree(leftover, ignore_errors=True)
-    recover_inside(out, MARKER)
+    with writing(out):
+        old = _siblings(out, OLD_TAG)
+        if not out.exists() and old:
+            newest = max(old, key=lambda p: p.stat().st_mtime)
+            newest.rename(out)
+            old.remove(newest)
+        for leftover in old + _siblings(out, TMP_TAG):
+            shutil.rmtree(leftover, ignore_errors=True)
+        recover_inside(out, MARKER)
 
 
 def lock_path(out: Path) -> Path:
@@ -84,6 +86,20 @@ def output_lock(out: Path, wait: bool = False) -> Iterator[None]:
     """Hold the output folder `out` for one build: a second build into it waits (`wait`) or is refused with
     a UsageError naming the build that holds it. The lock is an exclusive flock on a sibling file, which the
     OS releases when its process ends, however it ends; the file is removed on the way out."""
+    with writing(out):
+        fd = _acquire(out, wait)
+    try:
+        yield
+    finally:
+        try:
+            lock_path(out).unlink()  # while still holding it: whoever waits on this file opens it anew
+        except OSError:
+            pass
+        os.close(fd)
+
+
+def _acquire(out: Path, wait: bool) -> int:
+    """The open, locked lock file of `out`, with this process's id in it."""
     out.parent.mkdir(parents=True, exist_ok=True)
     path = lock_path(out)
     announced = False
@@ -106,13 +122,10 @@ def output_lock(out: Path, wait: bool = False) -> Iterator[None]:
     try:
         os.ftruncate(fd, 0)
         os.write(fd, f"{os.getpid()}\n".encode())
-        yield
-    finally:
-        try:
-            path.unlink()  # while still holding it: whoever waits on this file opens it anew
-        except OSError:
-            pass
+    except OSError:
         os.close(fd)
+        raise
+    return fd
 
 
 def _try_lock(fd: int) -> bool:
@@ -177,13 +190,27 @@ class Staging:
     def __init__(self, project: Path, out: Path):
         check_output_folder(project, out)
         self.out = out.resolve()
-        self.out.parent.mkdir(parents=True, exist_ok=True)
-        recover(self.out)
-        self.inside = cannot_rename(self.out)  # a mount point: staged inside it, swapped entry by entry
-        self.tmp = staging_folder(self.out) if self.inside else self.out.parent / f".{self.out.name}{TMP_TAG}{os.getpid()}"
-        shutil.rmtree(self.tmp, ignore_errors=True)
-        self.tmp.mkdir()
+        self.written = 0  # bytes put so far by this process
+        self.planned = 0  # bytes of the whole site, once commit knows them
+        with writing(self.out, self.missing):
+            self.out.parent.mkdir(parents=True, exist_ok=True)
+            recover(self.out)
+            self.inside = cannot_rename(self.out)  # a mount point: staged inside it, swapped entry by entry
+            self.tmp = staging_folder(self.out) if self.inside else \
+                self.out.parent / f".{self.out.name}{TMP_TAG}{os.getpid()}"
+            shutil.rmtree(self.tmp, ignore_errors=True)
+            self.tmp.mkdir()
         self._folders: set[str] = {""}  # made by this process
+
+    def missing(self) -> int:
+        """About how many bytes more the file system must hold for this site: what is still to be written
+        (before commit, the previous site's size stands for the new one's) beyond its free space."""
+        try:
+            planned = self.planned or sum(p.stat().st_size for p in self.out.rglob("*") if p.is_file())
+            free = shutil.disk_usage(self.out.parent).free
+        except OSError:
+            return 0
+        return max(planned - self.written - free, 0)
 
     def put(self, rel: str, data: bytes | Path) -> None:
         """Write one file: bytes, or a copy of a file."""
@@ -191,31 +218,39 @@ class Staging:
             raise UsageError(f"refusing to write {rel}: it would land outside the output folder")
         target = self.tmp / rel
         folder = posixpath.dirname(rel)
-        if folder not in self._folders:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            self._folders.add(folder)
-        if isinstance(data, bytes):
-            target.write_bytes(data)
-        else:
-            shutil.copyfile(data, target)
+        with writing(self.out, self.missing):
+            if folder not in self._folders:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                self._folders.add(folder)
+            if isinstance(data, bytes):
+                target.write_bytes(data)
+            else:
+                shutil.copyfile(data, target)
+        self.written += len(data) if isinstance(data, bytes) else data.stat().st_size
 
     def commit(self, files: SiteFiles, finish: Callable[[Path], None] | None = None) -> None:
         """Write `files`, run `finish(folder)` (the search index; if it raises, the previous site stays),
         then swap the new site in."""
         try:
-            for rel in sorted(files.paths()):
-                self.put(rel, files.data[rel] if rel in files.data else files.copies[rel])
-            (self.tmp / MARKER).write_text("This folder is written by coursegen; it replaces it on every build.\n")
-            if finish:
-                finish(self.tmp)
-            if self.inside:
-                swap_inside(self.tmp, self.out, MARKER)
-            elif self.out.exists():
-                _swap(self.tmp, self.out)  # tmp now holds the previous site
-            else:
-                self.tmp.rename(self.out)
+            with writing(self.out, self.missing):
+                self.planned = self.written + sum(len(d) for d in files.data.values()) + \
+                    sum(p.stat().st_size for p in files.copies.values())
+                self._write(files, finish)
         finally:
             self.discard()
+
+    def _write(self, files: SiteFiles, finish: Callable[[Path], None] | None) -> None:
+        for rel in sorted(files.paths()):
+            self.put(rel, files.data[rel] if rel in files.data else files.copies[rel])
+        (self.tmp / MARKER).write_text("This folder is written by coursegen; it replaces it on every build.\n")
+        if finish:
+            finish(self.tmp)
+        if self.inside:
+            swap_inside(self.tmp, self.out, MARKER)
+        elif self.out.exists():
+            _swap(self.tmp, self.out)  # tmp now holds the previous site
+        else:
+            self.tmp.rename(self.out)
 
     def discard(self) -> None:
         """Remove the temporary folder (after a failure the output folder stays as it was)."""

@@ -14,17 +14,21 @@ same takes it from there instead of running Pagefind, once it has checked the ke
 """
 from __future__ import annotations
 
+import base64
+import contextlib
 import hashlib
 import json
 import logging
 import os
-import re
 import shutil
 import subprocess
 import tempfile
+import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pagefind_bin
 
@@ -36,15 +40,14 @@ BUNDLE = "pagefind"  # folder of the index inside the site
 PARTS = "parts.json"  # inside the bundle, for the search box: {"parts": ["part-1/", ...]}
 PART_PAGES = 100  # most pages one Pagefind run indexes (~50 MB of its memory at ~13 KB per page)
 PART_BYTES = 8_000_000  # most bytes of HTML one Pagefind run reads (a part of very long pages is shorter)
-GLOB_CHARS = 100_000  # longest --glob argument of a part (Linux allows 128 KiB in one argument)
 # Pagefind's ready-made search interfaces (~420 KB); the theme has its own search box on pagefind.js.
 UNUSED_UI = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-component-ui.js", "pagefind-component-ui.css",
              "pagefind-modular-ui.js", "pagefind-modular-ui.css", "pagefind-highlight.js")
 KEPT_DIGESTS = "coursegen-digests.json"  # in each kept part: its files' SHA-256, checked before reuse
-KEPT_FORMAT = 2  # what a kept part holds: since 2, its script, worker and WebAssembly too (see _drop_shared)
+KEPT_FORMAT = 3  # what a kept part holds: since 2, its script, worker and WebAssembly too (see _drop_shared);
+# since 3, pages numbered in the order of their paths (see _Run)
 TIMEOUT_SECONDS = 300
 RUNS_AT_ONCE = 2  # Pagefind runs side by side: a run leaves cores idle, and each holds its part (~50 MB)
-_GLOB_SPECIAL = re.compile(r"([?*$:<>()\[\]{},\\])")  # Pagefind's glob syntax; a backslash escapes them
 
 
 class SearchIndexError(Exception):
@@ -83,23 +86,20 @@ def index_site(site: Path, kept: Path | None = None) -> None:
     Raises SearchIndexError on failure."""
     binary = pagefind_executable()
     files = page_files(site)
-    parts = _split(files) if len(files) > PART_PAGES else []
-    globs: list[list[str] | None] = list(parts)
-    reads = parts
-    if len(parts) <= 1:  # one run over the whole site (Pagefind reads every page when none is marked)
-        parts, globs, reads = [[f.rel for f in files if f.searchable]], [None], [[f.rel for f in files]]
+    reads = _split(files) if len(files) > PART_PAGES else []
+    if len(reads) <= 1:  # one run over the whole site (Pagefind indexes every page when none is marked)
+        reads = [[f.rel for f in files]]
     digests = {f.rel: f.digest for f in files}
     engine = _engine(binary)
     inputs = [_inputs_digest(engine, [(rel, digests[rel]) for rel in read]) for read in reads]
-    folders = _folders(len(parts))
+    folders = _folders(len(reads))
     runs = []
-    for folder, glob, key in zip(folders, globs, inputs):
+    for folder, read, key in zip(folders, reads, inputs):
         if kept is not None and _intact(kept / key):
             _copy_tree(kept / key, site / folder, frozenset({KEPT_DIGESTS}))
         else:
-            runs.append((folder, _pagefind_command(binary, site, folder, glob)))
-    _run_pagefind(runs, site)
-    _drop_unused(site, folders)
+            runs.append((folder, read))
+    _run_pagefind(runs, site, binary)
     if kept is not None:
         _keep(site, kept, dict(zip(folders, inputs)))
     languages = [_languages(site / folder) for folder in folders]
@@ -206,7 +206,7 @@ def _intact(folder: Path) -> bool:
 
 def split_pages(site: Path, pages: list[str]) -> list[list[str]]:
     """The searchable ones of `pages` (paths relative to `site`), dealt out in turn to as many parts
-    as keep each within about PART_PAGES pages, PART_BYTES bytes and GLOB_CHARS characters of paths.
+    as keep each within about PART_PAGES pages and PART_BYTES bytes.
 
     Dealt out, not cut into runs: each part is then a sample of the whole site, so the word
     statistics Pagefind ranks by (how many pages hold a word, the average page length) are about
@@ -219,21 +219,12 @@ def split_pages(site: Path, pages: list[str]) -> list[list[str]]:
 
 def _split(files: list[PageFile]) -> list[list[str]]:
     found = [f for f in files if f.searchable]
-    glob_chars = sum(2 * len(f.rel) + 1 for f in found)  # escaped, at most, and a comma
-    count = max(_parts_for(len(found), PART_PAGES), _parts_for(sum(f.size for f in found), PART_BYTES),
-                _parts_for(glob_chars, GLOB_CHARS))
+    count = max(_parts_for(len(found), PART_PAGES), _parts_for(sum(f.size for f in found), PART_BYTES))
     return [[f.rel for f in found[n::count]] for n in range(count)]
 
 
 def _parts_for(total: int, limit: int) -> int:
     return -(-total // limit)  # rounded up
-
-
-def _drop_unused(site: Path, folders: list[str]) -> None:
-    """Delete Pagefind's own interfaces."""
-    for folder in folders:
-        for name in UNUSED_UI:
-            (site / folder / name).unlink(missing_ok=True)
 
 
 def html_pages(site: Path) -> list[str]:
@@ -255,49 +246,118 @@ def _html_below(folder: str, rel: str, found: list[str]) -> None:
                 found.append(rel + entry.name)
 
 
-def _pagefind_command(binary: Path, site: Path, folder: str, pages: list[str] | None = None) -> list[str]:
-    """The Pagefind command that writes SITE/FOLDER/, over `pages` only when given."""
-    command = [str(binary), "--site", str(site), "--output-subdir", folder, "--quiet"]
-    if pages is not None:
-        command += ["--glob", "{" + ",".join(_GLOB_SPECIAL.sub(r"\\\1", rel) for rel in pages) + "}"]
-    return command
-
-
-def _run_pagefind(runs: list[tuple[str, list[str]]], site: Path) -> None:
-    """Run the Pagefind commands of `runs` (output folder, command), RUNS_AT_ONCE at a time (they write
-    separate folders); raise SearchIndexError when one fails, after stopping the others."""
-    waiting, running = list(runs), list[tuple[str, subprocess.Popen[str]]]()
+def _run_pagefind(runs: list[tuple[str, list[str]]], site: Path, binary: Path) -> None:
+    """Index the pages of each of `runs` (output folder, pages) with a Pagefind service of its own,
+    RUNS_AT_ONCE at a time (they write separate folders); raise SearchIndexError when one fails, after
+    stopping the others."""
+    waiting, running = list(runs), list[_Run]()
     deadline = time.monotonic() + TIMEOUT_SECONDS
     try:
         while waiting or running:
             while waiting and len(running) < RUNS_AT_ONCE:
-                folder, command = waiting.pop(0)
-                running.append((folder, _start(command)))
-            folder, process = running.pop(0)
-            try:
-                stdout, stderr = process.communicate(timeout=max(0.0, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired as exc:
-                running.append((folder, process))  # stopped below
-                raise SearchIndexError(f"Pagefind could not run: {exc}") from exc
-            _check_run(site / folder, process.returncode, stdout, stderr)
+                folder, pages = waiting.pop(0)
+                running.append(_Run(binary, site, folder, pages))
+            running[0].finish(deadline)
+            running.pop(0)
     finally:
-        for _, process in running:
-            process.kill()
-            process.communicate()
+        for run in running:
+            run.stop()
 
 
-def _start(command: list[str]) -> subprocess.Popen[str]:
-    """Start one Pagefind run, tied to this process (it ends if the build is killed)."""
-    try:
-        return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                preexec_fn=before_exec())  # noqa: PLW1509 - None when threads run
-    except OSError as exc:
-        raise SearchIndexError(f"Pagefind could not run: {exc}") from exc
+class _Run:
+    """One Pagefind service (`pagefind --service`) that is handed the pages one by one, in the order given,
+    and writes their index to SITE/FOLDER. Pagefind numbers pages in the order it reads them, and its index
+    holds the numbers; run over the folder, it reads pages in the order the file system lists them, which
+    differs between file systems (ext4 by a hash of each name, tmpfs by creation): so the same site gave
+    other index bytes on another disk."""
+
+    def __init__(self, binary: Path, site: Path, folder: str, pages: list[str]):
+        self.site, self.folder = site, folder
+        self.last = len(pages) + 2  # message ids: 1 creates the index, then one per page, then the files
+        self.errors = tempfile.TemporaryFile()  # noqa: SIM115 - closed by finish()
+        try:
+            self.process = subprocess.Popen([str(binary), "--service"], cwd=site, stdin=subprocess.PIPE,
+                                            stdout=subprocess.PIPE, stderr=self.errors,
+                                            preexec_fn=before_exec())  # noqa: PLW1509 - None when threads run
+        except OSError as exc:
+            self.errors.close()
+            raise SearchIndexError(f"Pagefind could not run: {exc}") from exc
+        self.answers: list[dict[str, Any]] = []
+        threading.Thread(target=self._send, args=(pages,), daemon=True).start()
+        self.reader = threading.Thread(target=self._receive, daemon=True)
+        self.reader.start()
+
+    def _requests(self, pages: list[str]) -> Iterator[dict[str, object]]:
+        yield {"type": "NewIndex", "config": None}
+        for rel in pages:
+            text = (self.site / rel).read_text(encoding="utf-8", errors="replace")
+            yield {"type": "AddFile", "index_id": 0, "file_path": rel, "url": None, "file_contents": text}
+        yield {"type": "GetFiles", "index_id": 0}  # the bundle's files come back: written by _write
+
+    def _send(self, pages: list[str]) -> None:
+        stdin = self.process.stdin
+        assert stdin is not None
+        try:
+            for number, payload in enumerate(self._requests(pages), 1):
+                stdin.write(base64.b64encode(json.dumps({"message_id": number, "payload": payload}).encode()) + b",")
+            stdin.flush()
+        except (OSError, ValueError):  # Pagefind ended early (or was stopped): finish() says why
+            pass
+
+    def _receive(self) -> None:
+        assert self.process.stdout is not None
+        stdout, pending = self.process.stdout.fileno(), b""
+        while chunk := os.read(stdout, 65536):
+            *done, pending = (pending + chunk).split(b",")
+            for message in done:
+                answer = json.loads(base64.b64decode(message))
+                self.answers.append(answer)
+                if answer.get("message_id") == self.last or answer.get("payload", {}).get("type") == "Error":
+                    return
+
+    def finish(self, deadline: float) -> None:
+        """Wait for the index to be written; raise SearchIndexError if Pagefind failed or took too long."""
+        self.reader.join(max(0.0, deadline - time.monotonic()))
+        if self.reader.is_alive():
+            self.stop()
+            raise SearchIndexError(f"Pagefind could not run: it took more than {TIMEOUT_SECONDS} s")
+        self.stop()
+        done = bool(self.answers) and self.answers[-1].get("message_id") == self.last
+        self.errors.seek(0)
+        detail = self.errors.read().decode("utf-8", "replace").strip().splitlines()
+        self.errors.close()
+        if not done:
+            error = self.answers[-1].get("payload", {}).get("message") if self.answers else None
+            last = error or (detail[-1] if detail else "")
+            raise SearchIndexError("Pagefind failed to index the site" + (f": {last}" if last else ""))
+        for line in detail:
+            log.debug("pagefind: %s", line)
+        _write(self.site / self.folder, self.answers[-1]["payload"].get("files") or [])
+
+    def stop(self) -> None:
+        """End the service: its input closed (the service then exits), or killed when it does not."""
+        with contextlib.suppress(OSError, ValueError):
+            if self.process.stdin:
+                self.process.stdin.close()
+        try:
+            self.process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
 
 
-def _check_run(bundle: Path, returncode: int, stdout: str, stderr: str) -> None:
-    if returncode != 0 or not (bundle / "pagefind.js").is_file():
-        detail = (stderr or stdout).strip().splitlines()
-        raise SearchIndexError("Pagefind failed to index the site" + (f": {detail[-1]}" if detail else ""))
-    for line in (stdout + stderr).strip().splitlines():
-        log.debug("pagefind: %s", line)
+def _write(bundle: Path, files: list[dict[str, str]]) -> None:
+    """Write the files of a Pagefind bundle (paths relative to it, contents in base64) but its own interfaces.
+    Written here rather than by Pagefind, which leaves a file it cannot write empty and says nothing, and
+    whose service may exit before its last writes reach the disk."""
+    for file in files:
+        rel = file["path"]
+        if rel in UNUSED_UI:
+            continue
+        if os.path.isabs(rel) or ".." in Path(rel).parts:
+            raise SearchIndexError(f"Pagefind named a file outside its folder: {rel!r}")
+        target = bundle / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(base64.b64decode(file["content"]))
+    if not (bundle / "pagefind.js").is_file():
+        raise SearchIndexError("Pagefind failed to index the site")
