@@ -51,9 +51,9 @@ options:
 ```quiz
 question: An unaligned quiz
 options:
-  - text: Yes
+  - text: "Yes"
     correct: true
-  - text: No
+  - text: "No"
 ```
 """
 

@@ -52,13 +52,23 @@ def test_front_matter_problems(text, fragment):
     assert fragment in info.value.message
 
 
-def test_unknown_key_suggests_the_near_miss():
+def test_a_misspelt_required_key_is_one_error_at_the_misspelling():
     diags = Diagnostics()
-    doc = parse_yaml("title: T\nsumary: S\ngoals: [g]\n")
+    doc = parse_yaml("title: T\nsumary: S\ngoals: [g]\ncards:\n  - tilte: C\n")
     assert read_module_meta(doc, "m.md", 1, diags) is None
-    messages = [d.format() for d in diags.items]
-    assert "m.md:3: error: unknown key 'sumary' in front matter; did you mean 'summary'?" in messages
-    assert "m.md:1: error: missing required key 'summary' in front matter" in messages
+    assert [d.format() for d in diags.items] == [
+        "m.md:3: error: unknown key 'sumary' in front matter; did you mean 'summary'? 'summary' is required and missing",
+        "m.md:6: error: unknown key 'tilte' in card 1 of 'cards'; did you mean 'title'? 'title' is required and missing"]
+
+
+def test_a_misspelt_optional_key_or_a_second_misspelling_is_a_plain_unknown_key():
+    diags = Diagnostics()
+    doc = parse_yaml("title: T\nsumary: S\nsummery: S\nmintues: 3\ngoals: [g]\n")
+    assert read_module_meta(doc, "m.md", 1, diags) is None
+    assert sorted(d.format() for d in diags.items) == [
+        "m.md:3: error: unknown key 'sumary' in front matter; did you mean 'summary'? 'summary' is required and missing",
+        "m.md:4: error: unknown key 'summery' in front matter; did you mean 'summary'?",
+        "m.md:5: error: unknown key 'mintues' in front matter; did you mean 'minutes'?"]
 
 
 def test_goals_must_be_a_list_of_text():

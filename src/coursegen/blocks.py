@@ -142,6 +142,11 @@ def _quiz_question(doc: YamlDoc, report: Report) -> str | None:
 def _quiz_option(doc: YamlDoc, index: int, item: Any, report: Report) -> tuple[QuizOption | None, bool]:
     """Option `index` (1-based) of a quiz (None without a text), and whether it is free of problems (the
     problems are reported)."""
+    if isinstance(item, dict) and isinstance(item.get("text"), bool):  # 'text: Yes' would show "True"
+        report(doc.line("options", index - 1, "text"), f"YAML reads the text of option {index} as "
+               f"{str(item['text']).lower()} (yes, no, on and off are true or false to it); put the text in quotes, "
+               f"like text: \"{'Yes' if item['text'] else 'No'}\"")
+        return None, False
     if not isinstance(item, dict) or not isinstance(item.get("text"), (str, int, float)):
         report(doc.line("options", index - 1), f"option {index} of the quiz needs 'text:'")
         return None, False

@@ -199,9 +199,10 @@ class _Reader:
     """Reads one YAML mapping against a schema, reporting problems at the right line."""
 
     def __init__(self, doc: YamlDoc, path: str, offset: int, diags: Diagnostics,
-                 what: str, prefix: tuple[Any, ...] = ()):
+                 what: str, prefix: tuple[Any, ...] = (), required: tuple[str, ...] = ()):
         self.doc, self.path, self.offset, self.diags = doc, path, offset, diags
-        self.what, self.prefix = what, prefix
+        self.what, self.prefix, self.required = what, prefix, required
+        self.misspelt: set[str] = set()  # required keys missing because misspelt, reported at the misspelling
         value = doc.value
         for key in prefix:
             value = value[key]
@@ -219,11 +220,15 @@ class _Reader:
                 continue
             close = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.6)
             hint = f"; did you mean '{close[0]}'?" if close else f" (allowed: {', '.join(allowed)})"
+            if close and close[0] in self.required and close[0] not in self.data and close[0] not in self.misspelt:
+                self.misspelt.add(close[0])  # one message, not 'unknown key' here and 'missing key' at line 1
+                hint += f" '{close[0]}' is required and missing"
             self.error(self.line(key), f"unknown key '{key}' in {self.what}{hint}")
 
-    def get(self, key: str, check: Checker, required: bool = False, default: Any = None) -> Any:
+    def get(self, key: str, check: Checker, default: Any = None) -> Any:
+        required = key in self.required
         if key not in self.data:
-            if required:
+            if required and key not in self.misspelt:
                 where = self.line() if self.prefix else max(1, self.offset)
                 self.error(where, f"missing required key '{key}' in {self.what}")
             return default
@@ -237,11 +242,12 @@ class _Reader:
             return default
         return value
 
-    def text_list(self, key: str, required: bool = False, check: Checker = _text) -> tuple[Any, ...]:
+    def text_list(self, key: str, check: Checker = _text) -> tuple[Any, ...]:
         raw = self.data.get(key)
+        required = key in self.required
         if raw is None:
             if required:
-                self.get(key, _text, required=True)
+                self.get(key, _text)
             return ()
         if not isinstance(raw, list):
             self.error(self.line(key), f"'{key}' must be a list ('- item' lines), not {_kind(raw)}")
@@ -296,12 +302,12 @@ def read_site_config(doc: YamlDoc, path: str, diags: Diagnostics) -> SiteConfig 
     """Validate site.yaml. Returns None when required keys are missing or wrong."""
     if not _mapping_or_error(doc, path, 0, diags, "site.yaml"):
         return None
-    reader = _Reader(doc, path, 0, diags, "site.yaml")
+    reader = _Reader(doc, path, 0, diags, "site.yaml", required=("title", "description"))
     reader.check_keys(["title", "description", "base_url", "language", "courses",
                        "preview_length", "organization", "offer_category", "theme", "edit_url"])
     before = len(diags.errors)
-    title = reader.get("title", _text, required=True)
-    description = reader.get("description", _text, required=True)
+    title = reader.get("title", _text)
+    description = reader.get("description", _text)
     base_url = reader.get("base_url", _base_url, default="/")
     language = reader.get("language", _language, default="en")
     courses = reader.text_list("courses", check=_slug) if "courses" in reader.data else None
@@ -311,7 +317,7 @@ def read_site_config(doc: YamlDoc, path: str, diags: Diagnostics) -> SiteConfig 
     organization = reader.get("organization", _text)
     offer_category = reader.get("offer_category", _offer_category, default="Free")
     theme = read_theme(doc, path, diags)
-    if len(diags.errors) > before:
+    if len(diags.errors) > before or reader.misspelt:
         return None
     return SiteConfig(title, description, base_url, language, courses, preview_length, organization,
                       offer_category, theme)
@@ -321,14 +327,14 @@ def read_course_config(doc: YamlDoc, path: str, diags: Diagnostics) -> CourseCon
     """Validate course.yaml."""
     if not _mapping_or_error(doc, path, 0, diags, "course.yaml"):
         return None
-    reader = _Reader(doc, path, 0, diags, "course.yaml")
+    reader = _Reader(doc, path, 0, diags, "course.yaml", required=("title", "tagline", "description"))
     reader.check_keys(["title", "tagline", "description", "why", "level", "status", "next", "language", "mastery",
                        "translation_of"])
     before = len(diags.errors)
     config = CourseConfig(
-        title=reader.get("title", _text, required=True),
-        tagline=reader.get("tagline", _text, required=True),
-        description=reader.get("description", _text, required=True),
+        title=reader.get("title", _text),
+        tagline=reader.get("tagline", _text),
+        description=reader.get("description", _text),
         why=reader.get("why", _text),
         level=reader.get("level", _text),
         status=reader.get("status", _status, default="published"),
@@ -337,19 +343,19 @@ def read_course_config(doc: YamlDoc, path: str, diags: Diagnostics) -> CourseCon
         mastery=reader.get("mastery", _mastery, default=0.8),
         translation_of=reader.get("translation_of", _slug),
     )
-    return None if len(diags.errors) > before else config
+    return None if len(diags.errors) > before or reader.misspelt else config
 
 
 def read_module_meta(doc: YamlDoc, path: str, offset: int, diags: Diagnostics) -> ModuleMeta | None:
     """Validate a module's front matter; `offset` is the line before the YAML's first line."""
     if not _mapping_or_error(doc, path, offset, diags, "front matter"):
         return None
-    reader = _Reader(doc, path, offset, diags, "front matter")
+    reader = _Reader(doc, path, offset, diags, "front matter", required=("title", "summary", "goals"))
     reader.check_keys(["title", "summary", "goals", "minutes", "draft", "sources", "cards", "translation_of", "aliases"])
     before = len(diags.errors)
-    title = reader.get("title", _text, required=True)
-    summary = reader.get("summary", _text, required=True)
-    goals = reader.text_list("goals", required=True)
+    title = reader.get("title", _text)
+    summary = reader.get("summary", _text)
+    goals = reader.text_list("goals")
     minutes = reader.get("minutes", _positive_int)
     draft = reader.get("draft", _bool, default=False)
     sources = reader.text_list("sources")
@@ -358,7 +364,7 @@ def read_module_meta(doc: YamlDoc, path: str, offset: int, diags: Diagnostics) -
     listed = isinstance(reader.data.get("aliases"), list)  # or one alias as text, as Hugo takes it
     alias = None if listed else reader.get("aliases", alias_slug)
     aliases = reader.text_list("aliases", check=alias_slug) if listed else (alias,) if alias else ()
-    if len(diags.errors) > before:
+    if len(diags.errors) > before or reader.misspelt:
         return None
     goal_lines = tuple(reader.line("goals", index) for index in range(len(goals)))
     alias_lines = tuple(reader.line("aliases", i) for i in range(len(aliases))) if listed else (reader.line("aliases"),)
@@ -378,9 +384,9 @@ def _read_cards(doc: YamlDoc, path: str, offset: int, diags: Diagnostics) -> tup
         if not isinstance(item, dict):
             diags.error(path, line, f"card {index + 1} in 'cards' must be a mapping with a 'title', not {_kind(item)}")
             continue
-        reader = _Reader(doc, path, offset, diags, f"card {index + 1} of 'cards'", ("cards", index))
+        reader = _Reader(doc, path, offset, diags, f"card {index + 1} of 'cards'", ("cards", index), ("title",))
         reader.check_keys(["title", "preview", "visual", "alt", "goals"])
-        title = reader.get("title", _text, required=True)
+        title = reader.get("title", _text)
         visual = reader.get("visual", _text)
         alt = reader.get("alt", _text)
         if visual and not alt:

@@ -238,7 +238,8 @@ def _source_line(project: Path, site: Site, sources: tuple[str, ...], url: str) 
     for source in sources:
         path = project / source
         text = path.read_text(encoding="utf-8", errors="replace") if path.is_file() else ""
-        if line := _line_of(text, [url, unquote(url), url.replace("&", "&amp;")]):
+        quoted = [f'"{url}"', f"'{url}'", f"({url})"]  # first: 'x.svg' is also in '../x.svg' on an earlier line
+        if line := _line_of(text, [*quoted, url, unquote(url), url.replace("&", "&amp;")]):
             return source, line
     folder = project / "templates"
     templates = [(t, t.read_text(encoding="utf-8", errors="replace"))

@@ -4,11 +4,12 @@ from __future__ import annotations
 import difflib
 import posixpath
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from urllib.parse import unquote
 
 from markdown_it.common.utils import escapeHtml
 
+from .diagnostics import Diagnostics
 from .parse import PLACEHOLDER_CHARS
 
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
@@ -30,7 +31,8 @@ class LinkTargets:
         self.base = site_base
         self.pages: dict[str, tuple[str, frozenset[str]]] = {}  # 'course/01-x.md' -> (url, anchors)
         self.files: dict[str, str] = {}  # 'course/images/a.svg' -> url
-        self.drafts: set[str] = set()
+        self.drafts: set[str] = set()  # drafts left out of this build
+        self.shown_drafts: set[str] = set()  # URLs of the drafts this build includes (serve, --drafts)
         self.unchecked: dict[str, str] = {}  # pages content errors left out: 'course/02-x.md' -> url, anchors unknown
 
     def resolve(self, href: str, from_dir: str, own_anchors: frozenset[str], kind: str) -> tuple[str, str | None]:
@@ -52,6 +54,22 @@ class LinkTargets:
         if target.startswith("../") or target == "..":
             return href, f"'{href}' points outside content/; keep linked files inside the course folder"
         return self._in_content(href, path, fragment, target, kind)
+
+    def resolver(self, from_dir: str, own_anchors: frozenset[str], diags: Diagnostics, rel: str,
+                 line: int | None = None, published: bool = True) -> Callable[[str, int, str], str]:
+        """A resolver for the links of file `rel`: resolve(), its problems reported at the link's line (or at
+        `line`), and a warning for a link from a published page to a draft, which only a build with drafts has."""
+        def resolve(href: str, link_line: int, kind: str) -> str:
+            url, problem = self.resolve(href, from_dir, own_anchors, kind)
+            if problem:
+                diags.error(rel, line or link_line, problem)
+            elif published and url.partition("#")[0] in self.shown_drafts:
+                diags.warning(rel, line or link_line, f"link to '{unquote(href.partition('#')[0])}', a draft: the "
+                              "link works in the preview but breaks 'coursegen build' (publish the draft: remove "
+                              "its 'draft: true'; or remove the link)")
+            return url
+
+        return resolve
 
     def _module_hint(self, path: str, target: str) -> str:
         """'; did you mean '03-dreamer.md'?' for a misspelt module file, written as the link wrote its folder."""

@@ -188,6 +188,8 @@ def _outline(builder: _Builder, config: SiteConfig, course_drafts: list[_CourseD
             key = f"{slug}/{module.rel.rsplit('/', 1)[-1]}"
             if module in visible:
                 targets.pages[key] = (f"{course_url}{module.slug}/", module.anchors)
+                if module.meta.draft:
+                    targets.shown_drafts.add(f"{course_url}{module.slug}/")
             else:
                 targets.drafts.add(key)
         for asset in draft.source.assets:
@@ -285,14 +287,7 @@ def _course(draft: _CourseDraft, modules: list[ParsedModule], ordered: list[_Cou
     def markdown(key: str, text: str | None) -> str | None:
         if text is None:
             return None
-        line = draft.doc.line(key)
-
-        def resolve(href: str, _line: int, kind: str) -> str:
-            url_, problem = targets.resolve(href, slug, frozenset(), kind)
-            if problem:
-                diags.error(rel, line, problem)
-            return url_
-
+        resolve = targets.resolver(slug, frozenset(), diags, rel, draft.doc.line(key))
         with yaml_text(md):
             html = render_tokens(md, md.parse(text), {"resolve": resolve, "id_prefix": f"{slug}-{key}"})
         return add_sizes(html, sizes)
@@ -319,13 +314,7 @@ def _glossary(source: CourseSource, modules: tuple[Module, ...], targets: LinkTa
     entries = read_glossary(source.glossary, diags)
 
     def render(entry: GlossaryEntry) -> tuple[str, str]:
-        def resolve(href: str, _line: int, kind: str) -> str:
-            url, problem = targets.resolve(href, source.slug, frozenset(), kind)
-            if problem:
-                diags.error(rel, entry.definition_line, problem)
-            return url
-
-        env = {"resolve": resolve, "id_prefix": f"term-{slugify(entry.name)}"}
+        env = {"resolve": targets.resolver(source.slug, frozenset(), diags, rel, entry.definition_line), "id_prefix": f"term-{slugify(entry.name)}"}
         with yaml_text(md):
             return (render_tokens(md, md.parse(entry.definition), env),
                     md.renderInline(" ".join(entry.definition.split()), env))
@@ -371,13 +360,7 @@ def _module(parsed: ParsedModule, place: ModulePlace, targets: LinkTargets, size
             preview_length: int, diags: Diagnostics) -> Module:
     """The Module of a parsed module at its place: its links resolved, its cards' previews cut."""
     url = f"{place.course_url}{parsed.slug}/"
-
-    def resolve(href: str, line: int, kind: str) -> str:
-        url_, problem = targets.resolve(href, place.course_slug, parsed.anchors, kind)
-        if problem:
-            diags.error(parsed.rel, line, problem)
-        return url_
-
+    resolve = targets.resolver(place.course_slug, parsed.anchors, diags, parsed.rel, published=not parsed.meta.draft)
     urls = [resolve(link.href, link.line, link.kind) for link in parsed.links]
     meta = parsed.meta
     cards = []

@@ -107,7 +107,7 @@ def _check_blocks(md: MarkdownIt, tokens: list[Token], path: str, offset: int, w
             _mark_link_lines(token, start, report)
         elif token.type in mathrender.BLOCK_TYPES:
             _check_math(token.content, True, 0, report)
-        elif token.type == "container_block_open":
+        elif token.type == "container_block_open" and not token.meta.get("stray"):
             parent = blocks.container_kind(openers[-1].info)[0] if openers else None
             blocks.check_container(token.info, parent, report)
             openers.append(token)

@@ -38,8 +38,7 @@ def check_containers(tokens: Sequence[Token], lines: list[str], offset: int, err
             check.heading_inside(token, tokens[index + 1].content)
     for token in tokens:
         if token.type == "container_block_open" and not token.meta.get("material") and not _closed(token, lines):
-            check.report(token, f"the '{_name(token)}' block opened here is never closed; add a line "
-                         f"'{token.markup}' where it ends")
+            check.unclosed(token)
     return check.swallowed
 
 
@@ -64,6 +63,17 @@ class _Containers:
                         f"line '{outer.markup}' where this block ends (to put a block inside another, open the "
                         "outer one with one more ':')")
         self.open_blocks.append(token)
+
+    def unclosed(self, token: Token) -> None:
+        """A block open to the end of the body. A bare ':::' is one when nothing was open to close: the closer
+        of a block reported already (say nothing more of it), or a stray line (say that, and only that)."""
+        if container_kind(token.info)[0]:
+            self.report(token, f"the '{_name(token)}' block opened here is never closed; add a line "
+                        f"'{token.markup}' where it ends")
+            return
+        token.meta["stray"] = True  # not a block: parse.py does not check it as one
+        if not self.reported:
+            self.report(token, f"this '{token.markup}' closes no block: none is open here; remove the line")
 
     def heading_inside(self, heading: Token, title: str) -> None:
         self.swallowed = True

@@ -67,3 +67,23 @@ def test_an_error_overlay_appears_on_every_open_page_and_goes_when_fixed(demo, p
     for tab in (page, third):
         tab.locator("#cg-serve-overlay").wait_for(state="detached", timeout=10_000)
     assert "Second Card" in page.inner_text("main")
+
+
+def test_a_warning_shows_in_a_panel_that_leaves_the_page_usable_and_goes_when_fixed(demo, page, preview,
+                                                                                   console_errors):
+    page.goto(preview.url + "demo/first/")
+    assert page.locator("#cg-serve-warnings").count() == 0
+    edit(demo.root, "content/demo/02-second.md", "goals:", "draft: true\ngoals:")  # 01-first links to it
+    panel = page.get_by_role("status").filter(has_text="1 warning")
+    panel.wait_for(timeout=10_000)
+    assert "content/demo/01-first.md:" in panel.inner_text() and "a draft: the link works in the preview" \
+        in panel.inner_text()
+    page.screenshot(path=str(Path(__file__).parents[1] / "screenshots" / "serve-warnings-panel.png"))
+    box = panel.bounding_box()
+    assert box and box["y"] > page.viewport_size["height"] / 2  # a strip at the bottom, not over the page
+    page.get_by_role("link", name="the next one").click()  # the page under it still works
+    page.wait_for_url(lambda url: "/demo/second/" in url)
+    page.locator("#cg-serve-warnings").wait_for()  # on every page while the warning lasts
+    edit(demo.root, "content/demo/02-second.md", "draft: true\ngoals:", "goals:")
+    page.locator("#cg-serve-warnings").wait_for(state="detached", timeout=10_000)
+    assert console_errors == []

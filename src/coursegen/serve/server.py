@@ -40,11 +40,13 @@ HASHED = re.compile(r"^static/.+\.[0-9a-f]{8}(\.[A-Za-z0-9]+)?$")  # content-has
 
 @dataclass(frozen=True)
 class Snapshot:
-    """What the server shows: the last good site, plus the overlay while the last rebuild failed."""
+    """What the server shows: the last good site, plus the overlay while the last rebuild failed, and the
+    panel of the last good build's warnings."""
 
     files: SiteFiles
     version: str
     overlay: str | None = None
+    warnings: str | None = None
 
 
 class Hub:
@@ -173,7 +175,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             data = _read(snap.files, "404.html", self.hub.root) or b"<!doctype html><body></body>"
         content_type = _content_type(rel)
         if content_type.startswith("text/html"):
-            return self._send(status, inject(data.decode("utf-8"), snap.version, snap.overlay).encode(),
+            return self._send(status, inject(data.decode("utf-8"), snap.version, snap.overlay, snap.warnings).encode(),
                               content_type, head)
         if status != 200:
             return self._send(status, data, content_type, head)
@@ -198,7 +200,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             seen = hub.count
             snap = hub.snapshot
         try:
-            self._event("state", json.dumps({"version": snap.version, "overlay": snap.overlay}))
+            self._event("state", json.dumps({"version": snap.version, "overlay": snap.overlay, "warnings": snap.warnings}))
             while True:
                 with hub.changed:
                     hub.changed.wait_for(partial(hub.has_news, seen), KEEPALIVE_SECONDS)

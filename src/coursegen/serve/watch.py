@@ -20,7 +20,7 @@ from watchdog.observers.api import ObservedWatch
 
 from ..content import project_problem
 from ..diagnostics import Diagnostic, UsageError
-from .client import overlay_html
+from .client import overlay_html, warnings_html
 from .live import LiveSite, Rebuild
 from .server import Hub, Snapshot, make_server
 
@@ -115,9 +115,11 @@ class Preview:
         css_only = bool(changed) and all(p.suffix == ".css" and p.is_relative_to(self.project / "static")
                                          for p in changed)
         pages = [] if css_only else sorted(result.reload)
-        self.hub.publish(Snapshot(self.live.files, version), {
-            "version": version, "overlay": None, "pages": pages, "css": result.css if css_only else {}})
         warnings = [d for d in result.diagnostics if d.severity == "warning"]
+        panel = warnings_html(self.project, warnings)
+        self.hub.publish(Snapshot(self.live.files, version, warnings=panel), {
+            "version": version, "overlay": None, "pages": pages, "css": result.css if css_only else {},
+            "warnings": panel})
         if warnings != self.warnings:
             for d in warnings:
                 self.echo(d.format(), True)
@@ -134,7 +136,7 @@ class Preview:
         snap = self.hub.snapshot
         built = bool(snap.files.paths())  # a good build was published before
         overlay = overlay_html(self.project, result.errors, result.crash, built)
-        self.hub.publish(Snapshot(snap.files, snap.version, overlay), {"version": snap.version, "overlay": overlay})
+        self.hub.publish(Snapshot(snap.files, snap.version, overlay, snap.warnings), {"version": snap.version, "overlay": overlay})
         count = len(result.errors) + (1 if result.crash else 0)
         self.echo(f"{time.strftime('%H:%M:%S')} {what}: build failed ({count} error{'s' if count != 1 else ''}); "
                   f"the browser shows them; {'still serving the last good site' if built else 'no site yet'}", True)
