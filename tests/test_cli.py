@@ -31,6 +31,34 @@ def test_new_scaffolds_a_project_that_builds_and_checks(tmp_path):
     assert (site / "build/git-basics/images/snapshots.svg").exists()
 
 
+def test_the_new_project_shows_every_kind_of_block_and_the_learning_design_features(tmp_path):
+    """`coursegen new` is where authors learn the format: its course uses each block the docs list."""
+    from bs4 import BeautifulSoup
+
+    from coursegen.blocks import CONTAINERS
+    assert run("new", "site", cwd=tmp_path).returncode == 0
+    built = run("build", "site", "--strict", cwd=tmp_path)
+    assert built.returncode == 0, built.stderr
+    out = tmp_path / "site/build/git-basics"
+    pages = [BeautifulSoup((out / m / "index.html").read_text(encoding="utf-8"), "html.parser")
+             for m in ("snapshots", "branches")]
+    found = {kind for page in pages for kind in CONTAINERS if page.select(
+        {"reveal": "details.cg-reveal, .cg-reveal", "tabs": "[data-tabs]", "tab": ".cg-tab",
+         "instructor": "nothing-on-learner-pages"}.get(kind, f".cg-callout-{kind}"))}
+    assert found == set(CONTAINERS) - {"instructor"}
+    assert all(page.select("form.cg-quiz") for page in pages) and pages[1].select(".cg-widget, [data-widget]")
+    assert pages[0].select(".cg-code-title") and pages[0].select("math")  # a code block's title, a formula
+    assert pages[0].select("a.cg-term") and (out / "glossary/index.html").exists()
+    instructor = (out / "instructor/index.html").read_text(encoding="utf-8")
+    assert "Conflicts on purpose" in instructor and "Conflicts on purpose" not in str(pages[1])
+    assert 'http-equiv="refresh"' in (out / "branching/index.html").read_text(encoding="utf-8")  # its alias
+    site_yaml = tmp_path / "site/content/site.yaml"  # the theme settings it shows work once uncommented
+    site_yaml.write_text(site_yaml.read_text(encoding="utf-8").replace("# theme:", "theme:")
+                         .replace('#   accent: {', '  accent: {').replace("# edit_url:", "edit_url:"), encoding="utf-8")
+    checked = run("check", "site", "--strict", cwd=tmp_path)
+    assert checked.returncode == 0 and checked.stderr == "", checked.stderr
+
+
 def test_new_refuses_a_non_empty_folder(tmp_path):
     (tmp_path / "taken").mkdir()
     (tmp_path / "taken/file.txt").write_text("mine")
