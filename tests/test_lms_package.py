@@ -221,3 +221,17 @@ def test_a_package_of_a_translated_course_links_no_translation(tmp_path):
         page = BeautifulSoup(data, "html.parser")
         assert page.select_one("nav.cg-languages") is None, name
         assert page.find("link", rel="alternate", hreflang=True) is None, name
+
+
+def test_a_theme_override_of_the_search_box_stays_out_of_packages_too(tmp_path):
+    """Templates leave the search box out of package pages (`packaged`), so an override with markup of its own,
+    which no pattern over the built HTML would know, is left out as well; the site keeps it."""
+    project = CourseProject(tmp_path / "site").demo().write(
+        "templates/partials/search.html", '<form class="my-search" role="search"><input type="search"></form>\n')
+    assert project.build(search=False).ok
+    assert project.html("demo/first/index.html").select_one("form.my-search")
+    report = export(project.root, "scorm12", course="demo", out=tmp_path / "export")
+    assert report.ok, report.diagnostics
+    pages = {name: data for name, data in unzip(tmp_path / "export/demo-scorm12.zip").items() if name.endswith(".html")}
+    assert "demo/first/index.html" in pages
+    assert not [name for name, data in pages.items() if b"my-search" in data]

@@ -55,6 +55,18 @@ def test_minified_javascript_still_parses(demo, tmp_path):
         assert done.returncode == 0, (script.name, done.stderr)
 
 
+def test_the_offline_service_worker_ships_minified_and_still_parses(demo, tmp_path):
+    assert demo.build().ok
+    worker = (demo.out / "sw.js").read_bytes()
+    source = (THEME.parent / "publish/offline-sw.js").read_bytes()
+    assert worker.startswith(b"self.CG = {") and len(worker) < 0.8 * len(source)
+    assert b"\n  " not in worker and b"// " not in worker
+    copy = tmp_path / "sw.js"
+    copy.write_bytes(worker)
+    done = subprocess.run(["node", "--check", str(copy)], check=False, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+
+
 def test_an_authors_minified_or_non_utf8_file_is_shipped_as_it_is(demo):
     already = b"/* keep */\nvar a = 1;   var b = 2;\n"
     latin = "/* caf\xe9 */\nbody {  color: red; }\n".encode("latin-1")

@@ -49,6 +49,7 @@ class BuildOptions:
     wait: bool = False  # another build is writing `out`: wait for it (else UsageError)
     publish: bool = True  # the pages go on the web: warn when their origin is unknown (False: serve, export)
     offline: bool = True  # a written site gets a service worker and "Make available offline" (publish/offline.py)
+    packaged: bool = False  # pages for an LMS package (publish/lms): one course, no search box, no other languages
 
 
 @dataclass(frozen=True)
@@ -119,7 +120,7 @@ def _pipeline(project: Path, out: Path, options: BuildOptions, speed: Speed) -> 
     publishing = prepare_publishing(project, site, messages, static, draw=write, drawn=speed.folder("social-cards"))
     renderer = Renderer(make_environment(project), site, static,
                         publishing.seo.meta, publishing.seo.dates, messages,
-                        worker=site.url(WORKER) if options.write and options.offline else None)
+                        worker=site.url(WORKER) if options.write and options.offline else None, packaged=options.packaged)
     staging = Staging(project, out) if write else None
     all_pages = list(pages(site, messages, report=options.report))
     try:
@@ -189,7 +190,7 @@ def _speed_for(project: Path, out: Path, options: BuildOptions) -> Speed:
     if not options.write:  # check: whatever the cache knows, and nothing written there
         return CachedSpeed(project, store=Store(project, read_only=True))
     key = {"base_url": options.base_url, "drafts": options.drafts, "strict": options.strict, "search": options.search,
-           "report": options.report, "offline": options.offline}
+           "report": options.report, "offline": options.offline, "packaged": options.packaged}
     return CachedSpeed(project, out, key)
 
 

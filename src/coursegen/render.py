@@ -92,12 +92,15 @@ PageMeta = Callable[["Page"], Any]  # what the <head> says of a page (publish/se
 class Renderer:
     """Renders pages with one Jinja environment, the site's static file names, and what publishing adds:
     each page's metadata (`meta`), each page URL's last-modified date (`dates`) and, for a site to be
-    served over HTTP, the URL of its service worker (`worker`; None in serve's preview and LMS packages)."""
+    served over HTTP, the URL of its service worker (`worker`; None in serve's preview and LMS packages).
+    `packaged` pages go into an LMS package: templates leave out what a package cannot have (the search box, whose
+    index covers the whole site, and the links to the course's translations, which are other packages)."""
 
     def __init__(self, env: Environment, site: Site, static: tuple[StaticFile, ...], meta: PageMeta,
-                 dates: Mapping[str, str], messages: Messages, worker: str | None = None):
+                 dates: Mapping[str, str], messages: Messages, worker: str | None = None, packaged: bool = False):
         self.env, self.site, self.meta, self.dates, self.messages = env, site, meta, dates, messages
         self.worker = worker  # the service worker's URL (publish/offline.py), None where pages get none
+        self.packaged = packaged
         self.static_paths = {f.name: site.url(f.target) for f in static}
 
     def static_url(self, name: str) -> str:
@@ -111,7 +114,7 @@ class Renderer:
                 "generator": f"coursegen {__version__}", "scope_ids": scope_ids,
                 "meta": self.meta(page), "lang": language, "dir": translator.dir, "kbd": _kbd,
                 "language_name": language_name,
-                "updated": self.dates.get(page.url), "worker": self.worker, "time_tag": partial(_time, translator),
+                "updated": self.dates.get(page.url), "worker": self.worker, "packaged": self.packaged, "time_tag": partial(_time, translator),
                 **translator.template_functions()}
 
     def render_page(self, page: Page) -> str:

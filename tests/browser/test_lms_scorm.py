@@ -160,7 +160,14 @@ def assert_interactions(log: list[dict], version: str, total: int) -> None:
     results, quizzes = [], []
     for n in sorted(fields):
         one = fields[n]
-        assert set(one) == {"id", "type", "correct_responses.0.pattern", response, "result"}, one
+        when = {"1.2": {"time"}, "2004": {"timestamp", "description"}}[version]
+        assert set(one) == {"id", "type", "correct_responses.0.pattern", response, "result"} | when, one
+        if version == "1.2":
+            assert re.fullmatch(r"\d\d:\d\d:\d\d", one["time"]), one
+        else:
+            assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d\dZ", one["timestamp"]), one
+            assert one["description"].startswith("{lang=en}") and len(one["description"]) <= 250, one
+            assert not one["description"].endswith(("Choose one.", "Choose all that apply.")), one  # no hint
         assert re.fullmatch(r"q\d+-[A-Za-z0-9_-]+", one["id"]) and len(one["id"]) <= 255
         assert one["type"] == "choice"
         assert re.fullmatch(choice, one[response]) and re.fullmatch(choice, one["correct_responses.0.pattern"])
@@ -168,6 +175,9 @@ def assert_interactions(log: list[dict], version: str, total: int) -> None:
         results.append(one["result"])
         quizzes.append(int(one["id"][1:].split("-")[0]))
     assert sorted(set(quizzes)) == list(range(1, total + 1))
+    if version == "2004":  # the question as the learner read it, for the LMS's reports
+        assert any(one["description"].startswith("{lang=en}Text is already stored as character codes.")
+                   for one in fields.values()), fields
     expected = [r for i in range(total) for r in ((wrong, "correct") if i in WRONG else ("correct",))]
     assert results == expected
 

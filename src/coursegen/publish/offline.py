@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..minify import minify
 from ..model import Course, Site
 
 FOR_INSTRUCTORS = ("instructor/", "instructor-print/")  # a course's instructor views: not part of a learner's copy
@@ -121,5 +122,5 @@ def write_offline(folder: Path, site: Site) -> None:
         (folder / rel).write_text(json.dumps(listed, sort_keys=True, separators=(",", ":")) + "\n", encoding="utf-8")
         courses[course.slug] = {"version": listed["version"], "manifest": site.url(rel)}
     settings = {"scope": site.base_path, "build": build[:HASH_CHARS], "courses": courses}
-    worker = f"self.CG = {json.dumps(settings, sort_keys=True)};\n" + WORKER_SOURCE.read_text(encoding="utf-8")
-    (folder / WORKER).write_text(worker, encoding="utf-8")
+    worker = f"self.CG = {json.dumps(settings, sort_keys=True)};\n".encode() + minify(WORKER, WORKER_SOURCE.read_bytes())
+    (folder / WORKER).write_bytes(worker)

@@ -85,7 +85,7 @@ class PageKeys:
     def __init__(self, renderer: Renderer):
         self.renderer = renderer
         self.common = _digest((code_digest(), sorted(renderer.static_paths.items()), renderer.site,
-                               renderer.messages.digest_parts, renderer.worker), _OutlinePickler)
+                               renderer.messages.digest_parts, renderer.worker, renderer.packaged), _OutlinePickler)
         self._bodies: dict[str, str] = {}
         self._previews: dict[str, str] = {}
 

@@ -44,7 +44,8 @@ def export(project: Path | str, fmt: str, course: str | None = None, out: Path |
     if fmt not in FORMATS:
         raise UsageError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
     project = Path(project).resolve()
-    report = build(project, BuildOptions(base_url=BASE, write=False, strict=strict, search=False, publish=False))
+    report = build(project, BuildOptions(base_url=BASE, write=False, strict=strict, search=False, publish=False,
+                                           packaged=True))
     result = ExportReport(report)
     if not report.ok or report.site is None:
         return result

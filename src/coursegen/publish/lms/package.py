@@ -19,11 +19,6 @@ from ..seo import source_date_epoch
 BASE = "/__coursegen_package__/"
 _URL = re.compile(re.escape(BASE) + r"""([^"'\s<>()\\]*)""")
 _INSTRUCTOR = ("instructor", "instructor-print")  # the course's folders for teachers (render.py)
-_DIV = re.compile(r"<(/?)div\b[^>]*>")
-_KEY_HINT = re.compile(r'<p class="cg-key-hint"[^>]*>.*?</p>', re.DOTALL)
-# The links to a course's translations: other packages (or none) in an LMS, so they would lead nowhere
-_TRANSLATIONS = re.compile(r'<nav class="cg-languages".*?</nav>\s*|<link rel="alternate" hreflang="[^"]*" href="[^"]*">\s*',
-                           re.DOTALL)
 _FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip can hold
 _LAST_TIME = (2107, 12, 31, 23, 59, 58)  # and the last
 
@@ -74,7 +69,6 @@ def _relative(path: str, data: bytes, inside: set[str], start: str, base: str) -
         return data
     text = data.decode("utf-8")
     text = text.replace(f'data-base="{BASE}"', f'data-base="{base}"')
-    text = _TRANSLATIONS.sub("", _without_search(text))
     here = posixpath.dirname(path) or "."
 
     def local(match: re.Match[str]) -> str:
@@ -86,21 +80,6 @@ def _relative(path: str, data: bytes, inside: set[str], start: str, base: str) -
         return posixpath.relpath(target, here) + suffix
 
     return _URL.sub(local, text).encode("utf-8")
-
-
-def _without_search(page: str) -> str:
-    """The page without its search box and the keyboard tip that offers it: a package carries no search
-    index (the site's covers every course, and an LMS serves a cartridge's files one by one)."""
-    start = page.find('<div class="cg-search"')
-    if start >= 0:
-        depth, at = 0, start
-        for tag in _DIV.finditer(page, start):
-            depth += -1 if tag.group(1) else 1
-            at = tag.end()
-            if depth == 0:
-                break
-        page = page[:start] + page[at:]
-    return _KEY_HINT.sub("", page)
 
 
 def zip_bytes(files: dict[str, bytes]) -> bytes:

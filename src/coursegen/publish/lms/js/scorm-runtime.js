@@ -125,9 +125,11 @@
     report();
   };
 
-  // --- Each quiz answer as an interaction: id, type choice, the options chosen, right or not -----------
-  // Options are named 0-9 then a-z (SCORM 1.2's choice format; short identifiers in 2004), ids keep to
-  // letters, digits, '-' and '_' within 255 characters; answers are journaled from the LMS's count on.
+  // --- Each quiz answer as an interaction: id, type choice, the options chosen, right or not, when, and
+  // (2004) the question. Options are named 0-9 then a-z (SCORM 1.2's choice format; short identifiers in
+  // 2004), ids keep to letters, digits, '-' and '_' within 255 characters; answers are journaled from the
+  // LMS's count on. The time is 1.2's time of day (CMITime) or 2004's UTC timestamp; the question is the
+  // quiz's own text, without its hint, in the page's language, within 2004's 250 characters.
   const OPTION = "0123456789abcdefghijklmnopqrstuvwxyz";
   let interactions = Number(call(v.get, "cmi.interactions._count")) || 0;
   let pending = false;
@@ -144,6 +146,15 @@
     if (v === V12) set(`${n}.student_response`, chosen);
     else set(`${n}.learner_response`, chosen);
     set(`${n}.result`, correct ? "correct" : v === V12 ? "wrong" : "incorrect");
+    const now = new Date();
+    if (v === V12) set(`${n}.time`, now.toTimeString().slice(0, 8));
+    else {
+      set(`${n}.timestamp`, `${now.toISOString().slice(0, 22)}Z`); // a zone only after a fraction
+      const legend = form.querySelector(".cg-quiz-question").cloneNode(true);
+      legend.querySelectorAll(".cg-quiz-hint").forEach((hint) => hint.remove());
+      const lang = form.ownerDocument.documentElement.lang || "en";
+      set(`${n}.description`, `{lang=${lang}}${legend.textContent.replace(/\s+/g, " ").trim()}`.slice(0, 250));
+    }
     pending = true;
   };
 
