@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 
@@ -29,6 +30,8 @@ def test_new_scaffolds_a_project_that_builds_and_checks(tmp_path):
     assert "Built " in built.stdout and "http.server" in built.stdout
     assert (site / "build/git-basics/snapshots/index.html").exists()
     assert (site / "build/git-basics/images/snapshots.svg").exists()
+    page = (site / "build/git-basics/snapshots/index.html").read_text(encoding="utf-8")
+    assert re.search(r'<div class="cg-reveal-body">(?:(?!</details>).)*<aside[^>]*cg-callout-note', page, re.DOTALL)
 
 
 def test_the_new_project_shows_every_kind_of_block_and_the_learning_design_features(tmp_path):
