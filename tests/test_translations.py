@@ -205,3 +205,12 @@ def test_the_docs_show_the_errors_as_coursegen_writes_them(project):
     for course_text, module_text in mistakes:
         errors = _errors(_docs_project(project, course_text, module_text).build(search=False))
         assert len(errors) == 1 and errors[0] in DOCS, errors
+
+
+def test_the_print_and_instructor_views_switch_to_the_same_view_of_each_translation(project):
+    polyglot(project).build(search=False)
+    for view in ("print", "instructor", "instructor-print"):
+        nav = project.html(f"intro-fr/{view}/index.html").select_one("nav.cg-languages")
+        links = {a["hreflang"]: a["href"] for a in nav.find_all("a")}
+        assert links == {"en": f"/learn/intro/{view}/", "fr": f"/learn/intro-fr/{view}/",
+                         "ar": f"/learn/arabi/{view}/"}, view
