@@ -9,7 +9,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from helpers import CourseProject
+from helpers import CHECK_GOAL_1, CourseProject
 
 
 def build_cli(demo: CourseProject, *args: str) -> subprocess.CompletedProcess:
@@ -125,3 +125,19 @@ def test_an_asset_named_like_a_page_is_an_error(demo: CourseProject) -> None:
     expected = ("content/demo/index.html:1: error: this file would replace the page demo/index.html "
                 "that coursegen makes; rename it or move it to another folder")
     assert [d.format() for d in report.errors] == [expected]
+
+
+@pytest.mark.parametrize("name", ["bild ü.svg", "50%.svg", "a#b.svg", "что.svg", "q?.svg", "my pic.svg"])
+def test_assets_with_spaces_and_non_ascii_names_can_be_linked(demo: CourseProject, name: str) -> None:
+    """F18: the author links the file as Markdown wants it (percent-encoded, or in <...> with its spaces); the
+    page's URL is the file's name percent-encoded, which is where the file is published."""
+    from urllib.parse import quote
+    demo.write(f"content/demo/images/{name}", "<svg xmlns='http://www.w3.org/2000/svg' width='4' height='2'/>\n")
+    written = f"<images/{name}>" if name == "my pic.svg" else f"<images/{quote(name)}>"
+    demo.write("content/demo/03-x.md", "---\ntitle: T\nsummary: S\ngoals:\n  - G\n---\n## Card\n\n"
+                                       f"![A picture]({written})\n\n{CHECK_GOAL_1}")
+    report = demo.build(search=False)
+    assert report.ok, report.diagnostics
+    image = demo.html("demo/x/index.html").find("img", alt="A picture")
+    assert image["src"] == f"/demo/images/{quote(name)}" and (image["width"], image["height"]) == ("4", "2")
+    assert (demo.out / "demo/images" / name).is_file()

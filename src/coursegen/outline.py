@@ -5,7 +5,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from markdown_it import MarkdownIt
 
@@ -193,7 +193,7 @@ def _outline(builder: _Builder, config: SiteConfig, course_drafts: list[_CourseD
             else:
                 targets.drafts.add(key)
         for asset in draft.source.assets:
-            targets.files[f"{slug}/{asset}"] = course_url + asset
+            targets.files[f"{slug}/{asset}"] = course_url + quote(asset)  # 'bild ü.svg' -> 'bild%20%C3%BC.svg'
             assets.append(Asset(source.root / slug / asset, f"{slug}/{asset}"))
     sizes = sizes_of({targets.files[a.target]: a.source for a in assets})
     theme, theme_assets = _theme(config, source, base_path, diags)
