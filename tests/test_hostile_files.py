@@ -127,6 +127,16 @@ def test_an_asset_named_like_a_page_is_an_error(demo: CourseProject) -> None:
     assert [d.format() for d in report.errors] == [expected]
 
 
+def test_an_asset_named_like_a_page_in_other_letter_case_is_an_error_too(demo: CourseProject) -> None:
+    """F17 on macOS and Windows, whose file systems ignore case: 'Print/index.html' would be the print page."""
+    demo.write("content/demo/Print/index.html", "<p>not the print page</p>\n")
+    report = demo.build(search=False)
+    assert [d.format() for d in report.errors] == [
+        "content/demo/Print/index.html:1: error: this file would replace the page demo/print/index.html that "
+        "coursegen makes (on file systems that ignore case, as on macOS and Windows); rename it or move it to "
+        "another folder"]
+
+
 @pytest.mark.parametrize("name", ["bild ü.svg", "50%.svg", "a#b.svg", "что.svg", "q?.svg", "my pic.svg"])
 def test_assets_with_spaces_and_non_ascii_names_can_be_linked(demo: CourseProject, name: str) -> None:
     """F18: the author links the file as Markdown wants it (percent-encoded, or in <...> with its spaces); the

@@ -258,11 +258,14 @@ def _site_files(rendered: Sequence[RenderedPage], all_pages: list[Page], rendere
 
 
 def _replaced_pages(all_pages: list[Page], outline: Outline) -> list[Diagnostic]:
-    """An error for each file of a course that would land where coursegen writes a page."""
-    paths = {page.path for page in all_pages}
-    return [Diagnostic(f"content/{asset.target}", 1, f"this file would replace the page {asset.target} that "
-                       "coursegen makes; rename it or move it to another folder")
-            for asset in outline.assets if asset.target in paths]
+    """An error for each file of a course that would land where coursegen writes a page, names compared as
+    file systems that ignore case compare them (macOS's and Windows', where 'Print/index.html' is the print page)."""
+    paths = {page.path.casefold(): page.path for page in all_pages}
+    found = [(asset.target, paths[asset.target.casefold()]) for asset in outline.assets
+             if asset.target.casefold() in paths]
+    return [Diagnostic(f"content/{target}", 1, f"this file would replace the page {page} that coursegen makes"
+                       f"{'' if target == page else ' (on file systems that ignore case, as on macOS and Windows)'}"
+                       "; rename it or move it to another folder") for target, page in found]
 
 
 def _write(staging: Staging, files: SiteFiles, report: BuildReport, options: BuildOptions,
