@@ -37,6 +37,39 @@ def test_a_link_into_the_projects_git_folder_is_not_followed(demo: CourseProject
     assert not (demo.out / "demo/repo/config").exists()
 
 
+@pytest.mark.parametrize("folder", ["static", "templates/partials"])
+def test_static_and_template_files_linked_from_outside_the_project_are_refused(demo: CourseProject, tmp_path,
+                                                                               folder: str) -> None:
+    """F20: static/ and templates/ follow content/'s rule: a link out of the project is an error, never published
+    or rendered; a file linked from inside the project still works."""
+    secret = tmp_path / "outside-secret.txt"
+    secret.write_text("TOP SECRET\n")
+    name = "passwd.txt" if folder == "static" else "footer.html"
+    (demo.root / folder).mkdir(parents=True, exist_ok=True)
+    (demo.root / folder / name).symlink_to(secret)
+    demo.write("shared/extra.css", "body { margin: 0; }\n")
+    (demo.root / "static").mkdir(exist_ok=True)
+    (demo.root / "static/extra.css").symlink_to(demo.root / "shared/extra.css")
+    result = build_cli(demo)
+    assert result.returncode == 1
+    assert f"\n{folder}/{name}:1: error: symbolic link points outside the project; it is not followed" in result.stderr
+    assert not demo.out.exists()
+    (demo.root / folder / name).unlink()
+    assert build_cli(demo).returncode == 0
+    assert "TOP SECRET" not in "".join(p.read_text(errors="replace") for p in demo.out.rglob("*") if p.is_file())
+    assert list((demo.out / "static").glob("extra.*.css"))  # the link inside the project is followed
+
+
+def test_editor_leftovers_in_static_are_not_published(demo: CourseProject) -> None:
+    for name in ("widgets/counter.js.orig", "#notes#", "site.css.bak", "site.css.swp"):
+        demo.write(f"static/{name}", "leftover\n")
+    demo.write("static/site.css", "body { margin: 0; }\n")
+    assert build_cli(demo).returncode == 0
+    published = {p.name for p in (demo.out / "static").rglob("*") if p.is_file()}
+    assert any(n.startswith("site.") and n.endswith(".css") for n in published)
+    assert not [n for n in published if "orig" in n or "#" in n or "bak" in n or "swp" in n], published
+
+
 def test_asset_folders_thousands_deep_are_an_error_not_a_crash(demo: CourseProject) -> None:
     deep = demo.root / "content/demo/images"
     for _ in range(1200):  # not os.makedirs: it recurses once per level
@@ -131,10 +164,10 @@ def test_an_asset_named_like_a_page_in_other_letter_case_is_an_error_too(demo: C
     """F17 on macOS and Windows, whose file systems ignore case: 'Print/index.html' would be the print page."""
     demo.write("content/demo/Print/index.html", "<p>not the print page</p>\n")
     report = demo.build(search=False)
-    assert [d.format() for d in report.errors] == [
+    assert [d.format() for d in report.errors] == [(
         "content/demo/Print/index.html:1: error: this file would replace the page demo/print/index.html that "
         "coursegen makes (on file systems that ignore case, as on macOS and Windows); rename it or move it to "
-        "another folder"]
+        "another folder")]
 
 
 @pytest.mark.parametrize("name", ["bild ü.svg", "50%.svg", "a#b.svg", "что.svg", "q?.svg", "my pic.svg"])
@@ -151,3 +184,23 @@ def test_assets_with_spaces_and_non_ascii_names_can_be_linked(demo: CourseProjec
     image = demo.html("demo/x/index.html").find("img", alt="A picture")
     assert image["src"] == f"/demo/images/{quote(name)}" and (image["width"], image["height"]) == ("4", "2")
     assert (demo.out / "demo/images" / name).is_file()
+
+
+def test_files_only_a_draft_uses_stay_out_of_the_site_with_it(demo: CourseProject) -> None:
+    """F20: a draft's own pictures are not public at guessable URLs; a file a published module uses is, and so
+    is one no module links (a download the author links from elsewhere); --drafts publishes the draft's too."""
+    svg = "<svg xmlns='http://www.w3.org/2000/svg' width='2' height='2'/>\n"
+    for name in ("images/secret plan.svg", "images/shared.svg", "images/card.svg", "files/handout.pdf"):
+        demo.write(f"content/demo/{name}", svg)
+    demo.write("content/demo/03-draft.md", "---\ntitle: D\nsummary: S\ngoals:\n  - G\ndraft: true\ncards:\n"
+               "  - title: Card\n    visual: images/card.svg\n    alt: A card\n---\n## Card\n\n"
+               "![A plan](<images/secret plan.svg>) ![Shared](images/shared.svg)\n\n" + CHECK_GOAL_1)
+    first = demo.root / "content/demo/01-first.md"
+    first.write_text(first.read_text(encoding="utf-8") + "\n![Shared](images/shared.svg)\n", encoding="utf-8")
+    assert demo.build(search=False).ok
+    published = {p.relative_to(demo.out).as_posix() for p in (demo.out / "demo").rglob("*.*") if p.is_file()}
+    assert {"demo/images/shared.svg", "demo/files/handout.pdf"} <= published
+    assert not {"demo/images/secret plan.svg", "demo/images/card.svg"} & published
+    with_drafts = demo.build(search=False, drafts=True, out=demo.root / "drafts")
+    assert with_drafts.ok and (demo.root / "drafts/demo/images/secret plan.svg").is_file()
+    assert (demo.root / "drafts/demo/images/card.svg").is_file()

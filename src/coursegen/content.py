@@ -106,6 +106,23 @@ def _entries(folder: Path, project: Path, diags: Diagnostics) -> list[os.DirEntr
     return result
 
 
+def refused_links(project: Path, folder: Path, diags: Diagnostics) -> set[Path]:
+    """The files below `folder` (static/, templates/) that content/'s rule for symbolic links refuses: reached
+    through a link out of the project or into a hidden folder of it. Each is an error at the file; none is used."""
+    refused: set[Path] = set()
+    if not folder.is_dir():
+        return refused
+    inside = folder.resolve()
+    for path in sorted(folder.rglob("*")):
+        if path.resolve() == inside / path.relative_to(folder) or not path.is_file():
+            continue  # no link on the way to it (or not a file)
+        if problem := _link_problem(path, project.resolve()):
+            diags.error(rel_path(project, path), 1, f"symbolic link {problem}; it is not followed. "
+                        "Copy the file into the project instead")
+            refused.add(path)
+    return refused
+
+
 def _link_problem(link: Path, project: Path) -> str | None:
     """Why a symbolic link inside content/ may not be followed, or None."""
     try:

@@ -10,7 +10,7 @@ from urllib.parse import unquote
 from markdown_it.common.utils import escapeHtml
 
 from .diagnostics import Diagnostics
-from .parse import PLACEHOLDER_CHARS
+from .parse import PLACEHOLDER_CHARS, ParsedModule
 
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 _UNSAFE_URL = re.compile(r"^\s*(javascript|vbscript|file|data(?!:image/(png|gif|jpeg|webp);)):", re.IGNORECASE)
@@ -109,3 +109,20 @@ def _did_you_mean(wrong: str, known: Iterable[str], prefix: str) -> str:
     started = sorted((k for k in known if len(wrong) > 1 and k.startswith(wrong)), key=len)
     close = started or difflib.get_close_matches(wrong, known, n=1, cutoff=0.75)
     return f"; did you mean '{prefix}{close[0]}'?" if close else ""
+
+
+def draft_only_files(hidden: Iterable[ParsedModule], shown: Iterable[ParsedModule]) -> set[str]:
+    """The course's files (paths in its folder) that only the modules left out of this build link, by a Markdown
+    link or image or a card's visual: they stay out of the site with their drafts, instead of waiting at a
+    guessable URL. A file that a shown module, raw HTML or no module at all uses is published as always."""
+    def used(modules: Iterable[ParsedModule]) -> set[str]:
+        found = set()
+        for module in modules:
+            hrefs = [ref.href for ref in module.links] + [c.visual for c in module.meta.cards or () if c.visual]
+            for href in hrefs:
+                path = unquote(href.split("#", 1)[0].split("?", 1)[0])
+                if path and not _SCHEME.match(path) and not path.startswith("/"):
+                    found.add(posixpath.normpath(path))
+        return found
+
+    return used(hidden) - used(shown)

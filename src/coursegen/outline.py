@@ -17,7 +17,7 @@ from .glossary import GlossaryEntry, read_glossary
 from .i18n import is_rtl
 from .ids import slugify
 from .imagesize import Size, add_sizes, sizes_of
-from .links import LinkTargets, fill
+from .links import LinkTargets, draft_only_files, fill
 from .markdown import plain_text, render_tokens, yaml_text
 from .model import Card, Check, Course, InstructorNote, Link, Module, Site, SiteTheme, Term
 from .parse import ParsedCard, ParsedModule
@@ -182,19 +182,8 @@ def _outline(builder: _Builder, config: SiteConfig, course_drafts: list[_CourseD
             else f"{base_path}#course-{slug}"  # a link to a course page; a planned one is on the home page
         if draft.config.status == "planned":
             continue
-        visible = [m for m in draft.modules if drafts or not m.meta.draft]
-        published[slug] = visible
-        for module in draft.modules:
-            key = f"{slug}/{module.rel.rsplit('/', 1)[-1]}"
-            if module in visible:
-                targets.pages[key] = (f"{course_url}{module.slug}/", module.anchors)
-                if module.meta.draft:
-                    targets.shown_drafts.add(f"{course_url}{module.slug}/")
-            else:
-                targets.drafts.add(key)
-        for asset in draft.source.assets:
-            targets.files[f"{slug}/{asset}"] = course_url + quote(asset)  # 'bild ü.svg' -> 'bild%20%C3%BC.svg'
-            assets.append(Asset(source.root / slug / asset, f"{slug}/{asset}"))
+        published[slug] = [m for m in draft.modules if drafts or not m.meta.draft]
+        assets += _register(draft, published[slug], course_url, targets, source.root)
     sizes = sizes_of({targets.files[a.target]: a.source for a in assets})
     theme, theme_assets = _theme(config, source, base_path, diags)
     courses = tuple(_course(d, published.get(d.source.slug, []), ordered, targets, sizes, config, base_path, md,
@@ -203,6 +192,24 @@ def _outline(builder: _Builder, config: SiteConfig, course_drafts: list[_CourseD
     site = Site(config.title, config.description, base, base_path, origin, config.language,
                 config.organization, config.preview_length, courses, drafts, config.offer_category, theme)
     return Outline(site, (*assets, *theme_assets), unbuilt)
+
+
+def _register(draft: _CourseDraft, visible: list[ParsedModule], course_url: str, targets: LinkTargets,
+              root: Path) -> list[Asset]:
+    """A course's modules and files as link targets; the files to publish (not those only drafts left out use)."""
+    slug = draft.source.slug
+    for module in draft.modules:
+        key = f"{slug}/{module.rel.rsplit('/', 1)[-1]}"
+        if module in visible:
+            targets.pages[key] = (f"{course_url}{module.slug}/", module.anchors)
+            if module.meta.draft:
+                targets.shown_drafts.add(f"{course_url}{module.slug}/")
+        else:
+            targets.drafts.add(key)
+    private = draft_only_files([m for m in draft.modules if m not in visible], visible)
+    for asset in draft.source.assets:
+        targets.files[f"{slug}/{asset}"] = course_url + quote(asset)  # 'bild ü.svg' -> 'bild%20%C3%BC.svg'
+    return [Asset(root / slug / asset, f"{slug}/{asset}") for asset in draft.source.assets if asset not in private]
 
 
 def _theme(config: SiteConfig, source: ContentSource, base_path: str, diags: Diagnostics
