@@ -81,9 +81,13 @@ def test_a_warning_shows_in_a_panel_that_leaves_the_page_usable_and_goes_when_fi
     page.screenshot(path=str(Path(__file__).parents[1] / "screenshots" / "serve-warnings-panel.png"))
     box = panel.bounding_box()
     assert box and box["y"] > page.viewport_size["height"] / 2  # a strip at the bottom, not over the page
+    page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")  # the page's end is not under it
+    last = page.locator("footer").last.bounding_box()
+    assert last and last["y"] + last["height"] <= panel.bounding_box()["y"] + 1, (last, panel.bounding_box())
     page.get_by_role("link", name="the next one").click()  # the page under it still works
     page.wait_for_url(lambda url: "/demo/second/" in url)
     page.locator("#cg-serve-warnings").wait_for()  # on every page while the warning lasts
     edit(demo.root, "content/demo/02-second.md", "draft: true\ngoals:", "goals:")
     page.locator("#cg-serve-warnings").wait_for(state="detached", timeout=10_000)
+    assert page.evaluate("document.body.style.paddingBottom") == ""  # the room it took goes with it
     assert console_errors == []

@@ -53,7 +53,11 @@ _CLIENT = """\
     box.outerHTML = html;
   };
   const overlay = (html) => place("%(overlay_id)s", html);
-  const warnings = (html) => place("%(warnings_id)s", html);
+  const warnings = (html) => { // the page ends above the panel, so nothing stays under it
+    place("%(warnings_id)s", html);
+    const panel = document.getElementById("%(warnings_id)s");
+    document.body.style.paddingBottom = panel ? `${panel.offsetHeight}px` : "";
+  };
   const swapStylesheets = (moves) => {
     for (const link of document.querySelectorAll('link[rel="stylesheet"]')) {
       const next = moves[new URL(link.href).pathname];
@@ -87,9 +91,9 @@ _STYLE = ("position:fixed;inset:0;z-index:2147483647;overflow:auto;margin:0;padd
 _PANEL_STYLE = ("position:fixed;left:0;right:0;bottom:0;z-index:2147483646;max-height:35vh;overflow:auto;margin:0;"
                 "padding:1rem 2rem;border-top:3px solid #ffd479;background:rgba(20,20,24,.96);color:#f5f5f5;"
                 "font:14px/1.5 ui-monospace,Menlo,Consolas,monospace")
-_HIDE = ('<button type="button" onclick="this.parentElement.remove()" style="float:right;font:inherit;'
-         'padding:.3rem .8rem;background:#333;color:#fff;border:1px solid #888;border-radius:4px;'
-         'cursor:pointer">Hide</button>')
+_HIDE = ('<button type="button" onclick="document.body.style.paddingBottom=\'\';this.parentElement.remove()" '
+         'style="float:right;font:inherit;padding:.3rem .8rem;background:#333;color:#fff;border:1px solid #888;'
+         'border-radius:4px;cursor:pointer">Hide</button>')
 
 
 def client_script(version: str) -> str:
