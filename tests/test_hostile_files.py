@@ -190,17 +190,18 @@ def test_files_only_a_draft_uses_stay_out_of_the_site_with_it(demo: CourseProjec
     """F20: a draft's own pictures are not public at guessable URLs; a file a published module uses is, and so
     is one no module links (a download the author links from elsewhere); --drafts publishes the draft's too."""
     svg = "<svg xmlns='http://www.w3.org/2000/svg' width='2' height='2'/>\n"
-    for name in ("images/secret plan.svg", "images/shared.svg", "images/card.svg", "files/handout.pdf"):
+    for name in ("images/secret plan.svg", "images/q?.svg", "images/shared.svg", "images/card.svg", "files/handout.pdf"):
         demo.write(f"content/demo/{name}", svg)
     demo.write("content/demo/03-draft.md", "---\ntitle: D\nsummary: S\ngoals:\n  - G\ndraft: true\ncards:\n"
                "  - title: Card\n    visual: images/card.svg\n    alt: A card\n---\n## Card\n\n"
-               "![A plan](<images/secret plan.svg>) ![Shared](images/shared.svg)\n\n" + CHECK_GOAL_1)
+               "![A plan](<images/secret plan.svg>) ![Q](images/q%3F.svg) ![Shared](images/shared.svg)\n\n"
+               + CHECK_GOAL_1)
     first = demo.root / "content/demo/01-first.md"
     first.write_text(first.read_text(encoding="utf-8") + "\n![Shared](images/shared.svg)\n", encoding="utf-8")
     assert demo.build(search=False).ok
     published = {p.relative_to(demo.out).as_posix() for p in (demo.out / "demo").rglob("*.*") if p.is_file()}
     assert {"demo/images/shared.svg", "demo/files/handout.pdf"} <= published
-    assert not {"demo/images/secret plan.svg", "demo/images/card.svg"} & published
+    assert not {"demo/images/secret plan.svg", "demo/images/q?.svg", "demo/images/card.svg"} & published
     with_drafts = demo.build(search=False, drafts=True, out=demo.root / "drafts")
     assert with_drafts.ok and (demo.root / "drafts/demo/images/secret plan.svg").is_file()
     assert (demo.root / "drafts/demo/images/card.svg").is_file()

@@ -50,7 +50,7 @@ class LinkTargets:
             return href, None
         if href.startswith("/"):
             return href, f"'{href}' is an absolute path; link relative to this file so it works under any base URL"
-        target = posixpath.normpath(posixpath.join(from_dir, unquote(path.split("?")[0])))
+        target = _file_path(from_dir, path)
         if target.startswith("../") or target == "..":
             return href, f"'{href}' points outside content/; keep linked files inside the course folder"
         return self._in_content(href, path, fragment, target, kind)
@@ -103,6 +103,12 @@ class LinkTargets:
         return href, f"{what} '{path}' not found (looked for content/{target})"
 
 
+def _file_path(from_dir: str, path: str) -> str:
+    """Where the path of a link (no '#fragment'), percent-encoded as Markdown leaves it, lands: its file, relative
+    to content/ when `from_dir` is (query dropped, then decoded: 'q%3F.svg' is the file 'q?.svg')."""
+    return posixpath.normpath(posixpath.join(from_dir, unquote(path.split("?")[0])))
+
+
 def _did_you_mean(wrong: str, known: Iterable[str], prefix: str) -> str:
     """'; did you mean 'PREFIXclosest'?' when one of `known` is close to `wrong` (a typo, or the start of it), else ''."""
     known = sorted(known)
@@ -120,9 +126,9 @@ def draft_only_files(hidden: Iterable[ParsedModule], shown: Iterable[ParsedModul
         for module in modules:
             hrefs = [ref.href for ref in module.links] + [c.visual for c in module.meta.cards or () if c.visual]
             for href in hrefs:
-                path = unquote(href.split("#", 1)[0].split("?", 1)[0])
+                path = href.partition("#")[0]
                 if path and not _SCHEME.match(path) and not path.startswith("/"):
-                    found.add(posixpath.normpath(path))
+                    found.add(_file_path("", path))
         return found
 
     return used(hidden) - used(shown)
