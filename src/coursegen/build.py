@@ -14,7 +14,7 @@ from jinja2 import TemplateError
 from markdown_it import MarkdownIt
 
 from .config import base_url_problem
-from .content import ContentSource, ModuleFile, load_content, project_problem, refused_links
+from .content import ContentSource, ModuleFile, load_content, project_files, project_problem
 from .diagnostics import Diagnostic, Diagnostics, UsageError
 from .linkcheck import PageScan, check_links, scan_page
 from .localize import localize, site_messages
@@ -104,7 +104,7 @@ def _pipeline(project: Path, out: Path, options: BuildOptions, speed: Speed) -> 
     diags, stages = Diagnostics(), _Stages()
     source = load_content(project, diags)
     static = collect_static(project, diags)
-    refused_links(project, project / "templates", diags)  # a template is never read through a link out of the project
+    project_files(project, project / "templates", diags)  # for its errors: no template read through a link out
     stages.done("load", _counted(source, static))
     md = make_markdown()
     parsed = _parse(source, md, widget_names(static), speed, diags)

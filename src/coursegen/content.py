@@ -106,21 +106,24 @@ def _entries(folder: Path, project: Path, diags: Diagnostics) -> list[os.DirEntr
     return result
 
 
-def refused_links(project: Path, folder: Path, diags: Diagnostics) -> set[Path]:
-    """The files below `folder` (static/, templates/) that content/'s rule for symbolic links refuses: reached
-    through a link out of the project or into a hidden folder of it. Each is an error at the file; none is used."""
-    refused: set[Path] = set()
+def project_files(project: Path, folder: Path, diags: Diagnostics) -> list[Path]:
+    """The files below `folder` (static/, templates/) a build may read, sorted: not hidden files or editor
+    leftovers, and not a file reached through a link that content/'s rule refuses (out of the project, into a
+    hidden folder of it), which is an error at the file instead."""
     if not folder.is_dir():
-        return refused
-    inside = folder.resolve()
+        return []
+    inside, root = folder.resolve(), project.resolve()
+    kept = []
     for path in sorted(folder.rglob("*")):
-        if path.resolve() == inside / path.relative_to(folder) or not path.is_file():
-            continue  # no link on the way to it (or not a file)
-        if problem := _link_problem(path, project.resolve()):
+        rel = path.relative_to(folder)
+        if not path.is_file() or any(LEFTOVER_RE.search(part) for part in rel.parts):
+            continue
+        if path.resolve() != inside / rel and (problem := _link_problem(path, root)):  # a link on the way to it
             diags.error(rel_path(project, path), 1, f"symbolic link {problem}; it is not followed. "
                         "Copy the file into the project instead")
-            refused.add(path)
-    return refused
+            continue
+        kept.append(path)
+    return kept
 
 
 def _link_problem(link: Path, project: Path) -> str | None:

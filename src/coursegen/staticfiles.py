@@ -12,7 +12,7 @@ from pathlib import Path
 
 from pygments.formatters import HtmlFormatter
 
-from .content import LEFTOVER_RE, refused_links
+from .content import project_files
 from .diagnostics import Diagnostics
 from .minify import minify
 from .templates import THEME
@@ -46,21 +46,14 @@ def pygments_css() -> str:
             f"@media (prefers-color-scheme: dark){{:root:not([data-theme=light]) .highlight{{{dark}}}}}\n")
 
 
-def _collect(folder: Path, found: dict[str, Path], refused: set[Path]) -> None:
-    if not folder.is_dir():
-        return
-    for path in sorted(folder.rglob("*")):
-        rel = path.relative_to(folder)
-        if path.is_file() and path not in refused and not any(LEFTOVER_RE.search(part) for part in rel.parts):
-            found[rel.as_posix()] = path
-
-
 def collect_static(project: Path, diags: Diagnostics) -> tuple[StaticFile, ...]:
     """Theme static files, overridden or extended by the project's static/ folder, plus Pygments CSS. Hidden files
     and editor leftovers stay out, and so do links out of the project (an error each, as in content/)."""
-    found: dict[str, Path] = {}
-    _collect(THEME / "static", found, set())
-    _collect(project / "static", found, refused_links(project, project / "static", diags))
+    theme = THEME / "static"
+    found = {p.relative_to(theme).as_posix(): p for p in sorted(theme.rglob("*")) if p.is_file()
+             and not p.name.startswith(".")}
+    found.update({p.relative_to(project / "static").as_posix(): p
+                  for p in project_files(project, project / "static", diags)})
     data = {name: path.read_bytes() for name, path in found.items()}
     if "pygments.css" not in data:
         data["pygments.css"] = pygments_css().encode()
