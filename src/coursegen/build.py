@@ -121,7 +121,8 @@ def _pipeline(project: Path, out: Path, options: BuildOptions, speed: Speed) -> 
     publishing = prepare_publishing(project, site, messages, static, draw=write, drawn=speed.folder("social-cards"))
     renderer = Renderer(make_environment(project), site, static,
                         publishing.seo.meta, publishing.seo.dates, messages,
-                        worker=site.url(WORKER) if options.write and options.offline else None, packaged=options.packaged)
+                        worker=site.url(WORKER) if options.write and options.offline else None,
+                        packaged=options.packaged)
     staging = Staging(project, out) if write else None
     all_pages = list(pages(site, messages, report=options.report))
     try:

@@ -351,7 +351,8 @@ def read_module_meta(doc: YamlDoc, path: str, offset: int, diags: Diagnostics) -
     if not _mapping_or_error(doc, path, offset, diags, "front matter"):
         return None
     reader = _Reader(doc, path, offset, diags, "front matter", required=("title", "summary", "goals"))
-    reader.check_keys(["title", "summary", "goals", "minutes", "draft", "sources", "cards", "translation_of", "aliases"])
+    reader.check_keys(["title", "summary", "goals", "minutes", "draft", "sources", "cards", "translation_of",
+                       "aliases"])
     before = len(diags.errors)
     title = reader.get("title", _text)
     summary = reader.get("summary", _text)
@@ -367,9 +368,9 @@ def read_module_meta(doc: YamlDoc, path: str, offset: int, diags: Diagnostics) -
     if len(diags.errors) > before or reader.misspelt:
         return None
     goal_lines = tuple(reader.line("goals", index) for index in range(len(goals)))
-    alias_lines = tuple(reader.line("aliases", i) for i in range(len(aliases))) if listed else (reader.line("aliases"),)
+    alias_lines = tuple(reader.line("aliases", i) if listed else reader.line("aliases") for i in range(len(aliases)))
     return ModuleMeta(title, summary, goals, minutes, draft, sources, cards, goal_lines, translation_of,
-                      reader.line("translation_of") if translation_of else 0, aliases, alias_lines[:len(aliases)])
+                      reader.line("translation_of") if translation_of else 0, aliases, alias_lines)
 
 
 def _read_cards(doc: YamlDoc, path: str, offset: int, diags: Diagnostics) -> tuple[CardMeta, ...]:

@@ -321,7 +321,8 @@ def _glossary(source: CourseSource, modules: tuple[Module, ...], targets: LinkTa
     entries = read_glossary(source.glossary, diags)
 
     def render(entry: GlossaryEntry) -> tuple[str, str]:
-        env = {"resolve": targets.resolver(source.slug, frozenset(), diags, rel, entry.definition_line), "id_prefix": f"term-{slugify(entry.name)}"}
+        env = {"resolve": targets.resolver(source.slug, frozenset(), diags, rel, entry.definition_line),
+               "id_prefix": f"term-{slugify(entry.name)}"}
         with yaml_text(md):
             return (render_tokens(md, md.parse(entry.definition), env),
                     md.renderInline(" ".join(entry.definition.split()), env))

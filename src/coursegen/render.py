@@ -114,7 +114,8 @@ class Renderer:
                 "generator": f"coursegen {__version__}", "scope_ids": scope_ids,
                 "meta": self.meta(page), "lang": language, "dir": translator.dir, "kbd": _kbd,
                 "language_name": language_name,
-                "updated": self.dates.get(page.url), "worker": self.worker, "packaged": self.packaged, "time_tag": partial(_time, translator),
+                "updated": self.dates.get(page.url), "worker": self.worker, "packaged": self.packaged,
+                "time_tag": partial(_time, translator),
                 **translator.template_functions()}
 
     def render_page(self, page: Page) -> str:

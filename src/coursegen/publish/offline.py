@@ -122,5 +122,6 @@ def write_offline(folder: Path, site: Site) -> None:
         (folder / rel).write_text(json.dumps(listed, sort_keys=True, separators=(",", ":")) + "\n", encoding="utf-8")
         courses[course.slug] = {"version": listed["version"], "manifest": site.url(rel)}
     settings = {"scope": site.base_path, "build": build[:HASH_CHARS], "courses": courses}
-    worker = f"self.CG = {json.dumps(settings, sort_keys=True)};\n".encode() + minify(WORKER, WORKER_SOURCE.read_bytes())
+    script = minify(WORKER, WORKER_SOURCE.read_bytes())
+    worker = f"self.CG = {json.dumps(settings, sort_keys=True)};\n".encode() + script
     (folder / WORKER).write_bytes(worker)
